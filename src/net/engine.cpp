@@ -1,0 +1,489 @@
+#include "net/engine.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "net/curl_errors.hpp"
+#include "net/rate_limiter.hpp"
+
+namespace arina::net {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How often stalls and rate-limit pauses are looked at. Small enough for a smooth
+// --limit-rate, large enough not to spin.
+constexpr std::chrono::milliseconds kTick{10};
+constexpr long kReceiveBufferBytes = 128 * 1024;
+
+void global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// "scheme://host:port" of a URL: the unit of the per-host connection budget.
+std::string host_key(const std::string& url) {
+    CURLU* u = curl_url();
+    std::string key = url;
+    if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+        char* host = nullptr;
+        char* scheme = nullptr;
+        char* port = nullptr;
+        curl_url_get(u, CURLUPART_HOST, &host, 0);
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+        key = std::string(scheme ? scheme : "") + "://" + (host ? host : "") + ":" + (port ? port : "");
+        curl_free(host);
+        curl_free(scheme);
+        curl_free(port);
+    }
+    curl_url_cleanup(u);
+    return key;
+}
+
+}  // namespace
+
+struct Transfer {
+    TransferId id = 0;
+    TransferRequest request;
+    TransferHandler* handler = nullptr;
+    std::string host;
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;
+    ResponseHead head;
+    bool head_delivered = false;
+    bool stopped_by_handler = false;
+    bool aborted = false;
+    bool paused = false;
+    std::int64_t body_bytes = 0;
+    Clock::time_point last_activity{};
+    struct Engine::Impl* engine = nullptr;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+};
+
+struct Engine::Impl {
+    explicit Impl(EngineOptions o) : options(o), limiter(o.rate_limit) {}
+
+    EngineOptions options;
+    CURLM* multi = nullptr;
+    CURLSH* share = nullptr;
+    RateLimiter limiter;
+
+    // Cross-thread state.
+    std::mutex mutex;
+    std::vector<std::function<void()>> posted;
+    bool stopping = false;
+    std::atomic<int> stat_active{0};
+    std::atomic<int> stat_queued{0};
+    std::atomic<std::int64_t> stat_bytes{0};
+
+    // Engine-thread state.
+    TransferId next_id = 1;
+    std::unordered_map<TransferId, std::unique_ptr<Transfer>> transfers;
+    std::vector<Transfer*> waiting;              // not started yet: per-host budget full
+    std::map<std::string, int> active_per_host;
+    std::vector<TransferId> paused;              // waiting for rate-limit tokens, in wake-up order
+    std::vector<TransferId> to_remove;           // aborted from inside callbacks
+    TimerId next_timer = 1;
+    std::map<std::pair<Clock::time_point, TimerId>, std::function<void()>> timers;
+    std::unordered_map<TimerId, Clock::time_point> timer_due;
+
+    void run();
+    void run_posted();
+    void run_timers();
+    void check_stalls();
+    void wake_paused();
+    void start_waiting();
+    bool host_has_room(const std::string& host) const;
+    void launch(Transfer& t);
+    void finish(Transfer& t, CURLcode code);
+    void release(Transfer& t);
+    void remove_aborted();
+
+    static std::size_t header_callback(char* data, std::size_t size, std::size_t n, void* user);
+    static std::size_t write_callback(char* data, std::size_t size, std::size_t n, void* user);
+};
+
+// ---------------------------------------------------------------- callbacks
+
+std::size_t Engine::Impl::header_callback(char* data, std::size_t size, std::size_t n, void* user) {
+    auto& t = *static_cast<Transfer*>(user);
+    const std::size_t len = size * n;
+    if (t.aborted) return 0;
+    t.last_activity = Clock::now();
+    const bool end_of_head = add_header_line(t.head, std::string_view(data, len));
+    if (!end_of_head) return len;
+    // A blank line ends a head; 1xx and followed redirects are followed by another one.
+    const int status = t.head.status;
+    const bool redirect = status >= 300 && status < 400 && t.head.has("location") && t.request.http->max_redirects > 0;
+    if (status < 200 || redirect) return len;
+    char* url = nullptr;
+    curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &url);
+    t.head.effective_url = url ? url : t.request.url;
+    t.head_delivered = true;
+    if (!t.handler->on_response(t.id, t.head)) {
+        t.stopped_by_handler = true;
+        return 0;
+    }
+    return len;
+}
+
+std::size_t Engine::Impl::write_callback(char* data, std::size_t size, std::size_t n, void* user) {
+    auto& t = *static_cast<Transfer*>(user);
+    const std::size_t len = size * n;
+    if (t.aborted || t.stopped_by_handler) return 0;
+    auto& self = *t.engine;
+    const auto now = Clock::now();
+    t.last_activity = now;
+    if (!t.head_delivered) {  // a head without a blank line (HTTP/0.9-like); deliver it now
+        t.head_delivered = true;
+        if (!t.handler->on_response(t.id, t.head)) {
+            t.stopped_by_handler = true;
+            return 0;
+        }
+    }
+    if (!self.limiter.try_consume(len, now)) {
+        // libcurl keeps these bytes and hands them over again after the un-pause.
+        t.paused = true;
+        self.paused.push_back(t.id);
+        return CURL_WRITEFUNC_PAUSE;
+    }
+    t.body_bytes += static_cast<std::int64_t>(len);
+    self.stat_bytes.fetch_add(static_cast<std::int64_t>(len), std::memory_order_relaxed);
+    if (!t.handler->on_body(t.id, std::span<const char>(data, len))) {
+        t.stopped_by_handler = true;
+        return 0;
+    }
+    return len;
+}
+
+// ---------------------------------------------------------------- engine thread
+
+void Engine::Impl::launch(Transfer& t) {
+    const HttpOptions& http = *t.request.http;
+    CURL* e = curl_easy_init();
+    t.easy = e;
+    curl_easy_setopt(e, CURLOPT_URL, t.request.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+    curl_easy_setopt(e, CURLOPT_SHARE, share);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::header_callback);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::write_callback);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, kReceiveBufferBytes);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, http.max_redirects > 0 ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(http.max_redirects));
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(http.socket_timeout * 1000));
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, http.verify_tls ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, http.verify_tls ? 2L : 0L);
+    if (!http.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, http.ca_file.c_str());
+    curl_easy_setopt(e, CURLOPT_USERAGENT, http.user_agent.c_str());
+    curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    if (!http.proxy.empty()) curl_easy_setopt(e, CURLOPT_PROXY, http.proxy.c_str());
+    if (!http.cookies_file.empty()) curl_easy_setopt(e, CURLOPT_COOKIEFILE, http.cookies_file.c_str());
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (t.request.decode_content) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    else t.headers = curl_slist_append(t.headers, "Accept-Encoding: identity");
+    if (t.request.range) {
+        const auto& r = *t.request.range;
+        const std::string range = r.end > 0 ? std::to_string(r.begin) + "-" + std::to_string(r.end - 1)
+                                            : std::to_string(r.begin) + "-";
+        curl_easy_setopt(e, CURLOPT_RANGE, range.c_str());  // libcurl copies the string
+        if (!t.request.if_range.empty())
+            t.headers = curl_slist_append(t.headers, ("If-Range: " + t.request.if_range).c_str());
+    }
+    for (const auto& h : http.headers) t.headers = curl_slist_append(t.headers, h.c_str());
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
+
+    t.last_activity = Clock::now();
+    ++active_per_host[t.host];
+    stat_active.fetch_add(1, std::memory_order_relaxed);
+    curl_multi_add_handle(multi, e);
+}
+
+bool Engine::Impl::host_has_room(const std::string& host) const {
+    if (options.max_connections_per_host <= 0) return true;
+    auto it = active_per_host.find(host);
+    return it == active_per_host.end() || it->second < options.max_connections_per_host;
+}
+
+// Starts waiting transfers whose host has room. Among the waiters of one host the
+// owner with the fewest running transfers goes first, so tasks share a host fairly;
+// ties go to the oldest request.
+void Engine::Impl::start_waiting() {
+    while (!waiting.empty()) {
+        std::map<std::pair<std::string, std::uint64_t>, int> running_by_owner;
+        for (const auto& [id, t] : transfers)
+            if (t->easy) ++running_by_owner[{t->host, t->request.owner}];
+        Transfer* best = nullptr;
+        std::size_t best_index = 0;
+        int best_running = 0;
+        for (std::size_t i = 0; i < waiting.size(); ++i) {
+            Transfer* t = waiting[i];
+            if (!host_has_room(t->host)) continue;
+            const int running = running_by_owner[{t->host, t->request.owner}];
+            if (!best || running < best_running) {
+                best = t;
+                best_index = i;
+                best_running = running;
+            }
+        }
+        if (!best) break;
+        waiting.erase(waiting.begin() + static_cast<std::ptrdiff_t>(best_index));
+        stat_queued.fetch_sub(1, std::memory_order_relaxed);
+        launch(*best);
+    }
+}
+
+void Engine::Impl::release(Transfer& t) {
+    if (t.easy) {
+        curl_multi_remove_handle(multi, t.easy);
+        curl_easy_cleanup(t.easy);
+        t.easy = nullptr;
+        if (--active_per_host[t.host] <= 0) active_per_host.erase(t.host);
+        stat_active.fetch_sub(1, std::memory_order_relaxed);
+    } else {
+        auto it = std::find(waiting.begin(), waiting.end(), &t);
+        if (it != waiting.end()) {
+            waiting.erase(it);
+            stat_queued.fetch_sub(1, std::memory_order_relaxed);
+        }
+    }
+    curl_slist_free_all(t.headers);
+    t.headers = nullptr;
+    transfers.erase(t.id);  // destroys t
+}
+
+void Engine::Impl::finish(Transfer& t, CURLcode code) {
+    TransferOutcome outcome;
+    outcome.body_bytes = t.body_bytes;
+    outcome.stopped_by_handler = t.stopped_by_handler;
+    if (!t.stopped_by_handler && code != CURLE_OK) {
+        outcome.reason = fail_reason_for(code);
+        outcome.message = t.request.url + ": " + (t.error_buffer[0] ? t.error_buffer : curl_easy_strerror(code));
+    }
+    TransferHandler* handler = t.handler;
+    const TransferId id = t.id;
+    release(t);
+    handler->on_done(id, outcome);
+}
+
+void Engine::Impl::remove_aborted() {
+    auto ids = std::move(to_remove);
+    to_remove.clear();
+    for (TransferId id : ids) {
+        auto it = transfers.find(id);
+        if (it != transfers.end()) release(*it->second);
+    }
+}
+
+void Engine::Impl::check_stalls() {
+    const auto now = Clock::now();
+    std::vector<Transfer*> stalled;
+    for (const auto& [id, t] : transfers) {
+        if (!t->easy || t->paused || t->aborted) continue;
+        const double idle = std::chrono::duration<double>(now - t->last_activity).count();
+        if (idle > t->request.http->socket_timeout) stalled.push_back(t.get());
+    }
+    for (Transfer* t : stalled) {
+        TransferOutcome outcome;
+        outcome.reason = FailReason::Timeout;
+        outcome.body_bytes = t->body_bytes;
+        char msg[64];
+        std::snprintf(msg, sizeof msg, "no data received for %.0f s", t->request.http->socket_timeout);
+        outcome.message = t->request.url + ": " + msg;
+        TransferHandler* handler = t->handler;
+        const TransferId id = t->id;
+        release(*t);
+        handler->on_done(id, outcome);
+    }
+}
+
+void Engine::Impl::wake_paused() {
+    if (paused.empty()) return;
+    // Rotate so that the first to pause is the first to run again.
+    auto ids = std::move(paused);
+    paused.clear();
+    const auto now = Clock::now();
+    std::size_t i = 0;
+    for (; i < ids.size(); ++i) {
+        if (!limiter.has_tokens(now)) break;
+        auto it = transfers.find(ids[i]);
+        if (it == transfers.end() || !it->second->easy) continue;
+        Transfer& t = *it->second;
+        t.paused = false;
+        t.last_activity = now;
+        // May deliver the held bytes right away, and may pause the transfer again.
+        curl_easy_pause(t.easy, CURLPAUSE_CONT);
+    }
+    for (; i < ids.size(); ++i) paused.push_back(ids[i]);
+}
+
+void Engine::Impl::run_posted() {
+    std::vector<std::function<void()>> jobs;
+    {
+        std::lock_guard lock(mutex);
+        jobs.swap(posted);
+    }
+    for (auto& job : jobs) job();
+}
+
+void Engine::Impl::run_timers() {
+    const auto now = Clock::now();
+    while (!timers.empty() && timers.begin()->first.first <= now) {
+        auto node = timers.extract(timers.begin());
+        timer_due.erase(node.key().second);
+        node.mapped()();
+    }
+}
+
+void Engine::Impl::run() {
+    auto last_stall_check = Clock::now();
+    while (true) {
+        {
+            std::lock_guard lock(mutex);
+            if (stopping) break;
+        }
+        run_posted();
+        run_timers();
+        remove_aborted();
+        start_waiting();
+
+        int running = 0;
+        curl_multi_perform(multi, &running);
+        int queued = 0;
+        while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
+            if (msg->msg != CURLMSG_DONE) continue;
+            Transfer* t = nullptr;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+            if (!t) continue;
+            if (t->aborted) release(*t);
+            else finish(*t, msg->data.result);
+        }
+        remove_aborted();
+        wake_paused();
+
+        const auto now = Clock::now();
+        if (now - last_stall_check >= std::chrono::milliseconds(200)) {
+            check_stalls();
+            last_stall_check = now;
+        }
+
+        long curl_timeout = -1;
+        curl_multi_timeout(multi, &curl_timeout);
+        long wait_ms = 1000;
+        if (curl_timeout >= 0) wait_ms = std::min(wait_ms, curl_timeout);
+        if (!timers.empty()) {
+            const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(timers.begin()->first.first - now);
+            wait_ms = std::min<long>(wait_ms, std::max<long>(0, static_cast<long>(until.count())));
+        }
+        if (!paused.empty()) wait_ms = std::min<long>(wait_ms, kTick.count());
+        if (!transfers.empty()) wait_ms = std::min<long>(wait_ms, 200);
+        {
+            std::lock_guard lock(mutex);
+            if (!posted.empty() || stopping) wait_ms = 0;
+        }
+        curl_multi_poll(multi, nullptr, 0, static_cast<int>(wait_ms), nullptr);
+    }
+    // Shutdown: drop whatever is left without callbacks.
+    while (!transfers.empty()) release(*transfers.begin()->second);
+}
+
+// ---------------------------------------------------------------- public API
+
+Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>(options)) {
+    global_init();
+    impl_->multi = curl_multi_init();
+    impl_->share = curl_share_init();
+    // One thread uses these, so no lock callbacks are needed.
+    curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, 64L);
+    thread_ = std::thread([this] {
+        thread_id_.store(std::this_thread::get_id());
+        impl_->run();
+    });
+}
+
+Engine::~Engine() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+    }
+    curl_multi_wakeup(impl_->multi);
+    thread_.join();
+    curl_multi_cleanup(impl_->multi);
+    curl_share_cleanup(impl_->share);
+}
+
+void Engine::post(std::function<void()> fn) {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->posted.push_back(std::move(fn));
+    }
+    curl_multi_wakeup(impl_->multi);
+}
+
+void Engine::set_rate_limit(double bytes_per_second) {
+    post([this, bytes_per_second] { impl_->limiter.set_rate(bytes_per_second); });
+}
+
+void Engine::set_host_connection_limit(int limit) {
+    post([this, limit] { impl_->options.max_connections_per_host = limit; });
+}
+
+EngineStats Engine::stats() const {
+    return {impl_->stat_active.load(), impl_->stat_queued.load(), impl_->stat_bytes.load()};
+}
+
+TransferId Engine::start(TransferRequest request, TransferHandler& handler) {
+    auto t = std::make_unique<Transfer>();
+    t->id = impl_->next_id++;
+    t->host = host_key(request.url);
+    t->request = std::move(request);
+    t->handler = &handler;
+    t->engine = impl_.get();
+    Transfer* raw = t.get();
+    impl_->transfers.emplace(raw->id, std::move(t));
+    // Started from the loop, never from inside a libcurl callback (libcurl forbids
+    // adding handles there).
+    impl_->waiting.push_back(raw);
+    impl_->stat_queued.fetch_add(1, std::memory_order_relaxed);
+    curl_multi_wakeup(impl_->multi);
+    return raw->id;
+}
+
+void Engine::abort(TransferId id) {
+    auto it = impl_->transfers.find(id);
+    if (it == impl_->transfers.end() || it->second->aborted) return;
+    it->second->aborted = true;
+    // Removed from the loop, never from inside a libcurl callback.
+    impl_->to_remove.push_back(id);
+}
+
+TimerId Engine::add_timer(std::chrono::milliseconds delay, std::function<void()> fn) {
+    const TimerId id = impl_->next_timer++;
+    const auto due = Clock::now() + delay;
+    impl_->timers.emplace(std::make_pair(due, id), std::move(fn));
+    impl_->timer_due.emplace(id, due);
+    return id;
+}
+
+void Engine::cancel_timer(TimerId id) {
+    auto it = impl_->timer_due.find(id);
+    if (it == impl_->timer_due.end()) return;
+    impl_->timers.erase({it->second, id});
+    impl_->timer_due.erase(it);
+}
+
+}  // namespace arina::net

@@ -1,0 +1,79 @@
+#include "store/resume_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "util/atomic_file.hpp"
+#include "util/sha256.hpp"
+
+namespace arina::store {
+namespace {
+
+constexpr int kVersion = 1;
+constexpr const char* kMagic = "arina-resume";
+
+nlohmann::json body_of(const ResumeState& s) {
+    nlohmann::json done = nlohmann::json::array();
+    for (const auto& r : s.done.ranges()) done.push_back({r.begin, r.end});
+    return {{"format", kMagic}, {"version", kVersion}, {"url", s.url},       {"size", s.size},
+            {"etag", s.etag},   {"last_modified", s.last_modified},          {"done", done}};
+}
+
+Error corrupt(const std::string& why) { return {FailReason::Internal, "corrupt resume file: " + why}; }
+
+}  // namespace
+
+std::filesystem::path resume_path_for(const std::filesystem::path& part_file) {
+    return part_file.string() + ".arina";
+}
+
+std::string encode_resume_state(const ResumeState& state) {
+    nlohmann::json j = body_of(state);
+    j["checksum"] = sha256_hex(j.dump());
+    return j.dump() + "\n";
+}
+
+std::variant<ResumeState, Error> decode_resume_state(std::string_view text) {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) return corrupt("not JSON");
+    if (!j.contains("checksum") || !j["checksum"].is_string()) return corrupt("no checksum");
+    const std::string checksum = j["checksum"];
+    j.erase("checksum");
+    if (sha256_hex(j.dump()) != checksum) return corrupt("checksum mismatch");
+    try {
+        if (j.at("format") != kMagic) return corrupt("unknown format");
+        if (j.at("version").get<int>() != kVersion) return corrupt("unsupported version");
+        ResumeState s;
+        s.url = j.at("url").get<std::string>();
+        s.size = j.at("size").get<std::int64_t>();
+        s.etag = j.at("etag").get<std::string>();
+        s.last_modified = j.at("last_modified").get<std::string>();
+        for (const auto& r : j.at("done")) {
+            const auto begin = r.at(0).get<std::int64_t>();
+            const auto end = r.at(1).get<std::int64_t>();
+            if (begin < 0 || end < begin || (s.size >= 0 && end > s.size)) return corrupt("range out of bounds");
+            s.done.add({begin, end});
+        }
+        return s;
+    } catch (const nlohmann::json::exception& e) {
+        return corrupt(e.what());
+    }
+}
+
+Error save_resume_state(const std::filesystem::path& path, const ResumeState& state) {
+    return write_file_atomically(path, encode_resume_state(state));
+}
+
+std::variant<std::monostate, ResumeState, Error> load_resume_state(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::monostate{};
+    auto text = read_small_file(path);
+    if (!text) return corrupt("cannot read " + path.string());
+    auto decoded = decode_resume_state(*text);
+    if (auto* e = std::get_if<Error>(&decoded)) {
+        e->message += " (" + path.string() + ")";
+        return *e;
+    }
+    return std::get<ResumeState>(decoded);
+}
+
+}  // namespace arina::store

@@ -1,0 +1,123 @@
+#pragma once
+// A plain HTTP(S) file fetched as byte ranges over several connections, written in
+// place into NAME.part, resumable after a crash, renamed to NAME only when complete.
+//
+// Lifecycle (all on the engine thread):
+//   start() -> probe request -> ranged (206) or single-stream (200) -> finalise on the
+//   disk thread (fsync, rename) -> `finished` callback, exactly once.
+// cancel() stops early and keeps the .part and its resume sidecar.
+// The object must outlive the `finished` call; destroy it afterwards, from any thread.
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+#include <deque>
+
+#include "net/engine.hpp"
+#include "store/resume_file.hpp"
+#include "transfer/disk_worker.hpp"
+#include "transfer/file_job.hpp"
+#include "transfer/part_file.hpp"
+
+namespace arina::transfer {
+
+class FileDownload final : public net::TransferHandler {
+public:
+    using Finished = std::function<void(const FileResult&)>;
+
+    FileDownload(net::Engine& engine, DiskWorker& disk, FileJob job, Finished finished);
+    ~FileDownload() override;
+
+    void start();   ///< engine thread
+    void cancel();  ///< engine thread; finishes with FailReason::Cancelled
+    FileProgress progress() const;  ///< any thread
+
+    // net::TransferHandler
+    bool on_response(net::TransferId id, const net::ResponseHead& head) override;
+    bool on_body(net::TransferId id, std::span<const char> data) override;
+    void on_done(net::TransferId id, const net::TransferOutcome& outcome) override;
+
+private:
+    enum class Mode { Probe, Ranged, Single };
+
+    /// One request in flight. Ranged: bytes [cursor, end) still to come of [begin, requested_end).
+    struct Active {
+        std::int64_t begin = 0;
+        std::int64_t cursor = 0;
+        std::int64_t end = 0;            ///< may shrink when the piece is split
+        std::int64_t requested_end = 0;  ///< what the Range header asked for
+        int failures = 0;
+        bool probe = false;
+        net::AttemptFailure failure;     ///< why the handler stopped it, if it did
+        bool failed = false;
+        bool violated = false;           ///< the response broke the protocol: discard its bytes
+        bool reprobe = false;            ///< stopped on purpose to ask again differently
+        std::string message;             ///< what went wrong, when failed or violated
+    };
+    struct Waiting {
+        ByteRange range;
+        int failures = 0;
+    };
+
+    void begin_probe();
+    void start_piece(ByteRange range, int failures);
+    void pump();
+    bool accept_probe_head(Active& a, const net::ResponseHead& head);
+    bool accept_range_head(Active& a, const net::ResponseHead& head);
+    bool choose_output(const net::ResponseHead* head);
+    bool open_part(bool fresh);
+    void piece_failed(Active a, net::AttemptFailure failure, std::string message);
+    void whole_failed(net::AttemptFailure failure, std::string message);
+    void restart(const std::string& why);
+    void maybe_complete();
+    void schedule_save();
+    void save_now(std::function<void()> then);
+    void finalize();
+    void fail(Error error);
+    void finish(FileResult result);
+    void stop_everything();
+    std::string if_range() const;
+    store::ResumeState resume_state() const;
+    void publish();
+
+    net::Engine& engine_;
+    DiskWorker& disk_;
+    FileJob job_;
+    Finished finished_;
+    std::uint64_t key_;  // identifies this download to the disk worker and the host budget
+
+    Mode mode_ = Mode::Probe;
+    bool decode_ = false;  // the server insists on Content-Encoding: fetch decoded, one stream
+    bool ended_ = false;
+    std::filesystem::path final_path_;
+    std::filesystem::path part_path_;
+    std::shared_ptr<PartFile> part_;
+    std::string request_url_;  // after redirects
+    std::int64_t size_ = -1;
+    std::string etag_;
+    std::string last_modified_;
+    IntervalSet done_;
+    std::int64_t resumed_bytes_ = 0;
+    std::int64_t fetched_bytes_ = 0;
+    int whole_failures_ = 0;
+    int restarts_ = 0;
+    bool dirty_ = false;
+    bool force_fresh_ = false;  // after a restart: never trust the old resume file
+    bool finalizing_ = false;
+    std::vector<std::string> notices_;
+
+    std::map<net::TransferId, Active> active_;
+    std::deque<Waiting> waiting_;
+    std::set<net::TimerId> retry_timers_;
+    net::TimerId save_timer_ = 0;
+    std::mt19937 rng_;
+
+    mutable std::mutex progress_mutex_;
+    FileProgress progress_;
+};
+
+}  // namespace arina::transfer

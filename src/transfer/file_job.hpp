@@ -1,0 +1,55 @@
+#pragma once
+// What a plain-file download is asked to do, what it reports while running, and how
+// it ended. The same struct a download is started with is the one it resumes with.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "net/http_options.hpp"
+#include "net/retry_policy.hpp"
+#include "util/fail_reason.hpp"
+
+namespace arina::transfer {
+
+struct FileJob {
+    std::string url;
+    std::filesystem::path output_dir = ".";
+    /// -o: a path relative to output_dir (or absolute). Empty: the name comes from
+    /// Content-Disposition, else the URL path, sanitised.
+    std::string output_name;
+    int connections = 4;                          ///< -N / concurrent_fragments
+    std::int64_t chunk_size = 10 * 1024 * 1024;   ///< --http-chunk-size: the largest single request
+    int retries = 10;                             ///< whole-download failures (first request, restarts)
+    int fragment_retries = 10;                    ///< failures of one byte range
+    net::RetryTiming retry_timing;
+    bool continue_partial = true;                 ///< false: --no-continue, start over
+    bool overwrite = false;                       ///< replace a finished file of the same name
+    net::HttpOptions http;
+};
+
+enum class FileStage { Starting, Downloading, Finishing, Done };
+
+/// A snapshot for progress displays; safe to take from any thread.
+struct FileProgress {
+    FileStage stage = FileStage::Starting;
+    std::int64_t total_bytes = -1;   ///< -1 while unknown
+    std::int64_t done_bytes = 0;     ///< on disk, including what an earlier run fetched
+    std::int64_t fetched_bytes = 0;  ///< received by this run
+    int connections = 0;             ///< requests in flight
+    std::filesystem::path file;      ///< final path once known
+};
+
+struct FileResult {
+    Error error;                     ///< reason None on success
+    std::filesystem::path file;      ///< the finished file (or where it would have gone)
+    bool already_present = false;    ///< nothing to do: the file was already downloaded
+    std::int64_t size = 0;
+    std::int64_t fetched_bytes = 0;  ///< body bytes this run received
+    std::int64_t resumed_bytes = 0;  ///< bytes an earlier run had already written
+    int restarts = 0;                ///< times the download started over (file changed, ranges refused)
+    std::vector<std::string> notices;  ///< worth telling the user: resume file discarded, restarts
+};
+
+}  // namespace arina::transfer

@@ -1,0 +1,31 @@
+#pragma once
+// How a file of known size is cut into requests: pure functions, unit-tested.
+//  - every hole in the file becomes pieces of at most `chunk_size` bytes, so no single
+//    request asks for more than one chunk (which defeats per-connection throttling);
+//  - when a connection is free and nothing is left to start, the in-flight piece with
+//    the most bytes still to come is split in two, so the tail does not crawl on one
+//    slow connection.
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+
+#include "util/interval_set.hpp"
+
+namespace arina::transfer {
+
+/// Pieces covering `holes`, in file order, none larger than chunk_size.
+std::deque<ByteRange> plan_pieces(std::span<const ByteRange> holes, std::int64_t chunk_size);
+
+struct SplitPlan {
+    std::size_t index = 0;      ///< which in-flight piece to shorten
+    std::int64_t split_at = 0;  ///< it keeps [begin, split_at); a new request takes [split_at, end)
+};
+
+/// `remaining[i]` is what in-flight piece i still has to receive. Picks the largest and
+/// splits it in the middle (aligned to 16 KiB), unless each half would be smaller than
+/// `min_piece`, where a new connection's set-up costs more than it saves.
+std::optional<SplitPlan> plan_split(std::span<const ByteRange> remaining, std::int64_t min_piece);
+
+}  // namespace arina::transfer
