@@ -1,7 +1,6 @@
 // HLS master playlists (RFC 8216 §4.3.4): variants (EXT-X-STREAM-INF + URI line) and renditions
 // (EXT-X-MEDIA). No fragments here: each variant and rendition names a media playlist to fetch.
 
-#include <map>
 #include <set>
 #include <string>
 
@@ -9,6 +8,7 @@
 #include "media/hls_attributes.hpp"
 #include "media/hls_lines.hpp"
 #include "media/text.hpp"
+#include "media/unique_ids.hpp"
 
 namespace arina::media::hls {
 namespace {
@@ -143,19 +143,9 @@ private:
         if (rendition.stream.type == StreamType::Subtitle) rendition.stream.container = Container::Vtt;
 
         std::string id = "hls-" + type_name + "-" + id_part(rendition.group_id) + "-" + id_part(rendition.stream.name);
-        rendition.stream.id = unique_id(id);
+        rendition.stream.id = rendition_ids_.claim(id);
         presentation_.renditions.push_back(std::move(rendition));
         return std::nullopt;
-    }
-
-    // Names repeat across types and sloppy playlists repeat whole entries, but ids must be unique:
-    // later ones get "-2", "-3"... The counter per id keeps a hostile playlist from making this
-    // quadratic.
-    std::string unique_id(const std::string& id) {
-        int& next = next_suffix_[id];
-        std::string unique = id;
-        while (!rendition_ids_.insert(unique).second) unique = id + "-" + std::to_string(next++ + 2);
-        return unique;
     }
 
     // CODECS lists every codec the variant needs, including those of its audio rendition, so
@@ -172,8 +162,7 @@ private:
     std::string_view base_url_;
     const HlsOptions& options_;
     Presentation presentation_;
-    std::set<std::string> rendition_ids_;
-    std::map<std::string, int> next_suffix_;
+    UniqueIds rendition_ids_;
     std::optional<Stream> pending_variant_;
     int pending_variant_line_ = 0;
     int variant_count_ = 0;

@@ -1,0 +1,37 @@
+#pragma once
+// DASH MPDs (ISO/IEC 23009-1) -> Presentation: one Stream per Representation, fragments expanded
+// from SegmentTemplate (with or without SegmentTimeline), SegmentList or SegmentBase.
+
+#include <optional>
+#include <string_view>
+
+#include "media/presentation.hpp"
+#include "media/result.hpp"
+
+namespace arina::media {
+
+struct DashOptions {
+    /// The current time, seconds since the Unix epoch. Only live (dynamic) MPDs need it: to know
+    /// which segments of a SegmentTemplate without SegmentTimeline are published, and where a
+    /// final S with r=-1 stops. Without it those MPDs are refused; static MPDs never use it.
+    std::optional<double> now;
+};
+
+/// Parses the text of an MPD fetched from `base_url` (the URL after redirects; BaseURL elements
+/// at MPD, Period, AdaptationSet and Representation level resolve against it in turn).
+///
+/// Supports static and dynamic MPDs, several Periods (a Representation id must then appear in
+/// every Period: its fragments are concatenated, Fragment::discontinuity = Period index),
+/// attribute inheritance from AdaptationSet to Representation, SegmentTemplate inheritance from
+/// Period to AdaptationSet to Representation, $RepresentationID$ $Number$ $Time$ $Bandwidth$ $$
+/// and %0<w>d widths, SegmentTimeline with r=-1, SegmentList with mediaRange, and SegmentBase
+/// with indexRange (-> Stream::needs_index).
+///
+/// Refuses (BadManifest, "MPD: ...") malformed XML, a root other than <MPD>, text larger than
+/// kMaxManifestBytes, malformed durations and numbers that address segments, templates that
+/// would expand past kMaxFragmentsPerStream, timelines with d <= 0 or an unbounded r=-1, and
+/// remote (xlink) Periods. Descriptive attributes (width, frameRate...) that fail to parse are
+/// left unset instead.
+Result<Presentation> parse_dash(std::string_view text, std::string_view base_url, const DashOptions& options = {});
+
+}  // namespace arina::media
