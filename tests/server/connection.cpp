@@ -78,8 +78,9 @@ private:
         while (true) {
             buffer_.erase(0, leading_empty_line_bytes(buffer_));
             head_length = find_head_end(buffer_);
+            if (head_length > kMaxRequestHead || (head_length == 0 && buffer_.size() > kMaxRequestHead))
+                return HeadStatus::too_large;
             if (head_length > 0) return HeadStatus::ok;
-            if (buffer_.size() > kMaxRequestHead) return HeadStatus::too_large;
             if (channel_.read_more(buffer_, kIdleTimeout) != Channel::ReadStatus::data) return HeadStatus::closed;
         }
     }
