@@ -1,0 +1,44 @@
+#pragma once
+// Owning handles for libav objects, so every early return frees what was allocated.
+
+#include <memory>
+
+#include "mux/libav.hpp"
+
+namespace arina::mux {
+
+struct PacketFree {
+    void operator()(AVPacket* packet) const noexcept { av_packet_free(&packet); }
+};
+using PacketPtr = std::unique_ptr<AVPacket, PacketFree>;
+
+/// A fresh empty packet; throws std::bad_alloc when libav is out of memory (like operator new).
+PacketPtr make_packet();
+
+/// An input opened with avformat_open_input.
+struct InputClose {
+    void operator()(AVFormatContext* context) const noexcept { avformat_close_input(&context); }
+};
+using InputContextPtr = std::unique_ptr<AVFormatContext, InputClose>;
+
+struct BitstreamFilterFree {
+    void operator()(AVBSFContext* filter) const noexcept { av_bsf_free(&filter); }
+};
+using BitstreamFilterPtr = std::unique_ptr<AVBSFContext, BitstreamFilterFree>;
+
+/// An AVDictionary of options, freed on scope exit (libav leaves unused entries in it).
+class Dictionary {
+  public:
+    Dictionary() = default;
+    ~Dictionary() { av_dict_free(&dict_); }
+    Dictionary(const Dictionary&) = delete;
+    Dictionary& operator=(const Dictionary&) = delete;
+
+    void set(const char* key, const char* value) { av_dict_set(&dict_, key, value, 0); }
+    AVDictionary** address() { return &dict_; }
+
+  private:
+    AVDictionary* dict_ = nullptr;
+};
+
+}  // namespace arina::mux

@@ -1,0 +1,155 @@
+#include "mux/mux.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "mux/input_reader.hpp"
+#include "mux/libav_error.hpp"
+#include "mux/output_writer.hpp"
+
+namespace arina::mux {
+namespace {
+
+// How often (in packets) cancellation is polled and progress reported: a few times per second of media,
+// cheap next to the writing.
+constexpr std::int64_t kPollEveryPackets = 64;
+
+using Readers = std::vector<std::unique_ptr<InputReader>>;
+
+std::string container_name(Container container) {
+    return container == Container::Mkv ? "Matroska" : "MP4";
+}
+
+Error cancelled_error(const std::filesystem::path& output) {
+    return {FailReason::Cancelled, "muxing into " + output.string() + " was cancelled"};
+}
+
+// Gives every copyable stream an output stream, or refuses: a video or audio codec the container cannot
+// carry is an error (the user asked for that container); a subtitle it cannot carry is dropped.
+Error add_output_streams(Readers& readers, OutputWriter& writer, Container container, MuxReport& report) {
+    for (auto& reader : readers) {
+        for (InputReader::Stream& stream : reader->streams()) {
+            const AVCodecParameters& params = *stream.params;
+            const bool is_subtitle = params.codec_type == AVMEDIA_TYPE_SUBTITLE;
+            if (!writer.can_hold(params.codec_id)) {
+                if (is_subtitle) continue;
+                return {FailReason::Unsupported,
+                        std::string("stream #") + std::to_string(stream.input_index) + " of " +
+                            reader->path().string() + " (" + avcodec_get_name(params.codec_id) +
+                            ") cannot go into " + container_name(container) +
+                            (container == Container::Mp4 ? "; choose Matroska (mkv)" : "")};
+            }
+            auto added = writer.add_stream(params, *stream.source, stream.time_base);
+            if (auto* error = std::get_if<Error>(&added)) return std::move(*error);
+            stream.output_index = std::get<int>(added);
+            if (params.codec_type == AVMEDIA_TYPE_VIDEO)
+                ++report.video_streams;
+            else if (params.codec_type == AVMEDIA_TYPE_AUDIO)
+                ++report.audio_streams;
+            else
+                ++report.subtitle_streams;
+        }
+    }
+    if (report.video_streams + report.audio_streams == 0) {
+        std::string names;
+        for (const auto& reader : readers) names += (names.empty() ? "" : ", ") + reader->path().string();
+        return {FailReason::Unsupported, "no audio or video stream in " + names};
+    }
+    return {};
+}
+
+// The earliest start of all inputs becomes 0 in the output. One origin for all inputs (not one each) keeps
+// separately downloaded audio and video in the sync their manifest gave them.
+void set_common_origin(Readers& readers) {
+    std::int64_t origin = kNoTimestamp;
+    for (const auto& reader : readers) {
+        const std::int64_t start = reader->start_us();
+        if (start != kNoTimestamp) origin = (origin == kNoTimestamp) ? start : std::min(origin, start);
+    }
+    for (auto& reader : readers) reader->set_origin_us(origin == kNoTimestamp ? 0 : origin);
+}
+
+// The input whose look-ahead packet has the smallest DTS, or -1 when all inputs are exhausted.
+int earliest(const std::vector<PacketPtr>& ahead) {
+    int best = -1;
+    for (std::size_t i = 0; i < ahead.size(); ++i) {
+        if (!ahead[i]) continue;
+        if (best < 0) {
+            best = static_cast<int>(i);
+            continue;
+        }
+        const AVPacket& a = *ahead[i];
+        const AVPacket& b = *ahead[static_cast<std::size_t>(best)];
+        if (av_compare_ts(a.dts, a.time_base, b.dts, b.time_base) < 0) best = static_cast<int>(i);
+    }
+    return best;
+}
+
+std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
+                                           const std::filesystem::path& output, const MuxOptions& options) {
+    const auto is_cancelled = [&options] { return options.cancelled && options.cancelled(); };
+    if (inputs.empty()) return Error{FailReason::Internal, "no inputs given to mux into " + output.string()};
+
+    Readers readers;
+    for (const MuxInput& input : inputs) {
+        if (is_cancelled()) return cancelled_error(output);
+        auto opened = InputReader::open(input.path);
+        if (auto* error = std::get_if<Error>(&opened)) return std::move(*error);
+        readers.push_back(std::move(std::get<std::unique_ptr<InputReader>>(opened)));
+    }
+
+    const std::filesystem::path temp =
+        options.temp_path.empty() ? std::filesystem::path(output.string() + ".tmp") : options.temp_path;
+    auto created = OutputWriter::create(temp, options.container);
+    if (auto* error = std::get_if<Error>(&created)) return std::move(*error);
+    OutputWriter& writer = *std::get<std::unique_ptr<OutputWriter>>(created);
+
+    MuxReport report;
+    if (Error error = add_output_streams(readers, writer, options.container, report)) return error;
+    if (Error error = writer.open(options.faststart)) return error;
+    set_common_origin(readers);
+
+    std::vector<PacketPtr> ahead(readers.size());
+    for (std::size_t i = 0; i < readers.size(); ++i) {
+        auto next = readers[i]->next();
+        if (auto* error = std::get_if<Error>(&next)) return std::move(*error);
+        ahead[i] = std::move(std::get<PacketPtr>(next));
+    }
+    for (int i = earliest(ahead); i >= 0; i = earliest(ahead)) {
+        const auto from = static_cast<std::size_t>(i);
+        if (Error error = writer.write(*ahead[from])) return error;
+        if (++report.packets % kPollEveryPackets == 0) {
+            if (is_cancelled()) return cancelled_error(output);
+            if (options.progress) options.progress(writer.written_seconds());
+        }
+        auto next = readers[from]->next();
+        if (auto* error = std::get_if<Error>(&next)) return std::move(*error);
+        ahead[from] = std::move(std::get<PacketPtr>(next));
+    }
+    if (is_cancelled()) return cancelled_error(output);
+    if (Error error = writer.commit_to(output)) return error;
+
+    report.duration_seconds = writer.written_seconds();
+    for (const auto& reader : readers) {
+        report.discontinuities += reader->discontinuities();
+        report.dropped_packets += reader->dropped_packets();
+    }
+    return report;
+}
+
+}  // namespace
+
+std::variant<MuxReport, Error> mux(const std::vector<MuxInput>& inputs, const std::filesystem::path& output,
+                                   const MuxOptions& options) {
+    quiet_libav_logging();
+    try {
+        return mux_checked(inputs, output, options);
+    } catch (const std::exception& e) {
+        // Out of memory, or a callback that threw; the writer's destructor has removed the temporary file.
+        return Error{FailReason::Internal, "muxing into " + output.string() + " failed: " + e.what()};
+    }
+}
+
+}  // namespace arina::mux

@@ -1,0 +1,89 @@
+#pragma once
+// Stream-copy muxing with libavformat, in process: the fragment downloader leaves one file per selected
+// stream (concatenated MPEG-TS segments, fragmented MP4 init + fragments, or WebM) and mux() joins them
+// into the final MP4 or Matroska file without re-encoding and without the ffmpeg program.
+//
+// What is copied: every video and audio stream of every input. Subtitle streams are copied only when the
+// output container can carry their codec (e.g. WebVTT/SubRip into Matroska, mov_text into MP4) and are
+// dropped otherwise; data streams (timed ID3, SCTE-35), cover pictures and streams whose parameters the
+// demuxer could not determine (a PID declared but never carried) are always dropped. A video or audio codec
+// that the container cannot hold (Vorbis into MP4) fails with FailReason::Unsupported instead of being
+// dropped silently. Streams that first appear in the middle of an input (a new PID after an MPEG-TS
+// discontinuity) are dropped too: the output's stream list is fixed when its header is written.
+//
+// Timestamps: packets of all inputs are interleaved by DTS in a common time base, reading one packet ahead
+// per input, so memory stays bounded whatever the file sizes. Jumps inside an input (HLS
+// EXT-X-DISCONTINUITY: a segment from another encode whose clock restarts or leaps) are repaired so the
+// output timeline is monotonic and gap-free, and the output starts at 0; see timeline.hpp for the rule.
+// ADTS AAC (from MPEG-TS or raw .aac) goes through the aac_adtstoasc bitstream filter, which both
+// containers need.
+//
+// Files: the output is written to a temporary path and renamed over `output` only after the trailer is
+// written and the data is synced, so a failed or cancelled mux never leaves a partial file under the final
+// name; on failure the temporary file is removed.
+//
+// Inputs are opened with a demuxer whitelist (MPEG-TS, MP4/MOV, Matroska/WebM, raw AAC/MP3/AC-3/E-AC-3)
+// and the file protocol only: a downloaded "segment" that is really an HLS playlist or a concat script must
+// not make libavformat open other files or URLs.
+//
+// Errors name the file and the step that failed ("cannot open input /x/video.ts: Invalid data found when
+// processing input"):
+//   Unsupported  an input is not a recognised media file, is corrupt, has no audio or video, or holds a
+//                codec the chosen container cannot carry;
+//   FileAccess   an input cannot be read, or the output cannot be created, written or renamed;
+//   DiskFull     no space left while writing the output;
+//   Cancelled    MuxOptions::cancelled returned true;
+//   Internal     libavformat refused something it should accept (a bug on our side).
+//
+// libav's own console logging is switched off on first use (see libav_error.hpp); its last error line is
+// appended to our messages instead.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <variant>
+#include <vector>
+
+#include "util/fail_reason.hpp"
+
+namespace arina::mux {
+
+/// The output container. Mp4 is the default; `--merge-output-format mkv` selects Matroska.
+enum class Container { Mp4, Mkv };
+
+/// One input file; all its (supported) streams are copied.
+struct MuxInput {
+    std::filesystem::path path;
+};
+
+struct MuxOptions {
+    Container container = Container::Mp4;
+    /// MP4 only: move the index (moov) to the front after writing, so playback can start before the
+    /// whole file has been read (web players, network shares). Costs one extra pass over the file.
+    bool faststart = true;
+    /// Polled every few dozen packets; returning true stops the mux with FailReason::Cancelled.
+    /// Called on the muxing thread, so it should be cheap (an atomic load).
+    std::function<bool()> cancelled;
+    /// Called on the muxing thread every few dozen packets with the output time written so far, in
+    /// seconds (compare with probe() durations of the inputs for a percentage).
+    std::function<void(double seconds_written)> progress;
+    /// Where to write before the final rename; empty means `output` + ".tmp" (same directory, so the rename
+    /// stays on one file system).
+    std::filesystem::path temp_path;
+};
+
+struct MuxReport {
+    double duration_seconds = 0;  ///< from the first to the last presented instant of the output
+    int video_streams = 0;
+    int audio_streams = 0;
+    int subtitle_streams = 0;
+    std::int64_t packets = 0;          ///< packets written
+    int discontinuities = 0;           ///< timestamp jumps repaired, over all inputs
+    std::int64_t dropped_packets = 0;  ///< corrupt packets skipped (an ADTS frame the AAC filter rejects)
+};
+
+/// Copies the streams of `inputs` into `output` (replacing it if it exists). See the file comment.
+std::variant<MuxReport, Error> mux(const std::vector<MuxInput>& inputs, const std::filesystem::path& output,
+                                   const MuxOptions& options = {});
+
+}  // namespace arina::mux
