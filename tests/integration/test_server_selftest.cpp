@@ -3,15 +3,14 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <strings.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
@@ -60,8 +59,9 @@ struct Fetch {
 
 Fetch fetch(const std::string& url, const std::vector<std::string>& options = {}) {
     test::TempDir dir;
-    std::vector<std::string> argv = {"/usr/bin/curl", "-sS", "--max-time", "30", "-D", (dir / "headers").string(),
-                                     "-o", (dir / "body").string()};
+    std::vector<std::string> argv = {
+        "/usr/bin/curl",        "-sS", "--max-time", "30", "-D", (dir / "headers").string(), "-o",
+        (dir / "body").string()};
     argv.insert(argv.end(), options.begin(), options.end());
     argv.push_back(url);
     const auto start = Clock::now();
@@ -166,7 +166,8 @@ TEST(TestServer, IfRangeHonoursOnlyTheCurrentValidator) {
     EXPECT_EQ(same_etag.status, 206);
     const auto same_date = fetch(server.url("/v.bin"), {"-r", "10-19", "-H", "If-Range: " + date});
     EXPECT_EQ(same_date.status, 206);
-    const auto other_etag = fetch(server.url("/v.bin"), {"-r", "10-19", "-H", "If-Range: \"0123456789abcdef\""});
+    const auto other_etag =
+        fetch(server.url("/v.bin"), {"-r", "10-19", "-H", "If-Range: \"0123456789abcdef\""});
     EXPECT_EQ(other_etag.status, 200);
     EXPECT_EQ(other_etag.body, body);
     const auto weak = fetch(server.url("/v.bin"), {"-r", "10-19", "-H", "If-Range: W/" + etag});
@@ -421,8 +422,9 @@ TEST(TestServer, KeepAliveServesSeveralRequestsOnOneConnection) {
     TestServer server;
     server.serve_bytes("/k.bin", "keep");
     test::TempDir dir;
-    const auto r = test::run_program({"/usr/bin/curl", "-sS", "--max-time", "30", "-o", (dir / "a").string(),
-                                      server.url("/k.bin"), "-o", (dir / "b").string(), server.url("/k.bin")});
+    const auto r =
+        test::run_program({"/usr/bin/curl", "-sS", "--max-time", "30", "-o", (dir / "a").string(),
+                           server.url("/k.bin"), "-o", (dir / "b").string(), server.url("/k.bin")});
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(test::read_file(dir / "b"), "keep");
     EXPECT_EQ(server.connections_accepted(), 1);
@@ -444,12 +446,14 @@ TEST(TestServer, PipelinedRequestsAreAnsweredInOrder) {
 TEST(TestServer, MalformedRequestsGet400) {
     TestServer server;
     EXPECT_TRUE(raw_exchange(server.port(), "garbage\r\n\r\n").starts_with("HTTP/1.1 400")) << "request line";
-    EXPECT_TRUE(raw_exchange(server.port(), "GET / HTTP/1.1\r\nno colon\r\n\r\n").starts_with("HTTP/1.1 400"));
+    EXPECT_TRUE(
+        raw_exchange(server.port(), "GET / HTTP/1.1\r\nno colon\r\n\r\n").starts_with("HTTP/1.1 400"));
     EXPECT_TRUE(raw_exchange(server.port(), "GET / HTTP/2.0\r\n\r\n").starts_with("HTTP/1.1 505"));
     const std::string huge = "GET / HTTP/1.1\r\nX: " + std::string(70000, 'a') + "\r\n\r\n";
     EXPECT_TRUE(raw_exchange(server.port(), huge).starts_with("HTTP/1.1 431"));
-    EXPECT_TRUE(raw_exchange(server.port(), "POST / HTTP/1.1\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
-                    .starts_with("HTTP/1.1 501"));
+    EXPECT_TRUE(
+        raw_exchange(server.port(), "POST / HTTP/1.1\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
+            .starts_with("HTTP/1.1 501"));
 }
 
 TEST(TestServer, ChunkedWhenNoContentLength) {
@@ -579,9 +583,21 @@ TEST(TestServerProgram, ServesLogsAndSummarises) {
     const auto port_file = (dir / "port").string();
     const auto log_file = (dir / "log.jsonl").string();
     const auto out_file = (dir / "stdout").string();
-    std::vector<std::string> args = {ARINA_TESTSERVER_BIN, "--root", (dir / "files").string(), "--port-file",
-                                     port_file, "--log", log_file, "--rate", "4M", "--error-status", "503",
-                                     "--error-first", "1", "--retry-after", "2"};
+    std::vector<std::string> args = {ARINA_TESTSERVER_BIN,
+                                     "--root",
+                                     (dir / "files").string(),
+                                     "--port-file",
+                                     port_file,
+                                     "--log",
+                                     log_file,
+                                     "--rate",
+                                     "4M",
+                                     "--error-status",
+                                     "503",
+                                     "--error-first",
+                                     "1",
+                                     "--retry-after",
+                                     "2"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

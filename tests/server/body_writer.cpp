@@ -91,8 +91,8 @@ BodyOutcome send_body(Channel& channel, const ResponsePlan& plan, std::vector<ch
     Pacer pacer(plan.rate_bytes_per_sec, Pacer::Clock::now());
     std::int64_t sent = 0;
     while (sent < limit) {
-        const auto size =
-            static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(pacer.slice_bytes()), limit - sent));
+        const auto size = static_cast<std::size_t>(
+            std::min<std::int64_t>(static_cast<std::int64_t>(pacer.slice_bytes()), limit - sent));
         if (pacer.limited()) {
             pacer.forgive_lag(sent, Pacer::Clock::now());
             if (!channel.sleep_until(pacer.due(sent))) return BodyOutcome::failed;

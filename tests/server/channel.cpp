@@ -50,9 +50,12 @@ Channel::ReadStatus Channel::read_more(std::string& buffer, std::chrono::millise
         }
         if (r.status == IoStatus::closed) return ReadStatus::closed;
         switch (wait(r.status, idle_timeout)) {
-            case Wait::ready: break;
-            case Wait::stopped: return ReadStatus::stopped;
-            case Wait::timeout: return ReadStatus::timeout;
+            case Wait::ready:
+                break;
+            case Wait::stopped:
+                return ReadStatus::stopped;
+            case Wait::timeout:
+                return ReadStatus::timeout;
         }
     }
 }

@@ -53,9 +53,12 @@ public:
     Next serve_one() {
         std::size_t head_length = 0;
         switch (read_head(head_length)) {
-            case HeadStatus::closed: return Next::close_gracefully;
-            case HeadStatus::too_large: return respond(nullptr, plan_error(431, true, std::time(nullptr)));
-            case HeadStatus::ok: break;
+            case HeadStatus::closed:
+                return Next::close_gracefully;
+            case HeadStatus::too_large:
+                return respond(nullptr, plan_error(431, true, std::time(nullptr)));
+            case HeadStatus::ok:
+                break;
         }
         auto parsed = parse_request_head(std::string_view(buffer_).substr(0, head_length));
         buffer_.erase(0, head_length);
@@ -81,7 +84,8 @@ private:
             if (head_length > kMaxRequestHead || (head_length == 0 && buffer_.size() > kMaxRequestHead))
                 return HeadStatus::too_large;
             if (head_length > 0) return HeadStatus::ok;
-            if (channel_.read_more(buffer_, kIdleTimeout) != Channel::ReadStatus::data) return HeadStatus::closed;
+            if (channel_.read_more(buffer_, kIdleTimeout) != Channel::ReadStatus::data)
+                return HeadStatus::closed;
         }
     }
 
@@ -99,12 +103,14 @@ private:
         const auto outcome = deliver(plan, record, log_id);
         ctx_.log.finish(log_id, record);
         switch (outcome) {
-            case BodyOutcome::failed: return Next::close_abruptly;
+            case BodyOutcome::failed:
+                return Next::close_abruptly;
             case BodyOutcome::cut:
                 // A stall keeps the socket open and silent until the client gives up.
                 if (plan.cut == ResponsePlan::Cut::stall) channel_.wait_for_peer_close();
                 return Next::close_abruptly;
-            case BodyOutcome::complete: break;
+            case BodyOutcome::complete:
+                break;
         }
         return plan.close_after ? Next::close_gracefully : Next::keep_going;
     }

@@ -16,8 +16,8 @@ class RequestLog;
 struct ConnectionContext {
     RouteTable& routes;
     RequestLog& log;
-    int stop_fd;                              ///< readable once the server stops
-    SSL_CTX* tls = nullptr;                   ///< nullptr: plain HTTP
+    int stop_fd;                             ///< readable once the server stops
+    SSL_CTX* tls = nullptr;                  ///< nullptr: plain HTTP
     std::function<void(int id)> on_closing;  ///< called right before the socket is closed
 };
 

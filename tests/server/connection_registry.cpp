@@ -22,8 +22,9 @@ int ConnectionRegistry::opened(int fd) {
     const int id = ++accepted_;
     open_[id] = fd;
     // The new connection itself counts even if its client has closed it already.
-    const auto others = std::count_if(open_.begin(), open_.end(),
-                                      [&](const auto& kv) { return kv.first != id && !peer_closed(kv.second); });
+    const auto others = std::count_if(open_.begin(), open_.end(), [&](const auto& kv) {
+        return kv.first != id && !peer_closed(kv.second);
+    });
     max_concurrent_ = std::max(max_concurrent_, 1 + static_cast<int>(others));
     return id;
 }

@@ -14,7 +14,9 @@ bool is_token_char(char c) {
     return kSpecials.find(c) != std::string_view::npos;
 }
 
-bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char); }
+bool is_token(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char);
+}
 
 std::string_view trim_ows(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -159,7 +161,8 @@ ParseResult parse_request_head(std::string_view head) {
     }
     req.chunked_body = !req.header("transfer-encoding").empty();
     const auto connection = req.header("connection");
-    req.keep_alive = req.version_minor >= 1 ? !has_token(connection, "close") : has_token(connection, "keep-alive");
+    req.keep_alive =
+        req.version_minor >= 1 ? !has_token(connection, "close") : has_token(connection, "keep-alive");
     result.request = std::move(req);
     return result;
 }

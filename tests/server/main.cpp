@@ -31,12 +31,15 @@ using arina::testing::RequestRecord;
 std::string size_validator(const std::string& text) {
     return arina::parse_size(text) ? "" : "expected a byte count such as 1048576, 512K, 4M or 1G";
 }
-std::int64_t size_of(const std::string& text) { return text.empty() ? -1 : *arina::parse_size(text); }
+std::int64_t size_of(const std::string& text) {
+    return text.empty() ? -1 : *arina::parse_size(text);
+}
 
 // One JSON line per finished response, flushed at once: benchmarks read the log while we run.
 class JsonLineLog {
 public:
-    explicit JsonLineLog(const std::string& path) : file_(path.empty() ? nullptr : std::fopen(path.c_str(), "a")) {}
+    explicit JsonLineLog(const std::string& path)
+        : file_(path.empty() ? nullptr : std::fopen(path.c_str(), "a")) {}
     ~JsonLineLog() {
         if (file_) std::fclose(file_);
     }
@@ -47,13 +50,10 @@ public:
     void write(const RequestRecord& r) {
         if (!file_) return;
         const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-        const nlohmann::json line = {{"t", std::round(t * 1000) / 1000},
-                                     {"method", r.method},
-                                     {"path", r.path},
-                                     {"range", r.range_header},
-                                     {"status", r.status},
-                                     {"bytes", r.body_bytes_sent},
-                                     {"conn", r.connection_id}};
+        const nlohmann::json line = {
+            {"t", std::round(t * 1000) / 1000}, {"method", r.method}, {"path", r.path},
+            {"range", r.range_header},          {"status", r.status}, {"bytes", r.body_bytes_sent},
+            {"conn", r.connection_id}};
         const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         std::lock_guard lock(mutex_);
         std::fwrite(text.data(), 1, text.size(), file_);
@@ -103,21 +103,27 @@ int main(int argc, char** argv) {
     app.add_option("--port-file", port_file, "Write the bound port here (atomically) once listening");
     app.add_flag("--tls", tls, "Serve HTTPS with a self-signed certificate for 127.0.0.1");
     app.add_option("--cert-file", cert_file, "With --tls: write the certificate (PEM) here, for --cacert");
-    app.add_option("--log", log_file, "Append one JSON line per response: t, method, path, range, status, bytes, conn");
+    app.add_option("--log", log_file,
+                   "Append one JSON line per response: t, method, path, range, status, bytes, conn");
     app.add_option("--latency-ms", f.latency_ms, "Delay before every response's status line");
-    app.add_option("--rate", rate, "Body rate per connection in bytes/s; K/M/G = powers of 1024; 0 = unlimited")
+    app.add_option("--rate", rate,
+                   "Body rate per connection in bytes/s; K/M/G = powers of 1024; 0 = unlimited")
         ->check(size_validator);
     app.add_flag("--ignore-range", f.ignore_range, "Answer 200 with the whole body to Range requests");
     app.add_option("--error-status", f.error_status, "Answer with this status (e.g. 503) ...");
-    app.add_option("--error-first", f.error_first_requests, "... for the first N requests per path (0 = always)");
+    app.add_option("--error-first", f.error_first_requests,
+                   "... for the first N requests per path (0 = always)");
     app.add_option("--retry-after", f.retry_after_seconds, "Add Retry-After: N to those error responses");
     app.add_option("--drop-after", drop_after, "Close the connection after this many body bytes ...")
         ->check(size_validator);
-    app.add_option("--drop-first", f.drop_first_requests, "... for the first K requests per path (0 = every)");
+    app.add_option("--drop-first", f.drop_first_requests,
+                   "... for the first K requests per path (0 = every)");
     app.add_option("--stall-after", stall_after, "Stop sending after this many body bytes ...")
         ->check(size_validator);
-    app.add_option("--stall-first", f.stall_first_requests, "... for the first K requests per path (0 = every)");
-    app.add_flag("--gzip", f.gzip, "Send bodies with Content-Encoding: gzip (files are compressed in memory)");
+    app.add_option("--stall-first", f.stall_first_requests,
+                   "... for the first K requests per path (0 = every)");
+    app.add_flag("--gzip", f.gzip,
+                 "Send bodies with Content-Encoding: gzip (files are compressed in memory)");
     app.add_flag("--no-validators", f.no_validators, "Omit ETag and Last-Modified");
     app.add_flag("--no-content-length", f.no_content_length, "Send bodies chunked, without Content-Length");
     CLI11_PARSE(app, argc, argv);

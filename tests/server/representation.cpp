@@ -75,18 +75,19 @@ std::string guess_content_type(std::string_view path) {
     std::string ext(path.substr(dot + 1));
     for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-        {"ts", "video/mp2t"},          {"m3u8", "application/vnd.apple.mpegurl"},
-        {"m3u", "audio/mpegurl"},      {"mpd", "application/dash+xml"},
-        {"mp4", "video/mp4"},          {"m4v", "video/mp4"},
-        {"m4s", "video/iso.segment"},  {"m4a", "audio/mp4"},
-        {"aac", "audio/aac"},          {"mp3", "audio/mpeg"},
-        {"webm", "video/webm"},        {"mkv", "video/x-matroska"},
-        {"vtt", "text/vtt"},           {"html", "text/html"},
-        {"json", "application/json"},  {"txt", "text/plain"},
-        {"xml", "application/xml"},    {"jpg", "image/jpeg"},
+        {"ts", "video/mp2t"},         {"m3u8", "application/vnd.apple.mpegurl"},
+        {"m3u", "audio/mpegurl"},     {"mpd", "application/dash+xml"},
+        {"mp4", "video/mp4"},         {"m4v", "video/mp4"},
+        {"m4s", "video/iso.segment"}, {"m4a", "audio/mp4"},
+        {"aac", "audio/aac"},         {"mp3", "audio/mpeg"},
+        {"webm", "video/webm"},       {"mkv", "video/x-matroska"},
+        {"vtt", "text/vtt"},          {"html", "text/html"},
+        {"json", "application/json"}, {"txt", "text/plain"},
+        {"xml", "application/xml"},   {"jpg", "image/jpeg"},
         {"png", "image/png"},
     };
-    const auto it = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const auto& t) { return t.first == ext; });
+    const auto it =
+        std::find_if(std::begin(kTypes), std::end(kTypes), [&](const auto& t) { return t.first == ext; });
     return it == std::end(kTypes) ? "application/octet-stream" : std::string(it->second);
 }
 

@@ -11,7 +11,9 @@ namespace arina::testing {
 namespace {
 
 // The "first K requests" rule shared by every knob: K = 0 means always.
-bool applies(int first_k, int request_number) { return first_k <= 0 || request_number <= first_k; }
+bool applies(int first_k, int request_number) {
+    return first_k <= 0 || request_number <= first_k;
+}
 
 class HeadBuilder {
 public:
@@ -20,7 +22,9 @@ public:
         add("Date", format_http_date(now));
         add("Server", "arina-testserver");
     }
-    void add(std::string_view name, std::string_view value) { head_ += fmt::format("{}: {}\r\n", name, value); }
+    void add(std::string_view name, std::string_view value) {
+        head_ += fmt::format("{}: {}\r\n", name, value);
+    }
     std::string finish(bool close) {
         add("Connection", close ? "close" : "keep-alive");
         head_ += "\r\n";
@@ -54,7 +58,8 @@ bool has_cookie(std::string_view cookies, std::string_view name, std::string_vie
         while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
         while (!pair.empty() && pair.back() == ' ') pair.remove_suffix(1);
         const auto eq = pair.find('=');
-        if (eq != std::string_view::npos && pair.substr(0, eq) == name && pair.substr(eq + 1) == value) return true;
+        if (eq != std::string_view::npos && pair.substr(0, eq) == name && pair.substr(eq + 1) == value)
+            return true;
         if (semi == std::string_view::npos) break;
         cookies.remove_prefix(semi + 1);
     }
@@ -100,7 +105,8 @@ ResponsePlan decide(const HttpRequest& request, const Resolution& route, std::ti
     ResponsePlan plan;
     if (f.error_status > 0 && applies(f.error_first_requests, n)) {
         std::vector<std::pair<std::string, std::string>> extra;
-        if (f.retry_after_seconds >= 0) extra.emplace_back("Retry-After", std::to_string(f.retry_after_seconds));
+        if (f.retry_after_seconds >= 0)
+            extra.emplace_back("Retry-After", std::to_string(f.retry_after_seconds));
         plan = text_response(f.error_status, client_close, now, extra);
     } else {
         const Representation& rep = *route.representation;
@@ -109,11 +115,15 @@ ResponsePlan decide(const HttpRequest& request, const Resolution& route, std::ti
         plan.body_length = rep.size;
 
         auto range = parse_range(request.header("range"), rep.size);
-        if (f.ignore_range || !if_range_matches(request.header("if-range"), rep, last_modified, f.no_validators))
+        if (f.ignore_range ||
+            !if_range_matches(request.header("if-range"), rep, last_modified, f.no_validators))
             range.kind = RangeKind::absent;
-        plan.status = range.kind == RangeKind::single ? 206 : range.kind == RangeKind::unsatisfiable ? 416 : 200;
+        plan.status = range.kind == RangeKind::single          ? 206
+                      : range.kind == RangeKind::unsatisfiable ? 416
+                                                               : 200;
         if (plan.status == 416) {
-            plan = text_response(416, client_close, now, {{"Content-Range", fmt::format("bytes */{}", rep.size)}});
+            plan = text_response(416, client_close, now,
+                                 {{"Content-Range", fmt::format("bytes */{}", rep.size)}});
             plan.latency_ms = f.latency_ms;
             return plan;
         }
@@ -138,8 +148,8 @@ ResponsePlan decide(const HttpRequest& request, const Resolution& route, std::ti
         }
         if (plan.status == 206) {
             const auto shift = lie ? f.content_range_shift : 0;
-            head.add("Content-Range",
-                     fmt::format("bytes {}-{}/{}", range.range.first + shift, range.range.last + shift, rep.size));
+            head.add("Content-Range", fmt::format("bytes {}-{}/{}", range.range.first + shift,
+                                                  range.range.last + shift, rep.size));
         }
         if (rep.gzip) {
             head.add("Content-Encoding", "gzip");
@@ -175,35 +185,62 @@ ResponsePlan decide(const HttpRequest& request, const Resolution& route, std::ti
 
 const char* reason_phrase(int status) {
     switch (status) {
-        case 200: return "OK";
-        case 206: return "Partial Content";
-        case 301: return "Moved Permanently";
-        case 302: return "Found";
-        case 303: return "See Other";
-        case 307: return "Temporary Redirect";
-        case 308: return "Permanent Redirect";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 408: return "Request Timeout";
-        case 410: return "Gone";
-        case 413: return "Content Too Large";
-        case 416: return "Range Not Satisfiable";
-        case 429: return "Too Many Requests";
-        case 431: return "Request Header Fields Too Large";
-        case 500: return "Internal Server Error";
-        case 501: return "Not Implemented";
-        case 502: return "Bad Gateway";
-        case 503: return "Service Unavailable";
-        case 504: return "Gateway Timeout";
-        case 505: return "HTTP Version Not Supported";
-        default: return "Status";
+        case 200:
+            return "OK";
+        case 206:
+            return "Partial Content";
+        case 301:
+            return "Moved Permanently";
+        case 302:
+            return "Found";
+        case 303:
+            return "See Other";
+        case 307:
+            return "Temporary Redirect";
+        case 308:
+            return "Permanent Redirect";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 408:
+            return "Request Timeout";
+        case 410:
+            return "Gone";
+        case 413:
+            return "Content Too Large";
+        case 416:
+            return "Range Not Satisfiable";
+        case 429:
+            return "Too Many Requests";
+        case 431:
+            return "Request Header Fields Too Large";
+        case 500:
+            return "Internal Server Error";
+        case 501:
+            return "Not Implemented";
+        case 502:
+            return "Bad Gateway";
+        case 503:
+            return "Service Unavailable";
+        case 504:
+            return "Gateway Timeout";
+        case 505:
+            return "HTTP Version Not Supported";
+        default:
+            return "Status";
     }
 }
 
-ResponsePlan plan_error(int status, bool close, std::time_t now) { return text_response(status, close, now); }
+ResponsePlan plan_error(int status, bool close, std::time_t now) {
+    return text_response(status, close, now);
+}
 
 ResponsePlan plan_response(const HttpRequest& request, const Resolution& route, std::time_t now) {
     ResponsePlan plan = decide(request, route, now);

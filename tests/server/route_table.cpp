@@ -94,7 +94,8 @@ std::pair<const RouteTable::Route*, std::string> RouteTable::find(const std::str
     // The longest directory prefix wins, so "/a/b/" served apart from "/a/" takes precedence.
     const std::pair<const std::string, Route>* best = nullptr;
     for (const auto& entry : directories_) {
-        if (path.starts_with(entry.first) && (!best || entry.first.size() > best->first.size())) best = &entry;
+        if (path.starts_with(entry.first) && (!best || entry.first.size() > best->first.size()))
+            best = &entry;
     }
     if (best) return {&best->second, best->first};
     return {nullptr, {}};

@@ -71,7 +71,7 @@ private:
     Faults defaults_;
     mutable std::mutex mutex_;
     std::map<std::string, Route> exact_;
-    std::map<std::string, Route> directories_;  ///< keyed by prefix ending in '/'
+    std::map<std::string, Route> directories_;   ///< keyed by prefix ending in '/'
     std::map<std::string, Faults> file_faults_;  ///< set_faults on files inside directories
     std::map<std::string, int> request_counts_;
     std::map<std::string, std::vector<Requirement>> requirements_;

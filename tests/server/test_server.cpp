@@ -134,11 +134,17 @@ void TestServer::Impl::stop() {
 
 TestServer::TestServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
-TestServer::~TestServer() { impl_->stop(); }
+TestServer::~TestServer() {
+    impl_->stop();
+}
 
-void TestServer::stop() { impl_->stop(); }
+void TestServer::stop() {
+    impl_->stop();
+}
 
-std::uint16_t TestServer::port() const { return impl_->port; }
+std::uint16_t TestServer::port() const {
+    return impl_->port;
+}
 
 std::string TestServer::base_url() const {
     std::string host = impl_->options.bind;
@@ -148,9 +154,13 @@ std::string TestServer::base_url() const {
     return (impl_->tls ? "https://" : "http://") + host + ":" + std::to_string(impl_->port);
 }
 
-std::string TestServer::url(std::string_view path) const { return base_url() + std::string(path); }
+std::string TestServer::url(std::string_view path) const {
+    return base_url() + std::string(path);
+}
 
-std::string TestServer::certificate_pem() const { return impl_->tls ? impl_->tls->certificate_pem() : ""; }
+std::string TestServer::certificate_pem() const {
+    return impl_->tls ? impl_->tls->certificate_pem() : "";
+}
 
 void TestServer::serve_bytes(std::string path, std::string body, Faults faults) {
     impl_->routes.add_bytes(std::move(path), std::move(body), std::move(faults));
@@ -185,19 +195,29 @@ void TestServer::set_header_required(std::string path, std::string name, std::st
     impl_->routes.require(std::move(path), Requirement{false, std::move(name), std::move(value)});
 }
 
-std::vector<RequestRecord> TestServer::requests() const { return impl_->log.records(); }
+std::vector<RequestRecord> TestServer::requests() const {
+    return impl_->log.records();
+}
 
 std::vector<RequestRecord> TestServer::requests_for(std::string_view path) const {
     return impl_->log.records_for(path);
 }
 
-std::int64_t TestServer::body_bytes_sent(std::string_view path) const { return impl_->log.body_bytes_sent(path); }
+std::int64_t TestServer::body_bytes_sent(std::string_view path) const {
+    return impl_->log.body_bytes_sent(path);
+}
 
-int TestServer::connections_accepted() const { return impl_->connections.accepted(); }
+int TestServer::connections_accepted() const {
+    return impl_->connections.accepted();
+}
 
-int TestServer::max_concurrent_connections() const { return impl_->connections.max_concurrent(); }
+int TestServer::max_concurrent_connections() const {
+    return impl_->connections.max_concurrent();
+}
 
-void TestServer::clear_log() { impl_->log.clear(); }
+void TestServer::clear_log() {
+    impl_->log.clear();
+}
 
 bool TestServer::wait_until_idle(std::chrono::milliseconds timeout) const {
     return impl_->log.wait_until_idle(timeout);

@@ -50,9 +50,12 @@ public:
 private:
     IoResult map(int rc) {
         switch (SSL_get_error(ssl_, rc)) {
-            case SSL_ERROR_NONE: return {IoStatus::done, 0};
-            case SSL_ERROR_WANT_READ: return {IoStatus::want_read, 0};
-            case SSL_ERROR_WANT_WRITE: return {IoStatus::want_write, 0};
+            case SSL_ERROR_NONE:
+                return {IoStatus::done, 0};
+            case SSL_ERROR_WANT_READ:
+                return {IoStatus::want_read, 0};
+            case SSL_ERROR_WANT_WRITE:
+                return {IoStatus::want_write, 0};
             default:
                 // The error queue is per thread: leave it clean for the next connection.
                 ERR_clear_error();
