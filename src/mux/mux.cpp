@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "mux/input_reader.hpp"
@@ -22,6 +23,18 @@ std::string container_name(Container container) {
     return container == Container::Mkv ? "Matroska" : "MP4";
 }
 
+// libavformat writes these into MP4 under private object types that almost no player reads; refusing them
+// points the user at Matroska instead of producing a file that will not play.
+bool is_nonstandard_in_mp4(AVCodecID codec) {
+    return codec == AV_CODEC_ID_VORBIS;
+}
+
+std::string input_names(const Readers& readers) {
+    std::string names;
+    for (const auto& reader : readers) names += (names.empty() ? "" : ", ") + reader->path().string();
+    return names;
+}
+
 Error cancelled_error(const std::filesystem::path& output) {
     return {FailReason::Cancelled, "muxing into " + output.string() + " was cancelled"};
 }
@@ -33,7 +46,9 @@ Error add_output_streams(Readers& readers, OutputWriter& writer, Container conta
         for (InputReader::Stream& stream : reader->streams()) {
             const AVCodecParameters& params = *stream.params;
             const bool is_subtitle = params.codec_type == AVMEDIA_TYPE_SUBTITLE;
-            if (!writer.can_hold(params.codec_id)) {
+            const bool holdable = writer.can_hold(params.codec_id) &&
+                                  !(container == Container::Mp4 && is_nonstandard_in_mp4(params.codec_id));
+            if (!holdable) {
                 if (is_subtitle) continue;
                 return {FailReason::Unsupported,
                         std::string("stream #") + std::to_string(stream.input_index) + " of " +
@@ -52,11 +67,8 @@ Error add_output_streams(Readers& readers, OutputWriter& writer, Container conta
                 ++report.subtitle_streams;
         }
     }
-    if (report.video_streams + report.audio_streams == 0) {
-        std::string names;
-        for (const auto& reader : readers) names += (names.empty() ? "" : ", ") + reader->path().string();
-        return {FailReason::Unsupported, "no audio or video stream in " + names};
-    }
+    if (report.video_streams + report.audio_streams == 0)
+        return {FailReason::Unsupported, "no audio or video stream in " + input_names(readers)};
     return {};
 }
 
@@ -129,6 +141,9 @@ std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
         ahead[from] = std::move(std::get<PacketPtr>(next));
     }
     if (is_cancelled()) return cancelled_error(output);
+    // Headers without media (an init segment whose fragments never arrived) would give an empty file.
+    if (report.packets == 0)
+        return Error{FailReason::Unsupported, "no media packets in " + input_names(readers)};
     if (Error error = writer.commit_to(output)) return error;
 
     report.duration_seconds = writer.written_seconds();
@@ -140,6 +155,16 @@ std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
 }
 
 }  // namespace
+
+std::optional<Container> container_from_name(std::string_view name) {
+    if (name == "mp4") return Container::Mp4;
+    if (name == "mkv" || name == "matroska") return Container::Mkv;
+    return std::nullopt;
+}
+
+std::string_view extension(Container container) {
+    return container == Container::Mkv ? "mkv" : "mp4";
+}
 
 std::variant<MuxReport, Error> mux(const std::vector<MuxInput>& inputs, const std::filesystem::path& output,
                                    const MuxOptions& options) {

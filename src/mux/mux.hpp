@@ -7,8 +7,9 @@
 // output container can carry their codec (e.g. WebVTT/SubRip into Matroska, mov_text into MP4) and are
 // dropped otherwise; data streams (timed ID3, SCTE-35), cover pictures and streams whose parameters the
 // demuxer could not determine (a PID declared but never carried) are always dropped. A video or audio codec
-// that the container cannot hold (Vorbis into MP4) fails with FailReason::Unsupported instead of being
-// dropped silently. Streams that first appear in the middle of an input (a new PID after an MPEG-TS
+// that the container cannot hold (PCM into MP4; also Vorbis, which libavformat would write into MP4 under
+// a private object type few players read) fails with FailReason::Unsupported instead of being dropped
+// silently. Streams that first appear in the middle of an input (a new PID after an MPEG-TS
 // discontinuity) are dropped too: the output's stream list is fixed when its header is written.
 //
 // Timestamps: packets of all inputs are interleaved by DTS in a common time base, reading one packet ahead
@@ -28,8 +29,8 @@
 //
 // Errors name the file and the step that failed ("cannot open input /x/video.ts: Invalid data found when
 // processing input"):
-//   Unsupported  an input is not a recognised media file, is corrupt, has no audio or video, or holds a
-//                codec the chosen container cannot carry;
+//   Unsupported  an input is not a recognised media file, is corrupt, has no audio or video (or no packets:
+//                an init segment alone), or holds a codec the chosen container cannot carry;
 //   FileAccess   an input cannot be read, or the output cannot be created, written or renamed;
 //   DiskFull     no space left while writing the output;
 //   Cancelled    MuxOptions::cancelled returned true;
@@ -41,6 +42,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -50,6 +53,12 @@ namespace arina::mux {
 
 /// The output container. Mp4 is the default; `--merge-output-format mkv` selects Matroska.
 enum class Container { Mp4, Mkv };
+
+/// "mp4" -> Mp4; "mkv" or "matroska" -> Mkv (the --merge-output-format words); nullopt otherwise.
+std::optional<Container> container_from_name(std::string_view name);
+
+/// The file extension for a container, without the dot: "mp4", "mkv".
+std::string_view extension(Container container);
 
 /// One input file; all its (supported) streams are copied.
 struct MuxInput {

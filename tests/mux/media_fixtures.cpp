@@ -129,6 +129,11 @@ bool make(const std::string& name, const fs::path& out) {
                                 seconds("2"),
                                 {"-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-c:a",
                                  "libopus", "-f", "webm", out.string()}}));
+    if (name == "vorbis.webm")
+        return run_ffmpeg(join({av_source("testsrc2", "440"),
+                                seconds("1"),
+                                {"-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-c:a",
+                                 "libvorbis", "-f", "webm", out.string()}}));
     ADD_FAILURE() << "unknown fixture " << name;
     return false;
 }

@@ -19,6 +19,7 @@ namespace arina::test::media {
 ///   "hls_fmp4.mp4"    4 s H.264 + AAC from ffmpeg's HLS muxer in fMP4 mode: init.mp4 + *.m4s appended
 ///   "pcm.mkv"         1 s H.264 + PCM audio + SubRip subtitles in Matroska
 ///   "vp9.webm"        2 s VP9 + Opus WebM
+///   "vorbis.webm"     1 s VP9 + Vorbis WebM
 /// Fails the current test (and returns an empty path) when ffmpeg cannot make it.
 std::filesystem::path fixture(const std::string& name);
 

@@ -150,6 +150,32 @@ TEST(MuxFailure, CodecTheContainerCannotHoldIsUnsupported) {
     expect_nothing_left(output);
 }
 
+TEST(MuxFailure, VorbisIsRefusedForMp4ButFineInMatroska) {
+    const fs::path dir = test::media::scratch_dir();
+    const Error error = mux_error({fixture("vorbis.webm")}, dir / "movie.mp4");
+    EXPECT_EQ(error.reason, FailReason::Unsupported);
+    EXPECT_NE(error.message.find("vorbis"), std::string::npos) << error.message;
+    expect_nothing_left(dir / "movie.mp4");
+    MuxOptions options;
+    options.container = Container::Mkv;
+    EXPECT_TRUE(
+        std::holds_alternative<MuxReport>(mux({{fixture("vorbis.webm")}}, dir / "movie.mkv", options)));
+}
+
+// An fMP4 init segment whose media fragments never arrived: headers, tracks, and no packet.
+TEST(MuxFailure, InitSegmentAloneIsRefused) {
+    const fs::path dir = test::media::scratch_dir();
+    const std::string bytes = test::read_file(fixture("video.mp4"));
+    const auto first_fragment = bytes.find("moof");
+    ASSERT_NE(first_fragment, std::string::npos);
+    const fs::path init = dir / "init.mp4";
+    test::write_file(init, bytes.substr(0, first_fragment - 4));
+    const Error error = mux_error({init}, dir / "movie.mp4");
+    EXPECT_EQ(error.reason, FailReason::Unsupported);
+    EXPECT_NE(error.message.find(init.string()), std::string::npos) << error.message;
+    expect_nothing_left(dir / "movie.mp4");
+}
+
 TEST(MuxFailure, NoInputsIsAnError) {
     const fs::path output = test::media::scratch_dir() / "movie.mp4";
     auto result = mux({}, output);

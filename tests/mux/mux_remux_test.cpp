@@ -191,6 +191,20 @@ TEST(MuxRemux, ProgressIsReportedAndGrows) {
     EXPECT_LE(seen.back(), 4.1);
 }
 
+TEST(MuxRemux, WebmToMp4KeepsVp9AndOpus) {
+    const fs::path output = test::media::scratch_dir() / "movie.mp4";
+    mux_ok({fixture("vp9.webm")}, output);
+    EXPECT_EQ(codecs(test::media::ffprobe(output)), (std::multiset<std::string>{"opus", "vp9"}));
+    EXPECT_EQ(test::media::decode_errors(output), "");
+}
+
+TEST(MuxRemux, ContainerNames) {
+    EXPECT_EQ(container_from_name("mp4"), Container::Mp4);
+    EXPECT_EQ(container_from_name("mkv"), Container::Mkv);
+    EXPECT_EQ(container_from_name("avi"), std::nullopt);
+    EXPECT_EQ(extension(Container::Mkv), "mkv");
+}
+
 TEST(MuxRemux, ReplacesAnExistingOutput) {
     const fs::path output = test::media::scratch_dir() / "movie.mp4";
     test::write_file(output, "old content");
