@@ -92,6 +92,8 @@ struct MuxReport {
 };
 
 /// Copies the streams of `inputs` into `output` (replacing it if it exists). See the file comment.
+/// Blocking; runs on the caller's thread and may run on several threads at once for different outputs.
+/// Never throws: out-of-memory and exceptions from the callbacks come back as FailReason::Internal.
 std::variant<MuxReport, Error> mux(const std::vector<MuxInput>& inputs, const std::filesystem::path& output,
                                    const MuxOptions& options = {});
 
