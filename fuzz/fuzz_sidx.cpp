@@ -27,8 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const Fragment& f : *fragments) {
             fuzz::check_fragment(f);
             // Subsegments are consecutive, after the index.
-            fuzz::require(f.byte_range && f.byte_range->begin >= request.index_range.begin);
-            fuzz::require(previous_end < 0 || f.byte_range->begin == previous_end);
+            ARINA_FUZZ_REQUIRE(f.byte_range && f.byte_range->begin >= request.index_range.begin);
+            ARINA_FUZZ_REQUIRE(previous_end < 0 || f.byte_range->begin == previous_end);
             previous_end = f.byte_range->end;
         }
     }

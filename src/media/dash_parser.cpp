@@ -142,6 +142,7 @@ Result<std::vector<Stream>> join_periods(std::vector<std::vector<Stream>> period
                 return bad_manifest("MPD: Representation " + text::quote(stream.id) + " has more than " +
                                     std::to_string(kMaxFragmentsPerStream) + " fragments over all Periods");
             }
+            if (next.fragments.empty()) continue;  // a zero-length Period: nothing to join
             const Fragment* current = init_for(stream, stream.fragments.size());
             if (next.init && (!current || current->url != next.init->url ||
                               current->byte_range != next.init->byte_range)) {

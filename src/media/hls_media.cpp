@@ -68,6 +68,10 @@ public:
         presentation.refresh_interval = target_duration_;
         if (!presentation.is_live) presentation.duration = total_duration_;
 
+        // An EXT-X-MAP after the last segment applies to nothing (yet).
+        while (!stream_.init_switches.empty() && stream_.init_switches.back().first_fragment >= stream_.fragments.size()) {
+            stream_.init_switches.pop_back();
+        }
         stream_.id = "hls-media";
         if (stream_.init) {
             stream_.container = Container::Fmp4;

@@ -79,12 +79,14 @@ Result<std::vector<SidxReference>> parse_sidx_body(std::span<const std::uint8_t>
         const auto size = static_cast<std::int64_t>(type_and_size & 0x7fffffffU);
         if (size == 0) return sidx_error("reference " + std::to_string(i + 1) + " has size 0");
         SidxReference reference;
-        reference.range = ByteRange{offset, offset + size};  // sizes < 2^31 and at most 2^16 of them
+        std::int64_t end = 0;
+        if (__builtin_add_overflow(offset, size, &end)) return sidx_error("byte offsets overflow");
+        reference.range = ByteRange{offset, end};
         reference.start = (static_cast<double>(earliest_presentation_time) + static_cast<double>(elapsed)) *
                           seconds_per_tick;
         reference.duration = static_cast<double>(duration) * seconds_per_tick;
         references.push_back(reference);
-        if (__builtin_add_overflow(offset, size, &offset)) return sidx_error("byte offsets overflow");
+        offset = end;
         elapsed += duration;
     }
     return references;

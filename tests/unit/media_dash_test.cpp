@@ -295,6 +295,17 @@ TEST(DashMultiPeriod, ConcatenatesRepresentationsWithTheSameId) {
     EXPECT_EQ(init_for(v, 4)->url, "http://h/ad/v/init.mp4");
 }
 
+TEST(DashMultiPeriod, ZeroLengthPeriodAddsNothing) {
+    // Found by fuzz_dash: mediaPresentationDuration ending inside the first Period left the second
+    // one empty, and its init section became an InitSwitch pointing past the fragments.
+    std::string text = kTwoPeriods;
+    text.replace(text.find("PT20S"), 5, "PT10S");
+    const Presentation p = parse_ok(text, "http://h/m.mpd");
+    const Stream& v = p.streams.at(0);
+    EXPECT_EQ(v.fragments.size(), 3U);
+    EXPECT_TRUE(v.init_switches.empty());
+}
+
 TEST(DashMultiPeriod, RefusesDifferingRepresentations) {
     std::string text = kTwoPeriods;
     text.replace(text.rfind("id=\"v\""), 6, "id=\"w\"");

@@ -303,6 +303,14 @@ TEST(HlsMedia, SecondMapAfterDiscontinuityIsAnInitSwitch) {
     EXPECT_EQ(s.fragments[2].discontinuity, 2);
 }
 
+TEST(HlsMedia, MapAfterTheLastSegmentIsNoSwitch) {
+    // Found by fuzz_hls: a trailing EXT-X-MAP produced an InitSwitch pointing past the fragments.
+    const Presentation p = parse_ok(
+        "#EXTM3U\n#EXT-X-MAP:URI=\"a.mp4\"\n#EXTINF:4,\n1.m4s\n#EXT-X-MAP:URI=\"b.mp4\"\n", "http://h/x.m3u8");
+    EXPECT_EQ(p.streams[0].init->url, "http://h/a.mp4");
+    EXPECT_TRUE(p.streams[0].init_switches.empty());
+}
+
 TEST(HlsMedia, CarriesPlaylistQueryToRelativeUrisWhenAsked) {
     const char* text =
         "#EXTM3U\n"

@@ -149,6 +149,11 @@ TEST(Sidx, RefusesMalformedBoxes) {
     EXPECT_EQ(error_of(parse_sidx(sidx_box(0, 1, 0, 0, {{0, 1}}), 0)), "sidx: reference 1 has size 0");
     EXPECT_EQ(error_of(parse_sidx(sidx_box(2, 1, 0, 0, {{1, 1}}), 0)), "sidx: unsupported version 2");
 
+    // Found by fuzz_sidx: an index near the largest file offset overflowed a range's end.
+    EXPECT_EQ(error_of(parse_sidx(sidx_box(0, 1, 0, 0, {{1000, 1}}), INT64_MAX - 500)), "sidx: byte offsets overflow");
+    EXPECT_EQ(error_of(parse_sidx(sidx_box(1, 1, 0, 0xffffffffffffffffULL, {{1, 1}}), 0)),
+              "sidx: first_offset is out of range");
+
     Bytes moov;
     moov.u32(8).type("moov");
     EXPECT_EQ(error_of(parse_sidx(moov.data, 0)), "sidx: no sidx box in the 8 bytes of the index range");
