@@ -372,7 +372,6 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
         pump();
         return maybe_complete();
     }
-    if (mode_ == Mode::Probe) return;  // stopped while choosing the output (already finished)
     net::AttemptFailure f{outcome.reason == FailReason::None ? FailReason::BadResponse : outcome.reason, 0,
                           std::nullopt};
     std::string message = outcome.message;

@@ -92,4 +92,44 @@ RunResult run_program(const std::vector<std::string>& argv, double timeout_secon
     return result;
 }
 
+Child::Child(const std::vector<std::string>& argv, const std::filesystem::path& log_file) {
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        const int log = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (log >= 0) {
+            ::dup2(log, 1);
+            ::dup2(log, 2);
+        }
+        const int devnull = ::open("/dev/null", O_RDONLY);
+        if (devnull >= 0) ::dup2(devnull, 0);
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+    }
+}
+
+Child::~Child() {
+    if (!reaped_) {
+        ::kill(pid_, SIGKILL);
+        wait();
+    }
+}
+
+void Child::kill(int signal) {
+    if (!reaped_) ::kill(pid_, signal);
+}
+
+int Child::wait() {
+    if (!reaped_) {
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        reaped_ = true;
+        status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    return status_;
+}
+
 }  // namespace arina::test

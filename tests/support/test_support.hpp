@@ -38,4 +38,23 @@ struct RunResult {
 /// Runs `argv` (no shell) with a timeout; kills it when the timeout passes.
 RunResult run_program(const std::vector<std::string>& argv, double timeout_seconds = 120);
 
+/// A program started in the background (no shell), output sent to a log file.
+/// The destructor kills it (SIGKILL) if it is still running.
+class Child {
+public:
+    Child(const std::vector<std::string>& argv, const std::filesystem::path& log_file);
+    ~Child();
+    Child(const Child&) = delete;
+    Child& operator=(const Child&) = delete;
+    int pid() const { return pid_; }
+    void kill(int signal);
+    /// Waits for the exit; returns the exit status or 128+signal.
+    int wait();
+
+private:
+    int pid_ = -1;
+    bool reaped_ = false;
+    int status_ = -1;
+};
+
 }  // namespace arina::test

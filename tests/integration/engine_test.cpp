@@ -1,0 +1,111 @@
+// The engine in-process: thread count, per-host budget and fairness, shared rate limit.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <set>
+#include <thread>
+
+#include "net/engine.hpp"
+#include "server/test_server.hpp"
+#include "support/test_support.hpp"
+
+#include <thread>
+
+namespace arina::net {
+namespace {
+
+
+// Counts bytes per transfer and reports when all are done.
+class CountingHandler : public TransferHandler {
+public:
+    explicit CountingHandler(int expected) : remaining_(expected) {}
+    bool on_response(TransferId, const ResponseHead& head) override { return head.status / 100 == 2; }
+    bool on_body(TransferId, std::span<const char> data) override {
+        bytes += static_cast<std::int64_t>(data.size());
+        return true;
+    }
+    void on_done(TransferId, const TransferOutcome& outcome) override {
+        if (outcome.reason != FailReason::None) ++failures;
+        if (--remaining_ == 0) all_done.set_value();
+    }
+    std::atomic<std::int64_t> bytes{0};
+    std::atomic<int> failures{0};
+    std::promise<void> all_done;
+
+private:
+    int remaining_;
+};
+
+// The test server runs in this process with a thread per connection, so the engine's
+// threads are counted in a separate process: the arina binary.
+int peak_threads_of_download(testing::TestServer& server, const std::filesystem::path& dir, int connections) {
+    test::Child child({ARINA_BIN, "-q", "-P", dir.string(), "-N", std::to_string(connections), "--http-chunk-size",
+                       "64K", "-o", "f" + std::to_string(connections), server.url("/f.bin")},
+                      dir / "log.txt");
+    const auto task_dir = "/proc/" + std::to_string(child.pid()) + "/task";
+    int peak = 0;
+    for (int i = 0; i < 400; ++i) {  // bounded: at most ~20 s
+        std::error_code ec;
+        int n = 0;
+        for (auto it = std::filesystem::directory_iterator(task_dir, ec); !ec && it != std::filesystem::directory_iterator();
+             it.increment(ec))
+            ++n;
+        if (ec || n == 0) break;
+        peak = std::max(peak, n);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(child.wait(), 0);
+    return peak;
+}
+
+TEST(Engine, ThreadCountDoesNotGrowWithConnections) {
+    testing::TestServer server;
+    server.serve_bytes("/f.bin", test::random_bytes(2 * 1024 * 1024, 1), {.rate_bytes_per_sec = 512.0 * 1024});
+    test::TempDir dir;
+    const int one = peak_threads_of_download(server, dir.path(), 1);
+    const int many = peak_threads_of_download(server, dir.path(), 24);
+    EXPECT_GE(server.max_concurrent_connections(), 16);
+    EXPECT_GE(one, 3);  // main, engine, disk
+    // libcurl's resolver may add a short-lived thread; 24 connections must not add 23.
+    EXPECT_LE(many, one + 2) << "1 connection: " << one << " threads, 24 connections: " << many;
+}
+
+TEST(Engine, PerHostBudgetIsSharedFairlyByOwners) {
+    testing::TestServer server;
+    server.serve_bytes("/f.bin", test::random_bytes(64 * 1024, 2), {.rate_bytes_per_sec = 256.0 * 1024});
+    HttpOptions http;
+    Engine engine({.max_connections_per_host = 4});
+    constexpr int kPerOwner = 6;
+    CountingHandler handler(3 * kPerOwner);
+    engine.post([&] {
+        // Owner 1 asks first and for many; owners 2 and 3 must still get a share at once.
+        for (std::uint64_t owner : {1, 2, 3})
+            for (int i = 0; i < kPerOwner; ++i)
+                engine.start({.url = server.url("/f.bin?o=" + std::to_string(owner)), .http = &http, .owner = owner},
+                             handler);
+    });
+    handler.all_done.get_future().wait();
+    EXPECT_EQ(handler.failures.load(), 0);
+    EXPECT_LE(server.max_concurrent_connections(), 4);
+    // The first four requests the server saw came from all three owners, not four from owner 1.
+    const auto reqs = server.requests();
+    ASSERT_GE(reqs.size(), 4u);
+    std::set<std::string> first_owners;
+    for (std::size_t i = 0; i < 4; ++i) first_owners.insert(reqs[i].target.substr(reqs[i].target.find("o=")));
+    EXPECT_EQ(first_owners.size(), 3u);
+}
+
+TEST(Engine, TimersAndPostedWorkRunOnTheEngineThread) {
+    Engine engine;
+    std::promise<bool> on_thread;
+    engine.post([&] {
+        engine.add_timer(std::chrono::milliseconds(20), [&] { on_thread.set_value(engine.on_engine_thread()); });
+    });
+    EXPECT_TRUE(on_thread.get_future().get());
+    EXPECT_FALSE(engine.on_engine_thread());
+}
+
+}  // namespace
+}  // namespace arina::net
