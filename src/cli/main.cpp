@@ -17,14 +17,14 @@ void on_signal(int) { g_interrupted = 1; }
 
 // Runs one download to its end on the shared runtime, showing progress and
 // cancelling cleanly (partial file kept) on Ctrl-C.
-arina::transfer::FileResult run_one(arina::transfer::Runtime& rt, arina::transfer::FileJob job,
+arina::transfer::DownloadResult run_one(arina::transfer::Runtime& rt, arina::transfer::FileJob job,
                                     arina::cli::ProgressPrinter& printer) {
     using namespace std::chrono_literals;
-    std::promise<arina::transfer::FileResult> done;
+    std::promise<arina::transfer::DownloadResult> done;
     auto result = done.get_future();
     const std::string url = job.url;
     arina::transfer::FileDownload download(rt.engine, rt.disk, std::move(job),
-                                           [&done](const arina::transfer::FileResult& r) { done.set_value(r); });
+                                           [&done](const arina::transfer::DownloadResult& r) { done.set_value(r); });
     rt.engine.post([&download] { download.start(); });
     bool cancel_sent = false;
     while (result.wait_for(100ms) != std::future_status::ready) {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "transfer/file_job.hpp"
+#include "transfer/download_types.hpp"
 #include "util/fail_reason.hpp"
 
 namespace arina::cli {

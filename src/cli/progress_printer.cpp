@@ -13,7 +13,7 @@ namespace {
 constexpr std::chrono::seconds kPlainInterval{2};
 constexpr std::chrono::milliseconds kJsonInterval{500};
 
-double eta_seconds(const transfer::FileProgress& p, double speed) {
+double eta_seconds(const transfer::DownloadProgress& p, double speed) {
     if (p.total_bytes < 0 || speed <= 0) return -1;
     return static_cast<double>(p.total_bytes - p.done_bytes) / speed;
 }
@@ -23,7 +23,7 @@ double eta_seconds(const transfer::FileProgress& p, double speed) {
 ProgressPrinter::ProgressPrinter(ProgressStyle style, bool quiet, bool verbose)
     : style_(style), quiet_(quiet), verbose_(verbose), terminal_(::isatty(STDERR_FILENO) != 0) {}
 
-std::string ProgressPrinter::status_line(const transfer::FileProgress& p, double speed) const {
+std::string ProgressPrinter::status_line(const transfer::DownloadProgress& p, double speed) const {
     char percent[16] = "   ?  ";
     if (p.total_bytes > 0)
         std::snprintf(percent, sizeof percent, "%5.1f%%",
@@ -43,7 +43,7 @@ void ProgressPrinter::clear_live_line() {
     }
 }
 
-void ProgressPrinter::update(const std::string& url, const transfer::FileProgress& p) {
+void ProgressPrinter::update(const std::string& url, const transfer::DownloadProgress& p) {
     const auto now = std::chrono::steady_clock::now();
     meter_.sample(p.fetched_bytes, now);
     const double speed = meter_.bytes_per_second();
@@ -70,7 +70,7 @@ void ProgressPrinter::update(const std::string& url, const transfer::FileProgres
     }
 }
 
-void ProgressPrinter::finished(const std::string& url, const transfer::FileResult& r, double seconds) {
+void ProgressPrinter::finished(const std::string& url, const transfer::DownloadResult& r, double seconds) {
     clear_live_line();
     meter_ = transfer::SpeedMeter();
     last_print_ = {};

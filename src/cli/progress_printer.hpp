@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cli/options.hpp"
-#include "transfer/file_job.hpp"
+#include "transfer/download_types.hpp"
 #include "transfer/speed_meter.hpp"
 
 namespace arina::cli {
@@ -17,12 +17,12 @@ public:
     ProgressPrinter(ProgressStyle style, bool quiet, bool verbose);
 
     /// Called ~10 times a second with a fresh snapshot.
-    void update(const std::string& url, const transfer::FileProgress& p);
+    void update(const std::string& url, const transfer::DownloadProgress& p);
     /// Called once per URL when it ends.
-    void finished(const std::string& url, const transfer::FileResult& r, double seconds);
+    void finished(const std::string& url, const transfer::DownloadResult& r, double seconds);
 
 private:
-    std::string status_line(const transfer::FileProgress& p, double speed) const;
+    std::string status_line(const transfer::DownloadProgress& p, double speed) const;
     void clear_live_line();
 
     ProgressStyle style_;

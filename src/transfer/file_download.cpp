@@ -116,7 +116,7 @@ bool FileDownload::choose_output(const net::ResponseHead* head) {
     std::error_code ec;
     if (changed && !job_.overwrite && std::filesystem::exists(final_path_, ec) &&
         !std::filesystem::exists(part_path_, ec)) {
-        FileResult r;
+        DownloadResult r;
         r.already_present = true;
         r.file = final_path_;
         r.size = static_cast<std::int64_t>(std::filesystem::file_size(final_path_, ec));
@@ -551,7 +551,7 @@ void FileDownload::finalize() {
                 finalizing_ = false;
                 return fail(err);
             }
-            FileResult r;
+            DownloadResult r;
             r.file = final_path_;
             r.size = size_;
             finish(std::move(r));
@@ -568,7 +568,7 @@ void FileDownload::fail(Error error) {
     if (ended_) return;
     stop_everything();
     ended_ = true;  // no callback may start anything new from here on
-    FileResult r;
+    DownloadResult r;
     r.error = std::move(error);
     r.file = final_path_;
     r.size = size_;
@@ -585,7 +585,7 @@ void FileDownload::stop_everything() {
     save_timer_ = 0;
 }
 
-void FileDownload::finish(FileResult result) {
+void FileDownload::finish(DownloadResult result) {
     stop_everything();
     ended_ = true;
     result.fetched_bytes = fetched_bytes_;
@@ -594,7 +594,7 @@ void FileDownload::finish(FileResult result) {
     result.notices = notices_;
     {
         std::lock_guard lock(progress_mutex_);
-        progress_.stage = FileStage::Done;
+        progress_.stage = DownloadStage::Done;
         progress_.connections = 0;
         if (result.size >= 0) progress_.total_bytes = result.size;
         progress_.file = result.file;
@@ -606,9 +606,9 @@ void FileDownload::finish(FileResult result) {
 
 void FileDownload::publish() {
     std::lock_guard lock(progress_mutex_);
-    progress_.stage = finalizing_ ? FileStage::Finishing
-                      : mode_ == Mode::Probe ? FileStage::Starting
-                                             : FileStage::Downloading;
+    progress_.stage = finalizing_ ? DownloadStage::Finishing
+                      : mode_ == Mode::Probe ? DownloadStage::Starting
+                                             : DownloadStage::Downloading;
     progress_.total_bytes = size_;
     progress_.done_bytes = mode_ == Mode::Probe ? resumed_bytes_ : done_.total();
     progress_.fetched_bytes = fetched_bytes_;
@@ -616,7 +616,7 @@ void FileDownload::publish() {
     progress_.file = final_path_;
 }
 
-FileProgress FileDownload::progress() const {
+DownloadProgress FileDownload::progress() const {
     std::lock_guard lock(progress_mutex_);
     return progress_;
 }

@@ -20,28 +20,29 @@
 #include "net/engine.hpp"
 #include "store/resume_file.hpp"
 #include "transfer/disk_worker.hpp"
-#include "transfer/file_job.hpp"
+#include "transfer/download.hpp"
+#include "transfer/download_types.hpp"
 #include "transfer/part_file.hpp"
 
 namespace arina::transfer {
 
-class FileDownload final : public net::TransferHandler {
+class FileDownload final : public Download, private net::TransferHandler {
 public:
-    using Finished = std::function<void(const FileResult&)>;
+    using Finished = std::function<void(const DownloadResult&)>;
 
     FileDownload(net::Engine& engine, DiskWorker& disk, FileJob job, Finished finished);
     ~FileDownload() override;
 
-    void start();   ///< engine thread
-    void cancel();  ///< engine thread; finishes with FailReason::Cancelled
-    FileProgress progress() const;  ///< any thread
+    void start() override;
+    void cancel() override;
+    DownloadProgress progress() const override;
 
+private:
     // net::TransferHandler
     bool on_response(net::TransferId id, const net::ResponseHead& head) override;
     bool on_body(net::TransferId id, std::span<const char> data) override;
     void on_done(net::TransferId id, const net::TransferOutcome& outcome) override;
 
-private:
     enum class Mode { Probe, Ranged, Single };
 
     /// One request in flight. Ranged: bytes [cursor, end) still to come of [begin, requested_end).
@@ -78,7 +79,7 @@ private:
     void save_now(std::function<void()> then);
     void finalize();
     void fail(Error error);
-    void finish(FileResult result);
+    void finish(DownloadResult result);
     void stop_everything();
     std::string if_range() const;
     store::ResumeState resume_state() const;
@@ -117,7 +118,7 @@ private:
     std::mt19937 rng_;
 
     mutable std::mutex progress_mutex_;
-    FileProgress progress_;
+    DownloadProgress progress_;
 };
 
 }  // namespace arina::transfer

@@ -1,6 +1,7 @@
 #pragma once
-// What a plain-file download is asked to do, what it reports while running, and how
-// it ended. The same struct a download is started with is the one it resumes with.
+// What a download is asked to do, what it reports while running, and how it ended.
+// The same job struct a download is started with is the one it resumes with.
+// DownloadProgress and DownloadResult are shared by plain-file and stream downloads.
 
 #include <cstdint>
 #include <filesystem>
@@ -29,19 +30,21 @@ struct FileJob {
     net::HttpOptions http;
 };
 
-enum class FileStage { Starting, Downloading, Finishing, Done };
+enum class DownloadStage { Starting, Downloading, Finishing, Done };
 
 /// A snapshot for progress displays; safe to take from any thread.
-struct FileProgress {
-    FileStage stage = FileStage::Starting;
+struct DownloadProgress {
+    DownloadStage stage = DownloadStage::Starting;
     std::int64_t total_bytes = -1;   ///< -1 while unknown
     std::int64_t done_bytes = 0;     ///< on disk, including what an earlier run fetched
     std::int64_t fetched_bytes = 0;  ///< received by this run
     int connections = 0;             ///< requests in flight
     std::filesystem::path file;      ///< final path once known
+    int fragments_done = 0;          ///< streams only: fragments on disk
+    int fragments_total = 0;         ///< streams only: 0 for plain files
 };
 
-struct FileResult {
+struct DownloadResult {
     Error error;                     ///< reason None on success
     std::filesystem::path file;      ///< the finished file (or where it would have gone)
     bool already_present = false;    ///< nothing to do: the file was already downloaded
