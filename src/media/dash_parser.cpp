@@ -30,6 +30,9 @@ Result<std::optional<double>> read_duration(const pugi::xml_node& node, const ch
         return bad_manifest("MPD: " + std::string(owner) + " " + name + " " + text::quote(*value) +
                             " is not an ISO 8601 duration");
     }
+    if (*seconds > kMaxDurationSeconds) {
+        return bad_manifest("MPD: " + std::string(owner) + " " + name + " " + text::quote(*value) + " is too long");
+    }
     return seconds;
 }
 

@@ -195,6 +195,7 @@ Result<DashSegmentPlan> plan_template(const DashSegmentTemplate& tpl, const Dash
     if (!std::isfinite(end) || end - first > static_cast<double>(context.fragment_budget)) {
         return too_many(context, kElement);
     }
+    if (end > 4e18) return error_in(context, kElement, "overflows the 64-bit number or time range");
     const auto first_index = static_cast<std::int64_t>(first);
     const auto end_index = std::max(first_index, static_cast<std::int64_t>(end));
     std::int64_t last_time = 0;

@@ -90,7 +90,7 @@ private:
         const auto duration_text = text::trim(value.substr(0, value.find(',')));
         if (duration_text.empty()) return line_error(line.number, "EXTINF without a duration");
         const auto duration = text::parse_decimal(duration_text);
-        if (!duration || *duration < 0) {
+        if (!duration || *duration < 0 || *duration > kMaxDurationSeconds) {
             return line_error(line.number, "EXTINF has an invalid duration " + text::quote(duration_text));
         }
         pending_duration_ = *duration;
@@ -231,7 +231,7 @@ private:
 
     std::optional<Error> on_target_duration(const Line& line, std::string_view value) {
         const auto seconds = text::parse_decimal(value);
-        if (!seconds || *seconds < 0) {
+        if (!seconds || *seconds < 0 || *seconds > kMaxDurationSeconds) {
             return line_error(line.number, "EXT-X-TARGETDURATION must be a number, found " + text::quote(value));
         }
         target_duration_ = *seconds;

@@ -18,6 +18,11 @@ inline constexpr std::int64_t kMaxFragmentsPerStream = 500'000;
 /// hundreds of representations at the per-stream limit cannot allocate gigabytes.
 inline constexpr std::int64_t kMaxFragmentsTotal = 2'000'000;
 
+/// Longest duration, in seconds, any single value in a manifest may state (about 31 years): a
+/// segment, a Period, a presentation. Larger values are typos or attacks, and summing a few of
+/// them would reach infinity.
+inline constexpr double kMaxDurationSeconds = 1e9;
+
 /// Widest zero-padding a DASH template may ask for ($Number%05d$); "%0999999999d" is an attack.
 inline constexpr int kMaxTemplateWidth = 32;
 

@@ -397,6 +397,8 @@ TEST(DashErrors, BadDurations) {
     EXPECT_EQ(parse_error("<MPD mediaPresentationDuration=\"1:00:00\"><Period/></MPD>"),
               "MPD: MPD mediaPresentationDuration '1:00:00' is not an ISO 8601 duration");
     EXPECT_EQ(parse_error("<MPD><Period start=\"PT\"/></MPD>"), "MPD: Period 1 start 'PT' is not an ISO 8601 duration");
+    EXPECT_EQ(parse_error("<MPD><Period duration=\"P99999999999D\"/></MPD>"),
+              "MPD: Period 1 duration 'P99999999999D' is too long");
     EXPECT_EQ(parse_error("<MPD type=\"dynamic\" availabilityStartTime=\"yesterday\"><Period/></MPD>"),
               "MPD: availabilityStartTime 'yesterday' is not an ISO 8601 date-time");
 }

@@ -377,6 +377,7 @@ TEST(HlsErrors, MalformedExtinf) {
     EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:ten,\na.ts\n"), "HLS playlist line 2: EXTINF has an invalid duration 'ten'");
     EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:-1,\na.ts\n"), "HLS playlist line 2: EXTINF has an invalid duration '-1'");
     EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:nan,\na.ts\n"), "HLS playlist line 2: EXTINF has an invalid duration 'nan'");
+    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:1e300,\na.ts\n"), "HLS playlist line 2: EXTINF has an invalid duration '1e300'");
     EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-TARGETDURATION:4\na.ts\n"),
               "HLS playlist line 3: segment URI without a preceding EXTINF");
 }
