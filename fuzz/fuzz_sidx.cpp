@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     request.url = "https://cdn.example.com/v.mp4";
     const std::span<const std::uint8_t> bytes(data + 1, size - 1);
     // 0xff puts the index just below the largest offset, where anchors and ranges could overflow.
-    request.index_range.begin = data[0] == 0xff ? INT64_MAX - static_cast<std::int64_t>(size) - 64
-                                                : std::int64_t{data[0]} * 1000;
+    request.index_range.begin =
+        data[0] == 0xff ? INT64_MAX - static_cast<std::int64_t>(size) - 64 : std::int64_t{data[0]} * 1000;
     request.index_range.end = request.index_range.begin + static_cast<std::int64_t>(bytes.size());
     const auto result = fragments_from_index(request, bytes);
     if (const auto* fragments = std::get_if<std::vector<Fragment>>(&result)) {

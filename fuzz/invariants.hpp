@@ -24,7 +24,8 @@ inline void require(bool condition, const char* text, int line) {
 inline void check_fragment(const Fragment& f) {
     ARINA_FUZZ_REQUIRE(std::isfinite(f.duration) && f.duration >= 0);
     ARINA_FUZZ_REQUIRE(std::isfinite(f.start));
-    if (f.byte_range) ARINA_FUZZ_REQUIRE(f.byte_range->begin >= 0 && f.byte_range->end >= f.byte_range->begin);
+    if (f.byte_range)
+        ARINA_FUZZ_REQUIRE(f.byte_range->begin >= 0 && f.byte_range->end >= f.byte_range->begin);
 }
 
 inline void check_invariants(const Presentation& p) {
@@ -39,10 +40,12 @@ inline void check_invariants(const Presentation& p) {
         for (const Fragment& f : s.fragments) check_fragment(f);
         std::size_t previous = 0;
         for (const InitSwitch& change : s.init_switches) {
-            ARINA_FUZZ_REQUIRE(change.first_fragment >= previous && change.first_fragment < s.fragments.size());
+            ARINA_FUZZ_REQUIRE(change.first_fragment >= previous &&
+                               change.first_fragment < s.fragments.size());
             previous = change.first_fragment;
         }
-        if (s.needs_index) ARINA_FUZZ_REQUIRE(s.needs_index->index_range.end > s.needs_index->index_range.begin);
+        if (s.needs_index)
+            ARINA_FUZZ_REQUIRE(s.needs_index->index_range.end > s.needs_index->index_range.begin);
     }
     ARINA_FUZZ_REQUIRE(total <= static_cast<std::size_t>(kMaxFragmentsTotal));
 }

@@ -12,9 +12,9 @@ enum class CodecKind { Unknown, Video, Audio, Subtitle };
 
 CodecKind classify(std::string_view codec) {
     const std::string fourcc = text::to_lower(codec.substr(0, codec.find('.')));
-    static constexpr std::array<std::string_view, 14> kVideo = {
-        "avc1", "avc3", "hvc1", "hev1", "dvh1", "dvhe", "vp08", "vp8",
-        "vp09", "vp9",  "av01", "mp4v", "theora", "vvc1"};
+    static constexpr std::array<std::string_view, 14> kVideo = {"avc1", "avc3", "hvc1",   "hev1", "dvh1",
+                                                                "dvhe", "vp08", "vp8",    "vp09", "vp9",
+                                                                "av01", "mp4v", "theora", "vvc1"};
     static constexpr std::array<std::string_view, 12> kAudio = {
         "mp4a", "ac-3", "ec-3", "ac-4", "opus", "flac", "vorbis", "mp3", "alac", "dtsc", "dtse", "mha1"};
     static constexpr std::array<std::string_view, 4> kText = {"wvtt", "stpp", "tx3g", "c608"};
@@ -37,10 +37,17 @@ CodecSummary summarize_codecs(std::string_view codecs) {
     while (!codecs.empty()) {
         const auto comma = codecs.find(',');
         switch (classify(text::trim(codecs.substr(0, comma)))) {
-            case CodecKind::Video: summary.video = true; break;
-            case CodecKind::Audio: summary.audio = true; break;
-            case CodecKind::Subtitle: summary.subtitle = true; break;
-            case CodecKind::Unknown: break;
+            case CodecKind::Video:
+                summary.video = true;
+                break;
+            case CodecKind::Audio:
+                summary.audio = true;
+                break;
+            case CodecKind::Subtitle:
+                summary.subtitle = true;
+                break;
+            case CodecKind::Unknown:
+                break;
         }
         if (comma == std::string_view::npos) break;
         codecs.remove_prefix(comma + 1);

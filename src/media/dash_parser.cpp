@@ -22,7 +22,8 @@ struct MpdHeader {
     std::optional<double> time_shift_buffer_depth;
 };
 
-Result<std::optional<double>> read_duration(const pugi::xml_node& node, const char* name, std::string_view owner) {
+Result<std::optional<double>> read_duration(const pugi::xml_node& node, const char* name,
+                                            std::string_view owner) {
     const auto value = dash::attribute(node, name);
     if (!value) return std::optional<double>{};
     const auto seconds = parse_iso8601_duration(*value);
@@ -31,7 +32,8 @@ Result<std::optional<double>> read_duration(const pugi::xml_node& node, const ch
                             " is not an ISO 8601 duration");
     }
     if (*seconds > kMaxDurationSeconds) {
-        return bad_manifest("MPD: " + std::string(owner) + " " + name + " " + text::quote(*value) + " is too long");
+        return bad_manifest("MPD: " + std::string(owner) + " " + name + " " + text::quote(*value) +
+                            " is too long");
     }
     return seconds;
 }
@@ -56,7 +58,8 @@ Result<MpdHeader> read_header(const pugi::xml_node& mpd) {
     if (const auto start = dash::attribute(mpd, "availabilityStartTime")) {
         header.availability_start_time = parse_iso8601_datetime(*start);
         if (!header.availability_start_time) {
-            return bad_manifest("MPD: availabilityStartTime " + text::quote(*start) + " is not an ISO 8601 date-time");
+            return bad_manifest("MPD: availabilityStartTime " + text::quote(*start) +
+                                " is not an ISO 8601 date-time");
         }
     }
     return header;
@@ -130,9 +133,10 @@ Result<std::vector<Stream>> join_periods(std::vector<std::vector<Stream>> period
         }
         std::map<std::string, Stream*> by_id;
         for (Stream& stream : periods[p]) by_id[stream.id] = &stream;
-        const auto differing = bad_manifest("MPD: multi-period MPD with differing representations is not supported "
-                                            "(Period " + std::to_string(first_period + 1) + " and Period " +
-                                            std::to_string(p + 1) + " list different Representation ids)");
+        const std::string periods_named = "(Period " + std::to_string(first_period + 1) + " and Period " +
+                                          std::to_string(p + 1) + " list different Representation ids)";
+        const auto differing = bad_manifest(
+            "MPD: multi-period MPD with differing representations is not supported " + periods_named);
         if (by_id.size() != joined.size()) return differing;
         for (Stream& stream : joined) {
             const auto match = by_id.find(stream.id);
@@ -141,7 +145,8 @@ Result<std::vector<Stream>> join_periods(std::vector<std::vector<Stream>> period
             if (stream.needs_index || next.needs_index) {
                 return bad_manifest("MPD: multi-period MPD with SegmentBase index ranges is not supported");
             }
-            if (stream.fragments.size() + next.fragments.size() > static_cast<std::size_t>(kMaxFragmentsPerStream)) {
+            if (stream.fragments.size() + next.fragments.size() >
+                static_cast<std::size_t>(kMaxFragmentsPerStream)) {
                 return bad_manifest("MPD: Representation " + text::quote(stream.id) + " has more than " +
                                     std::to_string(kMaxFragmentsPerStream) + " fragments over all Periods");
             }
@@ -152,7 +157,8 @@ Result<std::vector<Stream>> join_periods(std::vector<std::vector<Stream>> period
                 if (stream.fragments.empty()) {
                     stream.init = std::move(next.init);
                 } else {
-                    stream.init_switches.push_back(InitSwitch{stream.fragments.size(), std::move(*next.init)});
+                    stream.init_switches.push_back(
+                        InitSwitch{stream.fragments.size(), std::move(*next.init)});
                 }
             }
             stream.fragments.insert(stream.fragments.end(), std::make_move_iterator(next.fragments.begin()),
@@ -164,7 +170,8 @@ Result<std::vector<Stream>> join_periods(std::vector<std::vector<Stream>> period
 
 }  // namespace
 
-Result<Presentation> parse_dash(std::string_view text, std::string_view base_url, const DashOptions& options) {
+Result<Presentation> parse_dash(std::string_view text, std::string_view base_url,
+                                const DashOptions& options) {
     if (text.size() > kMaxManifestBytes) {
         return bad_manifest("MPD is " + std::to_string(text.size()) + " bytes, more than the limit of " +
                             std::to_string(kMaxManifestBytes));

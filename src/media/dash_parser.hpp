@@ -32,6 +32,7 @@ struct DashOptions {
 /// would expand past kMaxFragmentsPerStream, timelines with d <= 0 or an unbounded r=-1, and
 /// remote (xlink) Periods. Descriptive attributes (width, frameRate...) that fail to parse are
 /// left unset instead.
-Result<Presentation> parse_dash(std::string_view text, std::string_view base_url, const DashOptions& options = {});
+Result<Presentation> parse_dash(std::string_view text, std::string_view base_url,
+                                const DashOptions& options = {});
 
 }  // namespace arina::media

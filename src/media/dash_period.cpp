@@ -85,7 +85,8 @@ void describe(const Inherited& inherited, Stream& stream) {
     if (const auto label = inherited.child_element("Label")) stream.name = text::trim(label.child_value());
     // "44100", or "24000 48000" for a range (HE-AAC); the first is the output rate.
     const std::string_view sampling = inherited("audioSamplingRate");
-    if (const auto rate = text::parse_non_negative(sampling.substr(0, sampling.find(' '))); rate && *rate <= 10'000'000) {
+    if (const auto rate = text::parse_non_negative(sampling.substr(0, sampling.find(' ')));
+        rate && *rate <= 10'000'000) {
         stream.sample_rate = static_cast<int>(*rate);
     }
     if (const auto channels = inherited.child_element("AudioChannelConfiguration")) {
@@ -93,13 +94,14 @@ void describe(const Inherited& inherited, Stream& stream) {
     }
     stream.drm_protected = bool(inherited.child_element("ContentProtection"));
     stream.container = container_from_mime(stream.mime_type);
-    stream.type = stream_type(text::to_lower(inherited("contentType")), text::to_lower(stream.mime_type), stream.codecs,
-                              stream.width.has_value());
+    stream.type = stream_type(text::to_lower(inherited("contentType")), text::to_lower(stream.mime_type),
+                              stream.codecs, stream.width.has_value());
 }
 
 // Whether any level names a file: a Representation with no Segment* element is that file.
 bool has_base_url(const std::array<pugi::xml_node, 3>& levels) {
-    return std::any_of(levels.begin(), levels.end(), [](const pugi::xml_node& n) { return bool(child(n, "BaseURL")); });
+    return std::any_of(levels.begin(), levels.end(),
+                       [](const pugi::xml_node& n) { return bool(child(n, "BaseURL")); });
 }
 
 }  // namespace
@@ -132,15 +134,18 @@ Result<std::vector<Stream>> read_period(const pugi::xml_node& period, const Peri
             const std::array<pugi::xml_node, 3> levels{period, adaptation_set, representation};
             auto info = read_segment_info(levels, where);
             if (auto* error = std::get_if<Error>(&info)) return std::move(*error);
-            if (std::holds_alternative<DashSingleFile>(std::get<DashSegmentInfo>(info)) && !has_base_url(levels)) {
-                return bad_manifest("MPD: " + where +
-                                    " has no segment information (no SegmentTemplate, SegmentList, SegmentBase or "
-                                    "BaseURL)");
+            if (std::holds_alternative<DashSingleFile>(std::get<DashSegmentInfo>(info)) &&
+                !has_base_url(levels)) {
+                return bad_manifest(
+                    "MPD: " + where +
+                    " has no segment information (no SegmentTemplate, SegmentList, SegmentBase or "
+                    "BaseURL)");
             }
 
             DashSegmentContext segment_context;
             segment_context.where = where;
-            segment_context.representation_id = std::string(text::trim(attribute(representation, "id").value_or("")));
+            segment_context.representation_id =
+                std::string(text::trim(attribute(representation, "id").value_or("")));
             segment_context.bandwidth = stream.bandwidth;
             segment_context.base_url = base_url_of(representation, set_base);
             segment_context.period_start = context.start;

@@ -1,10 +1,9 @@
 #pragma once
 // Internal to the MPD reader: one Period's AdaptationSets and Representations -> Streams.
 
-#include <pugixml.hpp>
-
 #include <cstdint>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <vector>
 
@@ -14,8 +13,8 @@
 namespace arina::media::dash {
 
 struct PeriodContext {
-    int index = 0;  ///< 0-based position among the MPD's Periods; becomes Fragment::discontinuity
-    double start = 0;                ///< seconds on the MPD timeline
+    int index = 0;     ///< 0-based position among the MPD's Periods; becomes Fragment::discontinuity
+    double start = 0;  ///< seconds on the MPD timeline
     std::optional<double> duration;  ///< seconds, when known
     std::string base_url;            ///< with MPD and Period BaseURLs applied
     bool is_live = false;

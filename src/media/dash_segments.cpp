@@ -29,7 +29,8 @@ std::optional<std::int64_t> to_ticks(double seconds, std::int64_t timescale) {
 
 Fragment make_init(const DashSegmentContext& context, const DashInitialization& init) {
     Fragment fragment;
-    fragment.url = init.source_url.empty() ? context.base_url : resolve_url(context.base_url, init.source_url);
+    fragment.url =
+        init.source_url.empty() ? context.base_url : resolve_url(context.base_url, init.source_url);
     fragment.byte_range = init.range;
     fragment.start = context.period_start;
     fragment.discontinuity = context.period_index;
@@ -72,7 +73,7 @@ Result<std::vector<TimedSegment>> expand_timeline(const DashSegmentContext& cont
         const DashTimelineEntry& s = entries[i];
         const std::string which = "S element " + std::to_string(i + 1);
         if ((s.t && *s.t < 0) || s.d <= 0 || s.r < -1) {
-            const std::string attribute = s.d <= 0 ? "d=" + std::to_string(s.d)
+            const std::string attribute = s.d <= 0   ? "d=" + std::to_string(s.d)
                                           : s.r < -1 ? "r=" + std::to_string(s.r)
                                                      : "t=" + std::to_string(*s.t);
             return error_in(context, "SegmentTimeline",
@@ -94,8 +95,9 @@ Result<std::vector<TimedSegment>> expand_timeline(const DashSegmentContext& cont
                 end = period_end->time;
                 round_up = !period_end->complete_segments_only;
             } else {
-                return error_in(context, "SegmentTimeline",
-                                "repeats " + which + " until the period end (r=-1), but the period end is unknown");
+                return error_in(
+                    context, "SegmentTimeline",
+                    "repeats " + which + " until the period end (r=-1), but the period end is unknown");
             }
             const std::int64_t span = end > cursor ? end - cursor : 0;
             count = span / s.d + (round_up && span % s.d != 0 ? 1 : 0);
@@ -118,7 +120,8 @@ Result<DashSegmentPlan> plan_template(const DashSegmentTemplate& tpl, const Dash
     const DashSegmentTiming& timing = tpl.timing;
     if (tpl.media.empty()) return error_in(context, kElement, "has no media attribute");
     auto media = DashUrlTemplate::compile(tpl.media);
-    if (auto* error = std::get_if<Error>(&media)) return error_in(context, kElement, "media: " + error->message);
+    if (auto* error = std::get_if<Error>(&media))
+        return error_in(context, kElement, "media: " + error->message);
     const auto& media_template = std::get<DashUrlTemplate>(media);
 
     DashUrlTemplate::Values values;
@@ -133,7 +136,8 @@ Result<DashSegmentPlan> plan_template(const DashSegmentTemplate& tpl, const Dash
         if (auto* error = std::get_if<Error>(&init)) {
             return error_in(context, kElement, "initialization: " + error->message);
         }
-        plan.init = make_init(context, DashInitialization{std::get<DashUrlTemplate>(init).expand(values), {}});
+        plan.init =
+            make_init(context, DashInitialization{std::get<DashUrlTemplate>(init).expand(values), {}});
     }
 
     const double timescale = static_cast<double>(timing.timescale);
@@ -154,13 +158,16 @@ Result<DashSegmentPlan> plan_template(const DashSegmentTemplate& tpl, const Dash
         if (auto* error = std::get_if<Error>(&expanded)) return std::move(*error);
         const auto& segments = std::get<std::vector<TimedSegment>>(expanded);
         const std::int64_t count = static_cast<std::int64_t>(segments.size());
-        if (timing.start_number > INT64_MAX - count) return error_in(context, kElement, "startNumber overflows");
+        if (timing.start_number > INT64_MAX - count)
+            return error_in(context, kElement, "startNumber overflows");
         plan.fragments.reserve(segments.size());
         for (std::int64_t k = 0; k < count; ++k) {
             const TimedSegment& segment = segments[static_cast<std::size_t>(k)];
-            const double start = context.period_start +
-                                 static_cast<double>(segment.time - timing.presentation_time_offset) / timescale;
-            add_fragment(timing.start_number + k, segment.time, start, static_cast<double>(segment.duration) / timescale);
+            const double start =
+                context.period_start +
+                static_cast<double>(segment.time - timing.presentation_time_offset) / timescale;
+            add_fragment(timing.start_number + k, segment.time, start,
+                         static_cast<double>(segment.duration) / timescale);
         }
         return plan;
     }
@@ -178,7 +185,8 @@ Result<DashSegmentPlan> plan_template(const DashSegmentTemplate& tpl, const Dash
                         "MPD@mediaPresentationDuration is set");
     }
     if (context.is_live && !context.period_duration && !context.elapsed_in_period) {
-        return error_in(context, kElement, "without SegmentTimeline in a live MPD is not supported without the current time");
+        return error_in(context, kElement,
+                        "without SegmentTimeline in a live MPD is not supported without the current time");
     }
     if (context.is_live && context.elapsed_in_period) {
         // Published so far: the segments that have completed by now, within the time-shift buffer.
@@ -238,13 +246,15 @@ Result<DashSegmentPlan> plan_list(const DashSegmentList& list, const DashSegment
     for (std::int64_t i = 0; i < count; ++i) {
         const DashSegmentUrl& segment = list.segments[static_cast<std::size_t>(i)];
         Fragment fragment;
-        fragment.url = segment.media.empty() ? context.base_url : resolve_url(context.base_url, segment.media);
+        fragment.url =
+            segment.media.empty() ? context.base_url : resolve_url(context.base_url, segment.media);
         fragment.byte_range = segment.media_range;
         fragment.sequence = timing.start_number + i;
         fragment.discontinuity = context.period_index;
         if (static_cast<std::size_t>(i) < timed.size()) {
             const TimedSegment& t = timed[static_cast<std::size_t>(i)];
-            start = context.period_start + static_cast<double>(t.time - timing.presentation_time_offset) / timescale;
+            start = context.period_start +
+                    static_cast<double>(t.time - timing.presentation_time_offset) / timescale;
             fragment.duration = static_cast<double>(t.duration) / timescale;
         } else if (timing.duration) {
             fragment.duration = static_cast<double>(*timing.duration) / timescale;

@@ -39,8 +39,8 @@ struct DashSegmentTiming {
 
 struct DashSegmentTemplate {
     DashSegmentTiming timing;
-    std::string media;           ///< template text, e.g. "$RepresentationID$/$Number%05d$.m4s"
-    std::string initialization;  ///< template text, may be empty
+    std::string media;                       ///< template text, e.g. "$RepresentationID$/$Number%05d$.m4s"
+    std::string initialization;              ///< template text, may be empty
     std::optional<std::int64_t> end_number;  ///< DASH 4th edition @endNumber
 };
 

@@ -76,11 +76,21 @@ std::string DashUrlTemplate::expand(const Values& values) const {
     std::string out;
     for (const Part& part : parts_) {
         switch (part.field) {
-            case Field::Literal: out += part.literal; break;
-            case Field::RepresentationId: out += values.representation_id; break;
-            case Field::Number: append_padded(out, values.number, part.width); break;
-            case Field::Time: append_padded(out, values.time, part.width); break;
-            case Field::Bandwidth: append_padded(out, values.bandwidth, part.width); break;
+            case Field::Literal:
+                out += part.literal;
+                break;
+            case Field::RepresentationId:
+                out += values.representation_id;
+                break;
+            case Field::Number:
+                append_padded(out, values.number, part.width);
+                break;
+            case Field::Time:
+                append_padded(out, values.time, part.width);
+                break;
+            case Field::Bandwidth:
+                append_padded(out, values.bandwidth, part.width);
+                break;
         }
     }
     return out;

@@ -12,7 +12,7 @@
 namespace arina::media {
 
 class DashUrlTemplate {
-public:
+  public:
     enum class Field { Literal, RepresentationId, Number, Time, Bandwidth };
 
     struct Part {
@@ -36,7 +36,7 @@ public:
 
     std::string expand(const Values& values) const;
 
-private:
+  private:
     std::vector<Part> parts_;
 };
 

@@ -9,7 +9,8 @@ namespace arina::media::dash {
 namespace {
 
 Error attribute_error(std::string_view element, std::string_view where, std::string_view what) {
-    return bad_manifest("MPD: " + std::string(element) + " in " + std::string(where) + " " + std::string(what));
+    return bad_manifest("MPD: " + std::string(element) + " in " + std::string(where) + " " +
+                        std::string(what));
 }
 
 /// Reads one integer attribute into `target` if present; `minimum` is the smallest valid value.
@@ -40,8 +41,8 @@ Result<std::vector<DashTimelineEntry>> read_timeline(const pugi::xml_node& timel
             const auto number = text::parse_integer(text::trim(*value));
             if (!number) {
                 return attribute_error("SegmentTimeline", where,
-                                       "has S element " + std::to_string(index) + " with an invalid " + name + " " +
-                                           text::quote(*value));
+                                       "has S element " + std::to_string(index) + " with an invalid " + name +
+                                           " " + text::quote(*value));
             }
             target = *number;
             return std::nullopt;
@@ -52,7 +53,8 @@ Result<std::vector<DashTimelineEntry>> read_timeline(const pugi::xml_node& timel
             entry.t = t;
         }
         if (!attribute(s, "d")) {
-            return attribute_error("SegmentTimeline", where, "has S element " + std::to_string(index) + " without d");
+            return attribute_error("SegmentTimeline", where,
+                                   "has S element " + std::to_string(index) + " without d");
         }
         if (auto error = read("d", entry.d)) return std::move(*error);
         if (auto error = read("r", entry.r)) return std::move(*error);
@@ -66,7 +68,8 @@ Result<DashSegmentTiming> read_timing(const std::vector<pugi::xml_node>& chain, 
     DashSegmentTiming timing;
     for (const pugi::xml_node& node : chain) {
         if (auto e = read_integer(node, "timescale", 1, timing.timescale, where)) return std::move(*e);
-        if (auto e = read_integer(node, "presentationTimeOffset", 0, timing.presentation_time_offset, where)) {
+        if (auto e =
+                read_integer(node, "presentationTimeOffset", 0, timing.presentation_time_offset, where)) {
             return std::move(*e);
         }
         if (auto e = read_integer(node, "startNumber", 0, timing.start_number, where)) return std::move(*e);
@@ -95,7 +98,8 @@ Result<std::optional<DashInitialization>> read_initialization(const std::vector<
         if (const auto range = attribute(init, "range")) {
             initialization.range = text::parse_inclusive_range(*range);
             if (!initialization.range) {
-                return attribute_error("Initialization", where, "has an invalid range " + text::quote(*range));
+                return attribute_error("Initialization", where,
+                                       "has an invalid range " + text::quote(*range));
             }
         }
         result = std::move(initialization);
@@ -110,10 +114,12 @@ Result<DashSegmentInfo> read_template(const std::vector<pugi::xml_node>& chain, 
     tpl.timing = std::move(std::get<DashSegmentTiming>(timing));
     for (const pugi::xml_node& node : chain) {
         if (const auto media = attribute(node, "media")) tpl.media = std::string(text::trim(*media));
-        if (const auto init = attribute(node, "initialization")) tpl.initialization = std::string(text::trim(*init));
+        if (const auto init = attribute(node, "initialization"))
+            tpl.initialization = std::string(text::trim(*init));
         if (const auto init = child(node, "Initialization")) {
             // SegmentTemplate derives from SegmentBase, so an <Initialization sourceURL> child is legal too.
-            if (const auto source = attribute(init, "sourceURL")) tpl.initialization = std::string(text::trim(*source));
+            if (const auto source = attribute(init, "sourceURL"))
+                tpl.initialization = std::string(text::trim(*source));
         }
         if (attribute(node, "endNumber")) {
             std::int64_t end_number = 0;
@@ -141,7 +147,8 @@ Result<DashSegmentInfo> read_list(const std::vector<pugi::xml_node>& chain, std:
             if (const auto range = attribute(url, "mediaRange")) {
                 segment.media_range = text::parse_inclusive_range(*range);
                 if (!segment.media_range) {
-                    return attribute_error("SegmentURL", where, "has an invalid mediaRange " + text::quote(*range));
+                    return attribute_error("SegmentURL", where,
+                                           "has an invalid mediaRange " + text::quote(*range));
                 }
             }
             list.segments.push_back(std::move(segment));
@@ -162,7 +169,8 @@ Result<DashSegmentInfo> read_base(const std::vector<pugi::xml_node>& chain, std:
         if (const auto range = attribute(node, "indexRange")) {
             base.index_range = text::parse_inclusive_range(*range);
             if (!base.index_range) {
-                return attribute_error("SegmentBase", where, "has an invalid indexRange " + text::quote(*range));
+                return attribute_error("SegmentBase", where,
+                                       "has an invalid indexRange " + text::quote(*range));
             }
         }
     }
@@ -197,8 +205,10 @@ std::string base_url_of(const pugi::xml_node& node, std::string_view parent_base
     return url.empty() ? std::string(parent_base) : resolve_url(parent_base, url);
 }
 
-Result<DashSegmentInfo> read_segment_info(const std::array<pugi::xml_node, 3>& levels, std::string_view where) {
-    static constexpr std::array<std::string_view, 3> kKinds = {"SegmentTemplate", "SegmentList", "SegmentBase"};
+Result<DashSegmentInfo> read_segment_info(const std::array<pugi::xml_node, 3>& levels,
+                                          std::string_view where) {
+    static constexpr std::array<std::string_view, 3> kKinds = {"SegmentTemplate", "SegmentList",
+                                                               "SegmentBase"};
     std::string_view kind;
     for (auto level = levels.rbegin(); level != levels.rend() && kind.empty(); ++level) {
         for (std::string_view candidate : kKinds) {

@@ -2,10 +2,9 @@
 // Internal to the MPD reader: namespace-tolerant element access and the reading of Segment*
 // elements (with their inheritance) into the plain structs of dash_segments.hpp.
 
-#include <pugixml.hpp>
-
 #include <array>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 
@@ -30,6 +29,7 @@ std::string base_url_of(const pugi::xml_node& node, std::string_view parent_base
 /// Representation (outer to inner): the innermost level with a SegmentTemplate, SegmentList or
 /// SegmentBase decides the kind, and that kind's attributes are inherited from outer levels and
 /// overridden by inner ones. `where` names the Representation in errors.
-Result<DashSegmentInfo> read_segment_info(const std::array<pugi::xml_node, 3>& levels, std::string_view where);
+Result<DashSegmentInfo> read_segment_info(const std::array<pugi::xml_node, 3>& levels,
+                                          std::string_view where);
 
 }  // namespace arina::media::dash

@@ -39,13 +39,15 @@ Result<HlsAttributeList> parse_hls_attributes(std::string_view text) {
         if (s.empty()) break;
         const auto equals = s.find_first_of("=,");
         if (equals == std::string_view::npos || s[equals] != '=') {
-            return bad_manifest("attribute " + text::quote(text::trim(s.substr(0, equals))) + " has no value");
+            return bad_manifest("attribute " + text::quote(text::trim(s.substr(0, equals))) +
+                                " has no value");
         }
         HlsAttribute attribute;
         attribute.name = text::trim(s.substr(0, equals));
         if (attribute.name.empty()) return bad_manifest("empty attribute name");
         for (char c : attribute.name) {
-            if (!is_name_char(c)) return bad_manifest("invalid attribute name " + text::quote(attribute.name));
+            if (!is_name_char(c))
+                return bad_manifest("invalid attribute name " + text::quote(attribute.name));
         }
         s.remove_prefix(equals + 1);
         skip_spaces(s);
@@ -59,7 +61,8 @@ Result<HlsAttributeList> parse_hls_attributes(std::string_view text) {
             s.remove_prefix(close + 1);
             skip_spaces(s);
             if (!s.empty() && s.front() != ',') {
-                return bad_manifest("unexpected text after the quoted value of " + std::string(attribute.name));
+                return bad_manifest("unexpected text after the quoted value of " +
+                                    std::string(attribute.name));
             }
         } else {
             const auto comma = s.find(',');

@@ -21,14 +21,14 @@ struct HlsAttribute {
 
 /// A parsed attribute list; views point into the playlist text.
 class HlsAttributeList {
-public:
+  public:
     explicit HlsAttributeList(std::vector<HlsAttribute> attributes) : attributes_(std::move(attributes)) {}
 
     /// The value of the first attribute called `name`, nullopt when absent.
     std::optional<std::string_view> get(std::string_view name) const;
     const std::vector<HlsAttribute>& all() const { return attributes_; }
 
-private:
+  private:
     std::vector<HlsAttribute> attributes_;
 };
 

@@ -17,8 +17,8 @@ namespace {
 std::string id_part(std::string_view text) {
     std::string out;
     for (char c : text) {
-        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                          c == '_' || c == '-';
+        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                          c == '.' || c == '_' || c == '-';
         out += safe ? c : '_';
     }
     return out;
@@ -32,7 +32,7 @@ std::optional<int> leading_integer(std::string_view text) {
 }
 
 class MasterPlaylistParser {
-public:
+  public:
     MasterPlaylistParser(std::string_view base_url, const HlsOptions& options)
         : base_url_(base_url), options_(options) {}
 
@@ -56,7 +56,8 @@ public:
     }
 
     Result<Presentation> finish() {
-        if (pending_variant_) return line_error(pending_variant_line_, "EXT-X-STREAM-INF without a following URI");
+        if (pending_variant_)
+            return line_error(pending_variant_line_, "EXT-X-STREAM-INF without a following URI");
         // Types need the renditions, which may be listed after the variants that use them.
         std::set<std::string> groups_with_audio_playlists;
         for (const Rendition& rendition : presentation_.renditions) {
@@ -72,18 +73,19 @@ public:
         return std::move(presentation_);
     }
 
-private:
+  private:
     Result<HlsAttributeList> attributes_of(const Line& line) const {
         auto parsed = parse_hls_attributes(line.tag_value());
         if (auto* error = std::get_if<Error>(&parsed)) {
-            return line_error(line.number, "bad attribute list in " + std::string(line.tag_name()) + ": " +
-                                               error->message);
+            return line_error(
+                line.number, "bad attribute list in " + std::string(line.tag_name()) + ": " + error->message);
         }
         return parsed;
     }
 
     std::optional<Error> on_stream_inf(const Line& line) {
-        if (pending_variant_) return line_error(pending_variant_line_, "EXT-X-STREAM-INF without a following URI");
+        if (pending_variant_)
+            return line_error(pending_variant_line_, "EXT-X-STREAM-INF without a following URI");
         auto parsed = attributes_of(line);
         if (auto* error = std::get_if<Error>(&parsed)) return std::move(*error);
         const auto& attributes = std::get<HlsAttributeList>(parsed);
@@ -92,7 +94,8 @@ private:
         // FRAME-RATE should not stop a download.
         Stream variant;
         variant.bandwidth = text::parse_non_negative(attributes.get("BANDWIDTH").value_or("")).value_or(0);
-        variant.average_bandwidth = text::parse_non_negative(attributes.get("AVERAGE-BANDWIDTH").value_or(""));
+        variant.average_bandwidth =
+            text::parse_non_negative(attributes.get("AVERAGE-BANDWIDTH").value_or(""));
         if (const auto resolution = parse_hls_resolution(attributes.get("RESOLUTION").value_or(""))) {
             variant.width = resolution->first;
             variant.height = resolution->second;
@@ -136,13 +139,15 @@ private:
         rendition.autoselect = attributes.get("AUTOSELECT") == "YES";
         rendition.stream.name = std::string(attributes.get("NAME").value_or(""));
         rendition.stream.language = std::string(attributes.get("LANGUAGE").value_or(""));
-        if (const auto channels = attributes.get("CHANNELS")) rendition.stream.audio_channels = leading_integer(*channels);
+        if (const auto channels = attributes.get("CHANNELS"))
+            rendition.stream.audio_channels = leading_integer(*channels);
         if (const auto uri = attributes.get("URI"); uri && !uri->empty()) {
             rendition.stream.playlist_url = resolve_uri(base_url_, *uri, options_);
         }
         if (rendition.stream.type == StreamType::Subtitle) rendition.stream.container = Container::Vtt;
 
-        std::string id = "hls-" + type_name + "-" + id_part(rendition.group_id) + "-" + id_part(rendition.stream.name);
+        std::string id =
+            "hls-" + type_name + "-" + id_part(rendition.group_id) + "-" + id_part(rendition.stream.name);
         rendition.stream.id = rendition_ids_.claim(id);
         presentation_.renditions.push_back(std::move(rendition));
         return std::nullopt;
@@ -150,7 +155,8 @@ private:
 
     // CODECS lists every codec the variant needs, including those of its audio rendition, so
     // "video + audio codecs" means muxed only when the audio group has no separate playlist.
-    static StreamType variant_type(const Stream& variant, const std::set<std::string>& groups_with_audio_playlists) {
+    static StreamType variant_type(const Stream& variant,
+                                   const std::set<std::string>& groups_with_audio_playlists) {
         const CodecSummary codecs = summarize_codecs(variant.codecs);
         const bool separate_audio = groups_with_audio_playlists.contains(variant.audio_group);
         if (codecs.video) return codecs.audio && !separate_audio ? StreamType::Muxed : StreamType::Video;

@@ -36,7 +36,7 @@ std::optional<LengthAndOffset> parse_length_and_offset(std::string_view text) {
 /// Walks the lines once, carrying the tags that apply to the next segment (EXTINF, BYTERANGE,
 /// DISCONTINUITY) and those in force until replaced (KEY, MAP).
 class MediaPlaylistParser {
-public:
+  public:
     MediaPlaylistParser(std::string_view base_url, const HlsOptions& options)
         : base_url_(base_url), options_(options) {}
 
@@ -51,7 +51,8 @@ public:
         if (name == "EXT-X-MAP") return on_map(line, value);
         if (name == "EXT-X-TARGETDURATION") return on_target_duration(line, value);
         if (name == "EXT-X-MEDIA-SEQUENCE") return on_sequence_number(line, name, value, first_sequence_);
-        if (name == "EXT-X-DISCONTINUITY-SEQUENCE") return on_sequence_number(line, name, value, discontinuity_base_);
+        if (name == "EXT-X-DISCONTINUITY-SEQUENCE")
+            return on_sequence_number(line, name, value, discontinuity_base_);
         if (name == "EXT-X-DISCONTINUITY") ++discontinuities_;
         if (name == "EXT-X-ENDLIST") ended_ = true;
         if (name == "EXT-X-PLAYLIST-TYPE" && value == "VOD") ended_ = true;
@@ -69,7 +70,8 @@ public:
         if (!presentation.is_live) presentation.duration = total_duration_;
 
         // An EXT-X-MAP after the last segment applies to nothing (yet).
-        while (!stream_.init_switches.empty() && stream_.init_switches.back().first_fragment >= stream_.fragments.size()) {
+        while (!stream_.init_switches.empty() &&
+               stream_.init_switches.back().first_fragment >= stream_.fragments.size()) {
             stream_.init_switches.pop_back();
         }
         stream_.id = "hls-media";
@@ -84,7 +86,7 @@ public:
         return presentation;
     }
 
-private:
+  private:
     std::optional<Error> on_extinf(const Line& line, std::string_view value) {
         if (pending_duration_) return line_error(pending_duration_line_, "EXTINF without a following URI");
         const auto duration_text = text::trim(value.substr(0, value.find(',')));
@@ -112,7 +114,8 @@ private:
     std::optional<Error> on_uri(const Line& line) {
         if (!pending_duration_) return line_error(line.number, "segment URI without a preceding EXTINF");
         if (static_cast<std::int64_t>(stream_.fragments.size()) >= kMaxFragmentsPerStream) {
-            return line_error(line.number, "more than " + std::to_string(kMaxFragmentsPerStream) + " segments");
+            return line_error(line.number,
+                              "more than " + std::to_string(kMaxFragmentsPerStream) + " segments");
         }
         Fragment fragment;
         fragment.url = resolve_uri(base_url_, line.text, options_);
@@ -142,12 +145,14 @@ private:
         if (pending.offset) return ByteRange{*pending.offset, *pending.offset + pending.length};
         const Fragment* previous = stream_.fragments.empty() ? nullptr : &stream_.fragments.back();
         if (!previous || !previous->byte_range || previous->url != url) {
-            return line_error(pending_range_line_,
-                              "EXT-X-BYTERANGE without an offset, but the previous segment is not a sub-range "
-                              "of the same resource");
+            return line_error(
+                pending_range_line_,
+                "EXT-X-BYTERANGE without an offset, but the previous segment is not a sub-range "
+                "of the same resource");
         }
         const std::int64_t offset = previous->byte_range->end;
-        if (offset > INT64_MAX - pending.length) return line_error(pending_range_line_, "EXT-X-BYTERANGE overflows");
+        if (offset > INT64_MAX - pending.length)
+            return line_error(pending_range_line_, "EXT-X-BYTERANGE overflows");
         return ByteRange{offset, offset + pending.length};
     }
 
@@ -163,10 +168,12 @@ private:
             key_.reset();
             return std::nullopt;
         }
-        if (*method != "AES-128") return line_error(line.number, "unsupported encryption " + std::string(*method));
+        if (*method != "AES-128")
+            return line_error(line.number, "unsupported encryption " + std::string(*method));
         const auto keyformat = attributes.get("KEYFORMAT");
         if (keyformat && *keyformat != "identity") {
-            return line_error(line.number, "unsupported encryption AES-128 with KEYFORMAT " + text::quote(*keyformat));
+            return line_error(line.number,
+                              "unsupported encryption AES-128 with KEYFORMAT " + text::quote(*keyformat));
         }
         const auto uri = attributes.get("URI");
         if (!uri || uri->empty()) return line_error(line.number, "EXT-X-KEY METHOD=AES-128 without a URI");
@@ -174,7 +181,8 @@ private:
         key.key_url = resolve_uri(base_url_, *uri, options_);
         if (const auto iv_text = attributes.get("IV")) {
             key.iv = parse_hls_iv(*iv_text);
-            if (!key.iv) return line_error(line.number, "EXT-X-KEY has an invalid IV " + text::quote(*iv_text));
+            if (!key.iv)
+                return line_error(line.number, "EXT-X-KEY has an invalid IV " + text::quote(*iv_text));
         }
         key_ = std::move(key);
         return std::nullopt;
@@ -232,7 +240,8 @@ private:
     std::optional<Error> on_target_duration(const Line& line, std::string_view value) {
         const auto seconds = text::parse_decimal(value);
         if (!seconds || *seconds < 0 || *seconds > kMaxDurationSeconds) {
-            return line_error(line.number, "EXT-X-TARGETDURATION must be a number, found " + text::quote(value));
+            return line_error(line.number,
+                              "EXT-X-TARGETDURATION must be a number, found " + text::quote(value));
         }
         target_duration_ = *seconds;
         return std::nullopt;

@@ -56,8 +56,8 @@ std::string resolve_uri(std::string_view base_url, std::string_view uri, const H
 
 Result<Presentation> parse_hls(std::string_view text, std::string_view base_url, const HlsOptions& options) {
     if (text.size() > kMaxManifestBytes) {
-        return bad_manifest("HLS playlist is " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                            std::to_string(kMaxManifestBytes));
+        return bad_manifest("HLS playlist is " + std::to_string(text.size()) +
+                            " bytes, more than the limit of " + std::to_string(kMaxManifestBytes));
     }
     const std::vector<hls::Line> lines = hls::split_lines(text);
     if (lines.empty() || lines.front().text != "#EXTM3U") {

@@ -27,6 +27,7 @@ struct HlsOptions {
 /// than kMaxManifestBytes, malformed attribute lists and numbers, EXTINF without a URI, a URI
 /// without EXTINF, EXT-X-BYTERANGE without offset where none can be inferred, and SAMPLE-AES or
 /// other non-AES-128 encryption.
-Result<Presentation> parse_hls(std::string_view text, std::string_view base_url, const HlsOptions& options = {});
+Result<Presentation> parse_hls(std::string_view text, std::string_view base_url,
+                               const HlsOptions& options = {});
 
 }  // namespace arina::media

@@ -8,7 +8,9 @@
 namespace arina::media {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // Reads a run of digits with an optional fraction ("3", "3.5") from the front of `s`.
 std::optional<double> take_number(std::string_view& s) {

@@ -81,9 +81,9 @@ std::array<std::uint8_t, 16> effective_iv(const Encryption& key, std::int64_t se
 
 /// One piece of a stream to fetch: a whole resource or a byte range of one.
 struct Fragment {
-    std::string url;                       ///< absolute URL
-    std::optional<ByteRange> byte_range;   ///< half-open [begin, end); absent = the whole resource
-    double duration = 0;                   ///< seconds (0 for init sections)
+    std::string url;                      ///< absolute URL
+    std::optional<ByteRange> byte_range;  ///< half-open [begin, end); absent = the whole resource
+    double duration = 0;                  ///< seconds (0 for init sections)
     /// Seconds from the start of the presentation (HLS: of the playlist as fetched; DASH: of the
     /// MPD timeline, i.e. including the Period start). Useful to line up a live refresh.
     double start = 0;
@@ -131,17 +131,17 @@ struct Stream {
     /// renditions: "hls-<type>-<group>-<name>"; a bare media playlist: "hls-media".
     std::string id;
     StreamType type = StreamType::Muxed;
-    std::int64_t bandwidth = 0;                  ///< bits/s, peak (BANDWIDTH, @bandwidth); 0 = unknown
+    std::int64_t bandwidth = 0;                     ///< bits/s, peak (BANDWIDTH, @bandwidth); 0 = unknown
     std::optional<std::int64_t> average_bandwidth;  ///< bits/s (HLS AVERAGE-BANDWIDTH)
     std::optional<int> width;
     std::optional<int> height;
-    std::optional<double> frame_rate;            ///< frames per second (30000/1001 -> 29.97...)
-    std::string codecs;                          ///< RFC 6381 list, e.g. "avc1.64001f,mp4a.40.2"
-    std::string language;                        ///< BCP 47 tag as written ("en", "pt-BR")
-    std::string name;                            ///< human label (HLS NAME, DASH @label)
-    std::optional<int> audio_channels;           ///< HLS CHANNELS, DASH AudioChannelConfiguration
-    std::optional<int> sample_rate;              ///< Hz (DASH @audioSamplingRate)
-    std::string mime_type;                       ///< DASH @mimeType ("video/mp4")
+    std::optional<double> frame_rate;   ///< frames per second (30000/1001 -> 29.97...)
+    std::string codecs;                 ///< RFC 6381 list, e.g. "avc1.64001f,mp4a.40.2"
+    std::string language;               ///< BCP 47 tag as written ("en", "pt-BR")
+    std::string name;                   ///< human label (HLS NAME, DASH <Label>)
+    std::optional<int> audio_channels;  ///< HLS CHANNELS, DASH AudioChannelConfiguration
+    std::optional<int> sample_rate;     ///< Hz (DASH @audioSamplingRate)
+    std::string mime_type;              ///< DASH @mimeType ("video/mp4")
     Container container = Container::Unknown;
     /// DASH ContentProtection present: the fragments are DRM-encrypted and cannot be decrypted.
     bool drm_protected = false;
@@ -154,10 +154,13 @@ struct Stream {
     std::string subtitle_group;  ///< variant's SUBTITLES group
 
     // --- the bytes ---
-    std::optional<Fragment> init;           ///< init section in force from fragments[0] (EXT-X-MAP, DASH Initialization)
+    /// The init section in force from fragments[0] (EXT-X-MAP, DASH Initialization); absent when
+    /// fragments are self-contained (MPEG-TS, packed audio, WebVTT).
+    std::optional<Fragment> init;
     std::vector<InitSwitch> init_switches;  ///< rare changes of init section, by ascending first_fragment
     std::vector<Fragment> fragments;        ///< in playback order
-    std::optional<SegmentIndexRequest> needs_index;  ///< set instead of fragments for DASH SegmentBase+indexRange
+    /// Set instead of fragments for DASH SegmentBase with indexRange: see SegmentIndexRequest.
+    std::optional<SegmentIndexRequest> needs_index;
 
     friend bool operator==(const Stream&, const Stream&) = default;
 };
@@ -169,7 +172,7 @@ const Fragment* init_for(const Stream& stream, std::size_t fragment_index);
 /// An HLS EXT-X-MEDIA entry: an alternative audio, subtitle or video track that variants refer to
 /// by group (Stream::audio_group / subtitle_group).
 struct Rendition {
-    std::string group_id;  ///< GROUP-ID
+    std::string group_id;     ///< GROUP-ID
     bool is_default = false;  ///< DEFAULT=YES: play this one unless the user chose otherwise
     bool autoselect = false;  ///< AUTOSELECT=YES: may be chosen by language preference
     /// id, type (Audio/Subtitle/Video), name, language, audio_channels, playlist_url; fragments

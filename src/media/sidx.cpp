@@ -8,7 +8,7 @@ namespace {
 /// Big-endian reads with bounds checking; a read past the end sets `truncated` and yields 0, so a
 /// parse runs to its next check instead of branching after every field.
 class BoxReader {
-public:
+  public:
     explicit BoxReader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
 
     std::uint64_t read(std::size_t width) {
@@ -25,14 +25,15 @@ public:
     void skip(std::size_t width) { read(width); }
     bool truncated() const { return truncated_; }
 
-private:
-
+  private:
     std::span<const std::uint8_t> bytes_;
     std::size_t position_ = 0;
     bool truncated_ = false;
 };
 
-Error sidx_error(const std::string& what) { return bad_manifest("sidx: " + what); }
+Error sidx_error(const std::string& what) {
+    return bad_manifest("sidx: " + what);
+}
 
 constexpr std::uint32_t fourcc(const char (&code)[5]) {
     return (std::uint32_t(std::uint8_t(code[0])) << 24U) | (std::uint32_t(std::uint8_t(code[1])) << 16U) |
@@ -69,12 +70,13 @@ Result<std::vector<SidxReference>> parse_sidx_body(std::span<const std::uint8_t>
         const auto duration = reader.read(4);
         reader.skip(4);  // starts_with_SAP, SAP_type, SAP_delta_time
         if (reader.truncated()) {
-            return sidx_error("box is truncated: " + std::to_string(reference_count) + " references declared, " +
-                              std::to_string(i) + " present");
+            return sidx_error("box is truncated: " + std::to_string(reference_count) +
+                              " references declared, " + std::to_string(i) + " present");
         }
         if (type_and_size >> 31U) {
-            return sidx_error("reference " + std::to_string(i + 1) +
-                              " points to another sidx (reference_type 1); hierarchical indexes are not supported");
+            return sidx_error(
+                "reference " + std::to_string(i + 1) +
+                " points to another sidx (reference_type 1); hierarchical indexes are not supported");
         }
         const auto size = static_cast<std::int64_t>(type_and_size & 0x7fffffffU);
         if (size == 0) return sidx_error("reference " + std::to_string(i + 1) + " has size 0");
@@ -94,7 +96,8 @@ Result<std::vector<SidxReference>> parse_sidx_body(std::span<const std::uint8_t>
 
 }  // namespace
 
-Result<std::vector<SidxReference>> parse_sidx(std::span<const std::uint8_t> bytes, std::int64_t bytes_offset) {
+Result<std::vector<SidxReference>> parse_sidx(std::span<const std::uint8_t> bytes,
+                                              std::int64_t bytes_offset) {
     std::size_t position = 0;
     while (bytes.size() - position >= 8) {
         BoxReader header(bytes.subspan(position));
@@ -119,7 +122,8 @@ Result<std::vector<SidxReference>> parse_sidx(std::span<const std::uint8_t> byte
                                   std::to_string(available) + " present");
             }
             std::int64_t anchor = 0;
-            if (__builtin_add_overflow(bytes_offset, static_cast<std::int64_t>(position + box_size), &anchor)) {
+            if (__builtin_add_overflow(bytes_offset, static_cast<std::int64_t>(position + box_size),
+                                       &anchor)) {
                 return sidx_error("anchor offset overflows");
             }
             return parse_sidx_body(bytes.subspan(position + header_size, box_size - header_size), anchor);

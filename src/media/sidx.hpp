@@ -13,9 +13,9 @@ namespace arina::media {
 
 /// One referenced subsegment.
 struct SidxReference {
-    ByteRange range;        ///< absolute byte range in the media file
-    double start = 0;       ///< seconds: earliest_presentation_time + earlier durations, / timescale
-    double duration = 0;    ///< seconds: subsegment_duration / timescale
+    ByteRange range;      ///< absolute byte range in the media file
+    double start = 0;     ///< seconds: earliest_presentation_time + earlier durations, / timescale
+    double duration = 0;  ///< seconds: subsegment_duration / timescale
 
     friend bool operator==(const SidxReference&, const SidxReference&) = default;
 };

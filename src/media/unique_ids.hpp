@@ -8,7 +8,7 @@
 namespace arina::media {
 
 class UniqueIds {
-public:
+  public:
     /// `id` itself the first time, then "id-2", "id-3"... The per-id counter keeps a manifest that
     /// repeats one id a million times from making this quadratic.
     std::string claim(const std::string& id) {
@@ -18,7 +18,7 @@ public:
         return unique;
     }
 
-private:
+  private:
     std::set<std::string> taken_;
     std::map<std::string, int> next_suffix_;
 };

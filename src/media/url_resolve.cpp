@@ -5,7 +5,9 @@
 namespace arina::media {
 namespace {
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 bool is_scheme(std::string_view s) {
     if (s.empty() || !is_alpha(s.front())) return false;
@@ -139,6 +141,8 @@ std::string resolve_url(std::string_view base, std::string_view reference) {
     return recompose(b.scheme, b.authority, remove_dot_segments(merge_paths(b, r.path)), r.query, r.fragment);
 }
 
-bool is_absolute_url(std::string_view reference) { return split_uri(text::trim(reference)).scheme.has_value(); }
+bool is_absolute_url(std::string_view reference) {
+    return split_uri(text::trim(reference)).scheme.has_value();
+}
 
 }  // namespace arina::media

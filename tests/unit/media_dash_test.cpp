@@ -309,9 +309,10 @@ TEST(DashMultiPeriod, ZeroLengthPeriodAddsNothing) {
 TEST(DashMultiPeriod, RefusesDifferingRepresentations) {
     std::string text = kTwoPeriods;
     text.replace(text.rfind("id=\"v\""), 6, "id=\"w\"");
-    EXPECT_EQ(parse_error(text),
-              "MPD: multi-period MPD with differing representations is not supported (Period 1 and Period 2 list "
-              "different Representation ids)");
+    EXPECT_EQ(
+        parse_error(text),
+        "MPD: multi-period MPD with differing representations is not supported (Period 1 and Period 2 list "
+        "different Representation ids)");
 }
 
 constexpr const char* kLiveTimeline = R"(<?xml version="1.0"?>
@@ -349,9 +350,10 @@ TEST(DashLive, TimelineGivesThePublishedSegments) {
 TEST(DashLive, FinalRepeatToNowNeedsTheClock) {
     std::string text = kLiveTimeline;
     text.replace(text.find("<S d=\"20000000\"/>"), 17, "<S d=\"20000000\" r=\"-1\"/>");
-    EXPECT_EQ(parse_error(text),
-              "MPD: SegmentTimeline in Representation '720p' repeats S element 2 until the period end (r=-1), but "
-              "the period end is unknown");
+    EXPECT_EQ(
+        parse_error(text),
+        "MPD: SegmentTimeline in Representation '720p' repeats S element 2 until the period end (r=-1), but "
+        "the period end is unknown");
     // 3611 s after the availability start: segments up to t = 3610 s are complete.
     DashOptions options;
     options.now = 1709294400 + 3611;
@@ -362,7 +364,8 @@ TEST(DashLive, FinalRepeatToNowNeedsTheClock) {
 }
 
 TEST(DashLive, NumberTemplateUsesTheClockAndTimeShiftBuffer) {
-    const char* text = R"(<MPD type="dynamic" availabilityStartTime="1970-01-01T00:00:00Z" timeShiftBufferDepth="PT10S">
+    const char* text =
+        R"(<MPD type="dynamic" availabilityStartTime="1970-01-01T00:00:00Z" timeShiftBufferDepth="PT10S">
   <Period start="PT100S">
     <AdaptationSet mimeType="audio/mp4">
       <SegmentTemplate timescale="1000" duration="2000" startNumber="1" media="a/$Number%04d$.m4s"/>
@@ -370,9 +373,10 @@ TEST(DashLive, NumberTemplateUsesTheClockAndTimeShiftBuffer) {
     </AdaptationSet>
   </Period>
 </MPD>)";
-    EXPECT_EQ(parse_error(text),
-              "MPD: SegmentTemplate in Representation 'a' without SegmentTimeline in a live MPD is not supported "
-              "without the current time");
+    EXPECT_EQ(
+        parse_error(text),
+        "MPD: SegmentTemplate in Representation 'a' without SegmentTimeline in a live MPD is not supported "
+        "without the current time");
     DashOptions options;
     options.now = 100 + 61;  // 30 segments complete; the last 10 s hold 5
     const Presentation p = parse_ok(text, "http://h/m.mpd", options);
@@ -388,15 +392,18 @@ TEST(DashErrors, MalformedXmlAndWrongRoot) {
     EXPECT_EQ(parse_error("<MPD><Period></MPD>"), "MPD: malformed XML at offset 15: Start-end tags mismatch");
     EXPECT_EQ(parse_error(""), "MPD: malformed XML at offset 0: No document element found");
     EXPECT_EQ(parse_error("<html><body/></html>"), "MPD: the root element is <html>, not <MPD>");
-    EXPECT_EQ(parse_error("<MPD type=\"live\"><Period/></MPD>"), "MPD: type 'live' is neither static nor dynamic");
+    EXPECT_EQ(parse_error("<MPD type=\"live\"><Period/></MPD>"),
+              "MPD: type 'live' is neither static nor dynamic");
     EXPECT_EQ(parse_error("<MPD/>"), "MPD: no Period");
-    EXPECT_EQ(parse_error("<MPD><Period><AdaptationSet/></Period></MPD>"), "MPD: no Representation in any Period");
+    EXPECT_EQ(parse_error("<MPD><Period><AdaptationSet/></Period></MPD>"),
+              "MPD: no Representation in any Period");
 }
 
 TEST(DashErrors, BadDurations) {
     EXPECT_EQ(parse_error("<MPD mediaPresentationDuration=\"1:00:00\"><Period/></MPD>"),
               "MPD: MPD mediaPresentationDuration '1:00:00' is not an ISO 8601 duration");
-    EXPECT_EQ(parse_error("<MPD><Period start=\"PT\"/></MPD>"), "MPD: Period 1 start 'PT' is not an ISO 8601 duration");
+    EXPECT_EQ(parse_error("<MPD><Period start=\"PT\"/></MPD>"),
+              "MPD: Period 1 start 'PT' is not an ISO 8601 duration");
     EXPECT_EQ(parse_error("<MPD><Period duration=\"P99999999999D\"/></MPD>"),
               "MPD: Period 1 duration 'P99999999999D' is too long");
     EXPECT_EQ(parse_error("<MPD type=\"dynamic\" availabilityStartTime=\"yesterday\"><Period/></MPD>"),
@@ -422,12 +429,14 @@ TEST(DashErrors, TemplateProblems) {
               "MPD: SegmentTemplate in Representation 'v1' media: unterminated $ identifier");
     EXPECT_EQ(parse_error(with_template("<SegmentTemplate duration=\"0\" media=\"$Number$\"/>")),
               "MPD: SegmentTemplate in Representation 'v1' has an invalid duration '0'");
-    EXPECT_EQ(parse_error(with_template("<SegmentTemplate timescale=\"x\" duration=\"2\" media=\"$Number$\"/>")),
-              "MPD: SegmentTemplate in Representation 'v1' has an invalid timescale 'x'");
-    EXPECT_EQ(parse_error("<MPD><Period><AdaptationSet><SegmentTemplate duration=\"2\" media=\"$Number$\"/>"
-                          "<Representation id=\"v1\"/></AdaptationSet></Period></MPD>"),
-              "MPD: SegmentTemplate in Representation 'v1' needs the period duration, but neither Period@duration "
-              "nor MPD@mediaPresentationDuration is set");
+    EXPECT_EQ(
+        parse_error(with_template("<SegmentTemplate timescale=\"x\" duration=\"2\" media=\"$Number$\"/>")),
+        "MPD: SegmentTemplate in Representation 'v1' has an invalid timescale 'x'");
+    EXPECT_EQ(
+        parse_error("<MPD><Period><AdaptationSet><SegmentTemplate duration=\"2\" media=\"$Number$\"/>"
+                    "<Representation id=\"v1\"/></AdaptationSet></Period></MPD>"),
+        "MPD: SegmentTemplate in Representation 'v1' needs the period duration, but neither Period@duration "
+        "nor MPD@mediaPresentationDuration is set");
 }
 
 TEST(DashErrors, TimelineProblems) {
@@ -436,28 +445,37 @@ TEST(DashErrors, TimelineProblems) {
                              "</SegmentTimeline></SegmentTemplate>");
     };
     EXPECT_EQ(parse_error(timeline("<S t=\"0\" d=\"10\"/><S d=\"-1\"/>")),
-              "MPD: SegmentTimeline in Representation 'v1' has S element 2 with d=-1 (t must be >= 0, d > 0, r >= -1)");
+              "MPD: SegmentTimeline in Representation 'v1' has S element 2 with d=-1 (t must be >= 0, d > 0, "
+              "r >= -1)");
     EXPECT_EQ(parse_error(timeline("<S d=\"0\" r=\"-1\"/>")),
-              "MPD: SegmentTimeline in Representation 'v1' has S element 1 with d=0 (t must be >= 0, d > 0, r >= -1)");
+              "MPD: SegmentTimeline in Representation 'v1' has S element 1 with d=0 (t must be >= 0, d > 0, "
+              "r >= -1)");
     EXPECT_EQ(parse_error(timeline("<S d=\"5\" r=\"-2\"/>")),
-              "MPD: SegmentTimeline in Representation 'v1' has S element 1 with r=-2 (t must be >= 0, d > 0, r >= -1)");
-    EXPECT_EQ(parse_error(timeline("<S t=\"0\"/>")), "MPD: SegmentTimeline in Representation 'v1' has S element 1 without d");
+              "MPD: SegmentTimeline in Representation 'v1' has S element 1 with r=-2 (t must be >= 0, d > 0, "
+              "r >= -1)");
+    EXPECT_EQ(parse_error(timeline("<S t=\"0\"/>")),
+              "MPD: SegmentTimeline in Representation 'v1' has S element 1 without d");
     EXPECT_EQ(parse_error(timeline("<S d=\"1x\"/>")),
               "MPD: SegmentTimeline in Representation 'v1' has S element 1 with an invalid d '1x'");
     EXPECT_EQ(parse_error(timeline("<S d=\"1\" r=\"-1\"/><S d=\"1\"/>")),
-              "MPD: SegmentTimeline in Representation 'v1' has r=-1 in S element 1 but the next S element has no t");
+              "MPD: SegmentTimeline in Representation 'v1' has r=-1 in S element 1 but the next S element "
+              "has no t");
 }
 
 TEST(DashErrors, RefusesHugeSegmentCounts) {
-    const std::string limit = "would have more segments than the limit of 500000 per stream (2000000 in total)";
-    EXPECT_EQ(parse_error(with_template("<SegmentTemplate timescale=\"1000\" duration=\"1\" media=\"$Number$\"/>", "P1D")),
+    const std::string limit =
+        "would have more segments than the limit of 500000 per stream (2000000 in total)";
+    EXPECT_EQ(parse_error(with_template(
+                  "<SegmentTemplate timescale=\"1000\" duration=\"1\" media=\"$Number$\"/>", "P1D")),
               "MPD: SegmentTemplate in Representation 'v1' " + limit);
-    EXPECT_EQ(parse_error(with_template("<SegmentTemplate media=\"$Time$\"><SegmentTimeline><S d=\"1\" r=\"9223372036854775806\"/>"
-                                        "</SegmentTimeline></SegmentTemplate>")),
+    EXPECT_EQ(parse_error(with_template(
+                  "<SegmentTemplate media=\"$Time$\"><SegmentTimeline><S d=\"1\" r=\"9223372036854775806\"/>"
+                  "</SegmentTimeline></SegmentTemplate>")),
               "MPD: SegmentTimeline in Representation 'v1' " + limit);
-    EXPECT_EQ(parse_error(with_template("<SegmentTemplate timescale=\"1\" media=\"$Time$\"><SegmentTimeline><S d=\"1\" r=\"-1\"/>"
-                                        "</SegmentTimeline></SegmentTemplate>",
-                                        "P100D")),
+    EXPECT_EQ(parse_error(with_template(
+                  "<SegmentTemplate timescale=\"1\" media=\"$Time$\"><SegmentTimeline><S d=\"1\" r=\"-1\"/>"
+                  "</SegmentTimeline></SegmentTemplate>",
+                  "P100D")),
               "MPD: SegmentTimeline in Representation 'v1' " + limit);
 }
 
@@ -465,30 +483,37 @@ TEST(DashErrors, RefusesOversizedManifestAndRemotePeriods) {
     std::string huge = "<MPD>";
     huge.resize(kMaxManifestBytes + 1, ' ');
     EXPECT_EQ(parse_error(huge), "MPD is 16777217 bytes, more than the limit of 16777216");
-    EXPECT_EQ(parse_error("<MPD xmlns:xlink=\"http://www.w3.org/1999/xlink\"><Period xlink:href=\"http://ads/p\"/></MPD>"),
-              "MPD: Period 1 is remote (xlink:href), which is not supported");
+    EXPECT_EQ(
+        parse_error(
+            "<MPD xmlns:xlink=\"http://www.w3.org/1999/xlink\"><Period xlink:href=\"http://ads/p\"/></MPD>"),
+        "MPD: Period 1 is remote (xlink:href), which is not supported");
 }
 
 TEST(DashErrors, RangesAndMissingSegmentInformation) {
-    EXPECT_EQ(parse_error("<MPD><Period><AdaptationSet><Representation id=\"r\"><BaseURL>f.mp4</BaseURL>"
-                          "<SegmentBase indexRange=\"9-1\"/></Representation></AdaptationSet></Period></MPD>"),
-              "MPD: SegmentBase in Representation 'r' has an invalid indexRange '9-1'");
-    EXPECT_EQ(parse_error("<MPD><Period><AdaptationSet><Representation id=\"r\"/></AdaptationSet></Period></MPD>"),
-              "MPD: Representation 'r' has no segment information (no SegmentTemplate, SegmentList, SegmentBase or "
-              "BaseURL)");
+    EXPECT_EQ(
+        parse_error("<MPD><Period><AdaptationSet><Representation id=\"r\"><BaseURL>f.mp4</BaseURL>"
+                    "<SegmentBase indexRange=\"9-1\"/></Representation></AdaptationSet></Period></MPD>"),
+        "MPD: SegmentBase in Representation 'r' has an invalid indexRange '9-1'");
+    EXPECT_EQ(
+        parse_error("<MPD><Period><AdaptationSet><Representation id=\"r\"/></AdaptationSet></Period></MPD>"),
+        "MPD: Representation 'r' has no segment information (no SegmentTemplate, SegmentList, SegmentBase or "
+        "BaseURL)");
 }
 
 TEST(DashTemplate, ExpandsIdentifiersAndWidths) {
-    auto compiled = DashUrlTemplate::compile("$RepresentationID$/$Bandwidth$/seg-$Number%05d$-$Time%d$-$$-$Number$.m4s");
+    auto compiled =
+        DashUrlTemplate::compile("$RepresentationID$/$Bandwidth$/seg-$Number%05d$-$Time%d$-$$-$Number$.m4s");
     ASSERT_TRUE(std::holds_alternative<DashUrlTemplate>(compiled));
     DashUrlTemplate::Values values;
     values.representation_id = "video_1";
     values.bandwidth = 800000;
     values.number = 42;
     values.time = 123456789;
-    EXPECT_EQ(std::get<DashUrlTemplate>(compiled).expand(values), "video_1/800000/seg-00042-123456789-$-42.m4s");
+    EXPECT_EQ(std::get<DashUrlTemplate>(compiled).expand(values),
+              "video_1/800000/seg-00042-123456789-$-42.m4s");
     values.number = 1234567;  // wider than the width: printed in full
-    EXPECT_EQ(std::get<DashUrlTemplate>(compiled).expand(values), "video_1/800000/seg-1234567-123456789-$-1234567.m4s");
+    EXPECT_EQ(std::get<DashUrlTemplate>(compiled).expand(values),
+              "video_1/800000/seg-1234567-123456789-$-1234567.m4s");
 
     auto refused = DashUrlTemplate::compile("$Number%099999999d$");
     ASSERT_TRUE(std::holds_alternative<Error>(refused));

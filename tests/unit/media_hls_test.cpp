@@ -115,7 +115,8 @@ TEST(HlsMaster, ParsesRenditionsAndSkipsClosedCaptions) {
 TEST(HlsMaster, VariantWithAudioInsideIsMuxed) {
     const Presentation p = parse_ok(
         "#EXTM3U\n"
-        "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",NAME=\"main\",DEFAULT=YES\n"  // no URI: audio is in the variant
+        "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",NAME=\"main\",DEFAULT=YES\n"  // no URI: audio is in the
+                                                                              // variant
         "#EXT-X-STREAM-INF:BANDWIDTH=1000,CODECS=\"avc1.4d401e,mp4a.40.2\",AUDIO=\"a\"\n"
         "v.m3u8\n"
         "#EXT-X-STREAM-INF:BANDWIDTH=900\n"
@@ -214,7 +215,8 @@ TEST(HlsMedia, ParsesVodPlaylistWithKeysAndDiscontinuities) {
 
 TEST(HlsMedia, EffectiveIvIsBigEndianSequence) {
     const Encryption key{EncryptionMethod::Aes128, "k", std::nullopt};
-    const std::array<std::uint8_t, 16> expected{0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+    const std::array<std::uint8_t, 16> expected{0,    0,    0,    0,    0,    0,    0,    0,
+                                                0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
     EXPECT_EQ(effective_iv(key, 0x0123456789abcdefLL), expected);
 }
 
@@ -237,7 +239,8 @@ TEST(HlsMedia, LivePlaylistWithoutEndlistIsLive) {
     EXPECT_EQ(p.streams[0].fragments[1].sequence, 1234568);
     EXPECT_EQ(p.streams[0].fragments[1].discontinuity, 3);
 
-    const Presentation event = parse_ok("#EXTM3U\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXTINF:2,\na.ts\n", "http://h/x.m3u8");
+    const Presentation event =
+        parse_ok("#EXTM3U\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXTINF:2,\na.ts\n", "http://h/x.m3u8");
     EXPECT_TRUE(event.is_live);
 }
 
@@ -305,8 +308,9 @@ TEST(HlsMedia, SecondMapAfterDiscontinuityIsAnInitSwitch) {
 
 TEST(HlsMedia, MapAfterTheLastSegmentIsNoSwitch) {
     // Found by fuzz_hls: a trailing EXT-X-MAP produced an InitSwitch pointing past the fragments.
-    const Presentation p = parse_ok(
-        "#EXTM3U\n#EXT-X-MAP:URI=\"a.mp4\"\n#EXTINF:4,\n1.m4s\n#EXT-X-MAP:URI=\"b.mp4\"\n", "http://h/x.m3u8");
+    const Presentation p =
+        parse_ok("#EXTM3U\n#EXT-X-MAP:URI=\"a.mp4\"\n#EXTINF:4,\n1.m4s\n#EXT-X-MAP:URI=\"b.mp4\"\n",
+                 "http://h/x.m3u8");
     EXPECT_EQ(p.streams[0].init->url, "http://h/a.mp4");
     EXPECT_TRUE(p.streams[0].init_switches.empty());
 }
@@ -343,7 +347,8 @@ TEST(HlsMedia, CarriesPlaylistQueryToRelativeUrisWhenAsked) {
 }
 
 TEST(HlsMedia, GuessesContainerAndTypeFromSegments) {
-    const Presentation vtt = parse_ok("#EXTM3U\n#EXTINF:30,\nsubs/en-0.vtt\n#EXT-X-ENDLIST\n", "http://h/s.m3u8");
+    const Presentation vtt =
+        parse_ok("#EXTM3U\n#EXTINF:30,\nsubs/en-0.vtt\n#EXT-X-ENDLIST\n", "http://h/s.m3u8");
     EXPECT_EQ(vtt.streams[0].container, Container::Vtt);
     EXPECT_EQ(vtt.streams[0].type, StreamType::Subtitle);
     const Presentation aac = parse_ok("#EXTM3U\n#EXTINF:10,\na/0.aac\n#EXT-X-ENDLIST\n", "http://h/a.m3u8");
@@ -359,9 +364,11 @@ TEST(HlsMedia, EmptyLivePlaylistHasNoFragments) {
 }
 
 TEST(HlsErrors, RefusesTextNotStartingWithExtm3u) {
-    EXPECT_EQ(parse_error("<html>404</html>\n"), "HLS playlist line 1: not an HLS playlist: it must start with #EXTM3U");
+    EXPECT_EQ(parse_error("<html>404</html>\n"),
+              "HLS playlist line 1: not an HLS playlist: it must start with #EXTM3U");
     EXPECT_EQ(parse_error(""), "HLS playlist line 1: not an HLS playlist: it must start with #EXTM3U");
-    EXPECT_EQ(parse_error("\n\n#EXTINF:1,\n"), "HLS playlist line 3: not an HLS playlist: it must start with #EXTM3U");
+    EXPECT_EQ(parse_error("\n\n#EXTINF:1,\n"),
+              "HLS playlist line 3: not an HLS playlist: it must start with #EXTM3U");
 }
 
 TEST(HlsErrors, ExtinfWithoutUriAtTheEnd) {
@@ -372,23 +379,31 @@ TEST(HlsErrors, ExtinfWithoutUriAtTheEnd) {
 }
 
 TEST(HlsErrors, MalformedExtinf) {
-    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:,title\na.ts\n"), "HLS playlist line 2: EXTINF without a duration");
+    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:,title\na.ts\n"),
+              "HLS playlist line 2: EXTINF without a duration");
     EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF\na.ts\n"), "HLS playlist line 2: EXTINF without a duration");
-    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:ten,\na.ts\n"), "HLS playlist line 2: EXTINF has an invalid duration 'ten'");
-    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:-1,\na.ts\n"), "HLS playlist line 2: EXTINF has an invalid duration '-1'");
-    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:nan,\na.ts\n"), "HLS playlist line 2: EXTINF has an invalid duration 'nan'");
-    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:1e300,\na.ts\n"), "HLS playlist line 2: EXTINF has an invalid duration '1e300'");
+    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:ten,\na.ts\n"),
+              "HLS playlist line 2: EXTINF has an invalid duration 'ten'");
+    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:-1,\na.ts\n"),
+              "HLS playlist line 2: EXTINF has an invalid duration '-1'");
+    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:nan,\na.ts\n"),
+              "HLS playlist line 2: EXTINF has an invalid duration 'nan'");
+    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:1e300,\na.ts\n"),
+              "HLS playlist line 2: EXTINF has an invalid duration '1e300'");
     EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-TARGETDURATION:4\na.ts\n"),
               "HLS playlist line 3: segment URI without a preceding EXTINF");
 }
 
 TEST(HlsErrors, BadAttributeLists) {
-    EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,CODECS=\"avc1.4d401e,mp4a.40.2\nv.m3u8\n"),
-              "HLS playlist line 2: bad attribute list in EXT-X-STREAM-INF: unterminated quoted string in CODECS");
-    EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH\nv.m3u8\n"),
-              "HLS playlist line 2: bad attribute list in EXT-X-STREAM-INF: attribute 'BANDWIDTH' has no value");
+    EXPECT_EQ(
+        parse_error("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,CODECS=\"avc1.4d401e,mp4a.40.2\nv.m3u8\n"),
+        "HLS playlist line 2: bad attribute list in EXT-X-STREAM-INF: unterminated quoted string in CODECS");
+    EXPECT_EQ(
+        parse_error("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH\nv.m3u8\n"),
+        "HLS playlist line 2: bad attribute list in EXT-X-STREAM-INF: attribute 'BANDWIDTH' has no value");
     EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI=\"k\"x\n#EXTINF:1,\na.ts\n"),
-              "HLS playlist line 2: bad attribute list in EXT-X-KEY: unexpected text after the quoted value of URI");
+              "HLS playlist line 2: bad attribute list in EXT-X-KEY: unexpected text after the quoted value "
+              "of URI");
     EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-MAP:=\"x\"\n"),
               "HLS playlist line 2: bad attribute list in EXT-X-MAP: empty attribute name");
 }
@@ -397,21 +412,25 @@ TEST(HlsErrors, ByteRangeWithoutOffsetNeedsAPreviousSubRange) {
     EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:4,\n#EXT-X-BYTERANGE:1000\nmain.ts\n"),
               "HLS playlist line 3: EXT-X-BYTERANGE without an offset, but the previous segment is not a "
               "sub-range of the same resource");
-    EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:4,\n#EXT-X-BYTERANGE:10@0\na.ts\n#EXTINF:4,\n#EXT-X-BYTERANGE:10\nb.ts\n"),
-              "HLS playlist line 6: EXT-X-BYTERANGE without an offset, but the previous segment is not a "
-              "sub-range of the same resource");
+    EXPECT_EQ(
+        parse_error(
+            "#EXTM3U\n#EXTINF:4,\n#EXT-X-BYTERANGE:10@0\na.ts\n#EXTINF:4,\n#EXT-X-BYTERANGE:10\nb.ts\n"),
+        "HLS playlist line 6: EXT-X-BYTERANGE without an offset, but the previous segment is not a "
+        "sub-range of the same resource");
     EXPECT_EQ(parse_error("#EXTM3U\n#EXTINF:4,\n#EXT-X-BYTERANGE:abc@0\na.ts\n"),
               "HLS playlist line 3: EXT-X-BYTERANGE must be <length>[@<offset>], found 'abc@0'");
 }
 
 TEST(HlsErrors, Encryption) {
-    EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"skd://k\",KEYFORMAT=\"com.apple.streamingkeydelivery\"\n"),
+    EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"skd://"
+                          "k\",KEYFORMAT=\"com.apple.streamingkeydelivery\"\n"),
               "HLS playlist line 2: unsupported encryption SAMPLE-AES");
     EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-KEY:METHOD=AES-128\n"),
               "HLS playlist line 2: EXT-X-KEY METHOD=AES-128 without a URI");
     EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI=\"k\",IV=0xZZ\n"),
               "HLS playlist line 2: EXT-X-KEY has an invalid IV '0xZZ'");
-    EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-KEY:URI=\"k\"\n"), "HLS playlist line 2: EXT-X-KEY without METHOD");
+    EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-KEY:URI=\"k\"\n"),
+              "HLS playlist line 2: EXT-X-KEY without METHOD");
 }
 
 TEST(HlsErrors, MasterStructure) {
@@ -419,8 +438,9 @@ TEST(HlsErrors, MasterStructure) {
               "HLS playlist line 2: EXT-X-STREAM-INF without a following URI");
     EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\na.m3u8\n#EXTINF:4,\nb.ts\n"),
               "HLS playlist line 4: playlist mixes master (EXT-X-STREAM-INF) and media (EXTINF) tags");
-    EXPECT_EQ(parse_error("#EXTM3U\n#EXT-X-MEDIA:GROUP-ID=\"a\",NAME=\"x\"\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv\n"),
-              "HLS playlist line 2: EXT-X-MEDIA without TYPE");
+    EXPECT_EQ(
+        parse_error("#EXTM3U\n#EXT-X-MEDIA:GROUP-ID=\"a\",NAME=\"x\"\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv\n"),
+        "HLS playlist line 2: EXT-X-MEDIA without TYPE");
 }
 
 TEST(HlsErrors, SequenceNumbers) {
@@ -437,7 +457,8 @@ TEST(HlsErrors, RefusesOversizedPlaylist) {
 }
 
 TEST(HlsAttributes, ParsesQuotedCommasSpacesAndTrailingComma) {
-    auto parsed = parse_hls_attributes(R"(BANDWIDTH=1280000, CODECS="avc1.4d401f,mp4a.40.2" ,RESOLUTION=640x360,)");
+    auto parsed =
+        parse_hls_attributes(R"(BANDWIDTH=1280000, CODECS="avc1.4d401f,mp4a.40.2" ,RESOLUTION=640x360,)");
     ASSERT_TRUE(std::holds_alternative<HlsAttributeList>(parsed));
     const auto& list = std::get<HlsAttributeList>(parsed);
     ASSERT_EQ(list.all().size(), 3U);

@@ -1,16 +1,16 @@
-#include "media/sidx.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "media/sidx.hpp"
 
 namespace arina::media {
 namespace {
 
 /// Builds ISO BMFF boxes byte by byte, big-endian, as a muxer would write them.
 class Bytes {
-public:
+  public:
     Bytes& u8(std::uint64_t v) { return put(v, 1); }
     Bytes& u16(std::uint64_t v) { return put(v, 2); }
     Bytes& u32(std::uint64_t v) { return put(v, 4); }
@@ -21,7 +21,7 @@ public:
     }
     std::vector<std::uint8_t> data;
 
-private:
+  private:
     Bytes& put(std::uint64_t v, int width) {
         for (int i = width - 1; i >= 0; --i) data.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
         return *this;
@@ -34,12 +34,13 @@ struct Reference {
     bool is_index = false;
 };
 
-std::vector<std::uint8_t> sidx_box(int version, std::uint32_t timescale, std::uint64_t earliest, std::uint64_t first_offset,
-                                   const std::vector<Reference>& references) {
-    const std::uint32_t size = 8 + 4 + 4 + 4 + (version == 0 ? 8 : 16) + 4 + 12 * static_cast<std::uint32_t>(references.size());
+std::vector<std::uint8_t> sidx_box(int version, std::uint32_t timescale, std::uint64_t earliest,
+                                   std::uint64_t first_offset, const std::vector<Reference>& references) {
+    const std::uint32_t size =
+        8 + 4 + 4 + 4 + (version == 0 ? 8 : 16) + 4 + 12 * static_cast<std::uint32_t>(references.size());
     Bytes b;
     b.u32(size).type("sidx").u8(static_cast<std::uint64_t>(version)).u8(0).u16(0);  // version, flags
-    b.u32(1).u32(timescale);                                                         // reference_ID, timescale
+    b.u32(1).u32(timescale);                                                        // reference_ID, timescale
     if (version == 0) {
         b.u32(earliest).u32(first_offset);
     } else {
@@ -47,7 +48,9 @@ std::vector<std::uint8_t> sidx_box(int version, std::uint32_t timescale, std::ui
     }
     b.u16(0).u16(references.size());
     for (const Reference& r : references) {
-        b.u32((r.is_index ? 0x80000000U : 0U) | r.size).u32(r.duration).u32(0x90000000U);  // starts with SAP 1
+        b.u32((r.is_index ? 0x80000000U : 0U) | r.size)
+            .u32(r.duration)
+            .u32(0x90000000U);  // starts with SAP 1
     }
     return b.data;
 }
@@ -136,7 +139,8 @@ TEST(Sidx, RefusesMalformedBoxes) {
     auto box = sidx_box(0, 1000, 0, 0, {{100, 1000}, {100, 1000}});
     EXPECT_EQ(error_of(parse_sidx(std::span(box).first(box.size() - 1), 0)),
               "sidx: box is truncated: 56 bytes declared, 55 present");
-    EXPECT_EQ(error_of(parse_sidx(std::span(box).first(20), 0)), "sidx: box is truncated: 56 bytes declared, 20 present");
+    EXPECT_EQ(error_of(parse_sidx(std::span(box).first(20), 0)),
+              "sidx: box is truncated: 56 bytes declared, 20 present");
 
     // A box whose declared reference count exceeds its own size.
     auto lying = box;
@@ -145,12 +149,14 @@ TEST(Sidx, RefusesMalformedBoxes) {
 
     EXPECT_EQ(error_of(parse_sidx(sidx_box(0, 0, 0, 0, {{1, 1}}), 0)), "sidx: timescale is 0");
     EXPECT_EQ(error_of(parse_sidx(sidx_box(0, 1, 0, 0, {{1, 1}, {40, 1, true}}), 0)),
-              "sidx: reference 2 points to another sidx (reference_type 1); hierarchical indexes are not supported");
+              "sidx: reference 2 points to another sidx (reference_type 1); hierarchical indexes are not "
+              "supported");
     EXPECT_EQ(error_of(parse_sidx(sidx_box(0, 1, 0, 0, {{0, 1}}), 0)), "sidx: reference 1 has size 0");
     EXPECT_EQ(error_of(parse_sidx(sidx_box(2, 1, 0, 0, {{1, 1}}), 0)), "sidx: unsupported version 2");
 
     // Found by fuzz_sidx: an index near the largest file offset overflowed a range's end.
-    EXPECT_EQ(error_of(parse_sidx(sidx_box(0, 1, 0, 0, {{1000, 1}}), INT64_MAX - 500)), "sidx: byte offsets overflow");
+    EXPECT_EQ(error_of(parse_sidx(sidx_box(0, 1, 0, 0, {{1000, 1}}), INT64_MAX - 500)),
+              "sidx: byte offsets overflow");
     EXPECT_EQ(error_of(parse_sidx(sidx_box(1, 1, 0, 0xffffffffffffffffULL, {{1, 1}}), 0)),
               "sidx: first_offset is out of range");
 

@@ -1,8 +1,8 @@
-#include "media/url_resolve.hpp"
-
 #include <gtest/gtest.h>
 
 #include <utility>
+
+#include "media/url_resolve.hpp"
 
 namespace arina::media {
 namespace {
