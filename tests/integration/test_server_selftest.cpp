@@ -331,6 +331,10 @@ TEST(TestServer, RedirectsCarryLocation) {
     EXPECT_EQ(followed.body, "moved here");
     const auto absolute = fetch(server.url("/abs"), {"-L"});
     EXPECT_EQ(absolute.body, "moved here");
+    server.redirect("/loop-a", "/loop-b");
+    server.redirect("/loop-b", "/loop-a");
+    const auto loop = fetch(server.url("/loop-a"), {"-L", "--max-redirs", "10"});
+    EXPECT_EQ(loop.exit_code, 47) << loop.output;  // CURLE_TOO_MANY_REDIRECTS
 }
 
 TEST(TestServer, ByteCounterAndRequestLog) {
