@@ -7,12 +7,17 @@
 // called exactly once, on the engine thread; the object may be destroyed (on any
 // thread) once it has been called, and not before.
 
+#include <functional>
+
 #include "transfer/download_types.hpp"
 
 namespace arina::transfer {
 
 class Download {
 public:
+    /// The constructor argument every implementation takes: called exactly once.
+    using Finished = std::function<void(const DownloadResult&)>;
+
     virtual ~Download() = default;
     /// Begins (or resumes from what is on disk).
     virtual void start() = 0;

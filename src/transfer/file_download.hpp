@@ -28,8 +28,6 @@ namespace arina::transfer {
 
 class FileDownload final : public Download, private net::TransferHandler {
 public:
-    using Finished = std::function<void(const DownloadResult&)>;
-
     FileDownload(net::Engine& engine, DiskWorker& disk, FileJob job, Finished finished);
     ~FileDownload() override;
 
