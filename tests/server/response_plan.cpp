@@ -84,6 +84,80 @@ bool if_range_matches(std::string_view if_range, const Representation& rep, cons
     return if_range == last_modified;
 }
 
+// Drop or stall, whichever the knobs put first inside the body. A cut at or past the end of the
+// body does not happen: that response is whole.
+void choose_cut(const Faults& f, int request_number, ResponsePlan& plan) {
+    const bool drop = f.drop_after_bytes >= 0 && applies(f.drop_first_requests, request_number) &&
+                      f.drop_after_bytes < plan.body_length;
+    const bool stall = f.stall_after_bytes >= 0 && applies(f.stall_first_requests, request_number) &&
+                       f.stall_after_bytes < plan.body_length;
+    if (drop && (!stall || f.drop_after_bytes <= f.stall_after_bytes)) {
+        plan.cut = ResponsePlan::Cut::drop;
+        plan.cut_after = f.drop_after_bytes;
+    } else if (stall) {
+        plan.cut = ResponsePlan::Cut::stall;
+        plan.cut_after = f.stall_after_bytes;
+    }
+}
+
+// 200, 206 or 416 with the route's content, lies and cuts included.
+ResponsePlan plan_content(const HttpRequest& request, const Resolution& route, std::time_t now) {
+    const Faults& f = route.faults;
+    const bool client_close = !request.keep_alive;
+    const Representation& rep = *route.representation;
+    const std::string last_modified = format_http_date(rep.modified);
+    ResponsePlan plan;
+    plan.body = route.representation;
+    plan.body_length = rep.size;
+
+    auto range = parse_range(request.header("range"), rep.size);
+    if (f.ignore_range || !if_range_matches(request.header("if-range"), rep, last_modified, f.no_validators))
+        range.kind = RangeKind::absent;
+    if (range.kind == RangeKind::unsatisfiable)
+        return text_response(416, client_close, now,
+                             {{"Content-Range", fmt::format("bytes */{}", rep.size)}});
+    if (range.kind == RangeKind::single) {
+        plan.status = 206;
+        plan.body_offset = range.range.first;
+        plan.body_length = range.range.length();
+    }
+
+    const bool lie = applies(f.lie_first_requests, route.request_number);
+    plan.chunked = f.no_content_length && request.version_minor >= 1;
+    // Without a length, an HTTP/1.0 client learns where the body ends by the close.
+    plan.close_after = client_close || (f.no_content_length && !plan.chunked) ||
+                       (lie && f.content_length_delta != 0 && !f.no_content_length);
+
+    HeadBuilder head(plan.status, now);
+    head.add("Content-Type", f.content_type.empty() ? rep.content_type : f.content_type);
+    if (plan.chunked) {
+        head.add("Transfer-Encoding", "chunked");
+    } else if (!f.no_content_length) {
+        const auto delta = lie ? f.content_length_delta : 0;
+        head.add("Content-Length", std::to_string(std::max<std::int64_t>(0, plan.body_length + delta)));
+    }
+    if (plan.status == 206) {
+        const auto shift = lie ? f.content_range_shift : 0;
+        head.add("Content-Range", fmt::format("bytes {}-{}/{}", range.range.first + shift,
+                                              range.range.last + shift, rep.size));
+    }
+    if (rep.gzip) {
+        head.add("Content-Encoding", "gzip");
+        head.add("Vary", "Accept-Encoding");
+    }
+    if (!f.ignore_range) head.add("Accept-Ranges", "bytes");
+    if (!f.no_validators) {
+        if (!rep.etag.empty()) head.add("ETag", rep.etag);
+        head.add("Last-Modified", last_modified);
+    }
+    if (!f.content_disposition.empty()) head.add("Content-Disposition", f.content_disposition);
+    plan.head = head.finish(plan.close_after);
+
+    choose_cut(f, route.request_number, plan);
+    plan.rate_bytes_per_sec = f.rate_bytes_per_sec;
+    return plan;
+}
+
 ResponsePlan decide(const HttpRequest& request, const Resolution& route, std::time_t now) {
     const bool client_close = !request.keep_alive;
     if (route.kind == Resolution::Kind::not_found) return text_response(404, client_close, now);
@@ -101,81 +175,14 @@ ResponsePlan decide(const HttpRequest& request, const Resolution& route, std::ti
     if (!requirements_met(request, route.requirements)) return text_response(403, client_close, now);
 
     const Faults& f = route.faults;
-    const int n = route.request_number;
     ResponsePlan plan;
-    if (f.error_status > 0 && applies(f.error_first_requests, n)) {
+    if (f.error_status > 0 && applies(f.error_first_requests, route.request_number)) {
         std::vector<std::pair<std::string, std::string>> extra;
         if (f.retry_after_seconds >= 0)
             extra.emplace_back("Retry-After", std::to_string(f.retry_after_seconds));
         plan = text_response(f.error_status, client_close, now, extra);
     } else {
-        const Representation& rep = *route.representation;
-        const std::string last_modified = format_http_date(rep.modified);
-        plan.body = route.representation;
-        plan.body_length = rep.size;
-
-        auto range = parse_range(request.header("range"), rep.size);
-        if (f.ignore_range ||
-            !if_range_matches(request.header("if-range"), rep, last_modified, f.no_validators))
-            range.kind = RangeKind::absent;
-        plan.status = range.kind == RangeKind::single          ? 206
-                      : range.kind == RangeKind::unsatisfiable ? 416
-                                                               : 200;
-        if (plan.status == 416) {
-            plan = text_response(416, client_close, now,
-                                 {{"Content-Range", fmt::format("bytes */{}", rep.size)}});
-            plan.latency_ms = f.latency_ms;
-            return plan;
-        }
-        if (plan.status == 206) {
-            plan.body_offset = range.range.first;
-            plan.body_length = range.range.length();
-        }
-
-        const bool lie = applies(f.lie_first_requests, n);
-        plan.chunked = f.no_content_length && request.version_minor >= 1;
-        // Without a length, an HTTP/1.0 client learns where the body ends by the close.
-        plan.close_after = client_close || (f.no_content_length && !plan.chunked) ||
-                           (lie && f.content_length_delta != 0 && !f.no_content_length);
-
-        HeadBuilder head(plan.status, now);
-        head.add("Content-Type", f.content_type.empty() ? rep.content_type : f.content_type);
-        if (plan.chunked) {
-            head.add("Transfer-Encoding", "chunked");
-        } else if (!f.no_content_length) {
-            const auto delta = lie ? f.content_length_delta : 0;
-            head.add("Content-Length", std::to_string(std::max<std::int64_t>(0, plan.body_length + delta)));
-        }
-        if (plan.status == 206) {
-            const auto shift = lie ? f.content_range_shift : 0;
-            head.add("Content-Range", fmt::format("bytes {}-{}/{}", range.range.first + shift,
-                                                  range.range.last + shift, rep.size));
-        }
-        if (rep.gzip) {
-            head.add("Content-Encoding", "gzip");
-            head.add("Vary", "Accept-Encoding");
-        }
-        if (!f.ignore_range) head.add("Accept-Ranges", "bytes");
-        if (!f.no_validators) {
-            if (!rep.etag.empty()) head.add("ETag", rep.etag);
-            head.add("Last-Modified", last_modified);
-        }
-        if (!f.content_disposition.empty()) head.add("Content-Disposition", f.content_disposition);
-        plan.head = head.finish(plan.close_after);
-
-        // A cut only counts when it falls inside the body; otherwise the response is whole.
-        const bool drop = f.drop_after_bytes >= 0 && applies(f.drop_first_requests, n) &&
-                          f.drop_after_bytes < plan.body_length;
-        const bool stall = f.stall_after_bytes >= 0 && applies(f.stall_first_requests, n) &&
-                           f.stall_after_bytes < plan.body_length;
-        if (drop && (!stall || f.drop_after_bytes <= f.stall_after_bytes)) {
-            plan.cut = ResponsePlan::Cut::drop;
-            plan.cut_after = f.drop_after_bytes;
-        } else if (stall) {
-            plan.cut = ResponsePlan::Cut::stall;
-            plan.cut_after = f.stall_after_bytes;
-        }
-        plan.rate_bytes_per_sec = f.rate_bytes_per_sec;
+        plan = plan_content(request, route, now);
     }
     plan.latency_ms = f.latency_ms;
     return plan;
