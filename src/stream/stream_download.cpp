@@ -1,0 +1,612 @@
+#include "stream/stream_download.hpp"
+
+#include <algorithm>
+
+#include "media/dash_parser.hpp"
+#include "media/hls_parser.hpp"
+#include "media/limits.hpp"
+#include "media/sidx.hpp"
+#include "util/atomic_file.hpp"
+#include "util/filename.hpp"
+
+namespace arina::stream {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::chrono::milliseconds kSaveInterval{1000};
+// Segment indexes are a few KiB per hour of media.
+constexpr std::size_t kMaxIndexBytes = 16u << 20;
+
+// Keys for the disk worker (jobs with the same key coalesce) and the engine's per-owner fairness.
+// FileDownload numbers its downloads from 1; streams count from 2^62 so the two never meet.
+std::atomic<std::uint64_t> g_next_key{(std::uint64_t{1} << 62) + 1};
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+std::string role_of(const media::Stream& s) {
+    switch (s.type) {
+        case media::StreamType::Video: return "video";
+        case media::StreamType::Audio: return "audio";
+        case media::StreamType::Subtitle: return "subtitle";
+        case media::StreamType::Muxed: break;
+    }
+    return "av";
+}
+
+// Syncs every part file, then records them in the sidecar: it never claims bytes a power cut could lose.
+Error sync_and_save(const std::vector<std::shared_ptr<transfer::PartFile>>& parts, const fs::path& sidecar,
+                    const StreamResumeState& state) {
+    for (const auto& p : parts)
+        if (Error e = p->sync()) return e;
+    return save_stream_resume(sidecar, state);
+}
+
+}  // namespace
+
+fs::path output_path_for(const StreamJob& job, mux::Container& container) {
+    container = job.merge_format;
+    std::string name = job.output_name;
+    if (!name.empty()) {
+        const std::string l = lower(name);
+        if (l.ends_with(".mp4")) container = mux::Container::Mp4;
+        else if (l.ends_with(".mkv")) container = mux::Container::Mkv;
+        else name += "." + std::string(mux::extension(container));
+        return fs::path(name).is_absolute() ? fs::path(name) : job.output_dir / name;
+    }
+    name = filename_from_url(job.url);
+    if (const auto dot = name.rfind('.'); dot != std::string::npos && dot > 0) name.erase(dot);
+    if (name.empty()) name = "stream";
+    return job.output_dir / (name + "." + std::string(mux::extension(container)));
+}
+
+StreamDownload::StreamDownload(net::Engine& engine, transfer::DiskWorker& disk, StreamJob job, Finished finished)
+    : engine_(engine),
+      disk_(disk),
+      job_(std::move(job)),
+      finished_(std::move(finished)),
+      key_(g_next_key++),
+      rng_(std::random_device{}()) {
+    job_.connections = std::max(1, job_.connections);
+}
+
+StreamDownload::~StreamDownload() {
+    if (mux_thread_.joinable()) mux_thread_.join();
+}
+
+// One place where the phase changes, so that its order is easy to follow.
+void StreamDownload::enter(Phase phase) {
+    phase_ = phase;
+    publish();
+}
+
+std::unique_ptr<MemoryFetch> StreamDownload::make_fetch(FetchSpec spec, std::function<void(FetchResult)> done) {
+    return std::make_unique<MemoryFetch>(engine_, job_.http, job_.retry_timing, rng_, key_, std::move(spec),
+                                         std::move(done));
+}
+
+// ------------------------------------------------------------------ manifest and playlists
+
+void StreamDownload::start() {
+    if (ended_) return;
+    std::error_code ec;
+    fs::create_directories(job_.output_dir, ec);
+    if (ec) return fail(file_error(ec.value(), "cannot create directory", job_.output_dir));
+    final_path_ = output_path_for(job_, container_);
+    sidecar_path_ = final_path_.string() + ".stream.arina";
+    if (!job_.overwrite && fs::exists(final_path_, ec) && !fs::exists(sidecar_path_, ec)) {
+        transfer::DownloadResult r;
+        r.already_present = true;
+        r.file = final_path_;
+        r.size = static_cast<std::int64_t>(fs::file_size(final_path_, ec));
+        return finish(std::move(r));
+    }
+    if (final_path_.has_parent_path()) {
+        fs::create_directories(final_path_.parent_path(), ec);
+        if (ec) return fail(file_error(ec.value(), "cannot create directory", final_path_.parent_path()));
+    }
+    enter(Phase::Manifest);
+    FetchSpec spec;
+    spec.url = job_.url;
+    spec.decode_content = true;
+    spec.max_bytes = media::kMaxManifestBytes;
+    spec.retries = job_.retries;
+    spec.what = "manifest";
+    fetches_.push_back(make_fetch(spec, [this](FetchResult r) { on_manifest(std::move(r)); }));
+    fetches_.back()->start();
+}
+
+void StreamDownload::on_manifest(FetchResult r) {
+    if (r.error) return fail(r.error);
+    manifest_url_ = r.effective_url;
+    manifest_bytes_ += static_cast<std::int64_t>(r.body.size());
+    const auto kind = sniff_manifest(r.body);
+    if (!kind) {
+        return fail({FailReason::BadManifest, manifest_url_ + ": not an HLS playlist or DASH manifest (Content-Type " +
+                                                  (r.content_type.empty() ? "unknown" : r.content_type) + ")"});
+    }
+    auto parsed = *kind == media::ManifestKind::Hls ? media::parse_hls(r.body, manifest_url_)
+                                                   : media::parse_dash(r.body, manifest_url_);
+    if (auto* e = std::get_if<Error>(&parsed)) return fail({e->reason, manifest_url_ + ": " + e->message});
+    presentation_ = std::move(std::get<media::Presentation>(parsed));
+    if (presentation_.kind == media::ManifestKind::Dash && presentation_.is_live)
+        return fail({FailReason::Unsupported, manifest_url_ + ": live DASH (MPD type=\"dynamic\") is not supported"});
+    {
+        std::lock_guard lock(progress_mutex_);
+        listing_ = format_table(presentation_);
+    }
+    if (job_.list_formats) return engine_.post([this] { finish({}); });
+    auto selected = select_formats(presentation_, job_.format);
+    if (auto* e = std::get_if<Error>(&selected)) return fail(*e);
+
+    std::map<std::string, int> roles;
+    for (const SelectedFormat& sel : std::get<std::vector<SelectedFormat>>(selected)) {
+        Pending p;
+        p.stream = *sel.stream;
+        std::string role = role_of(p.stream);
+        if (const int n = ++roles[role]; n > 1) role += std::to_string(n);
+        p.role = role;
+        if (presentation_.kind == media::ManifestKind::Hls && !presentation_.is_master) {
+            // A media playlist given directly: its one stream is complete.
+            p.live = presentation_.is_live;
+            p.playlist_url = manifest_url_;
+            p.refresh_interval = presentation_.refresh_interval;
+            p.ready = true;
+        } else if (presentation_.kind == media::ManifestKind::Hls) {
+            p.playlist_url = p.stream.playlist_url;
+        } else {
+            p.ready = !p.stream.needs_index;
+        }
+        pending_.push_back(std::move(p));
+    }
+    enter(Phase::Playlists);
+    bool all_ready = true;
+    for (std::size_t i = 0; i < pending_.size() && !ended_; ++i) {
+        if (pending_[i].ready) continue;
+        all_ready = false;
+        resolve(i);
+    }
+    if (all_ready && !ended_) begin_fragments();
+}
+
+void StreamDownload::resolve(std::size_t index) {
+    Pending& p = pending_[index];
+    FetchSpec spec;
+    if (p.stream.needs_index) {
+        spec.url = p.stream.needs_index->url;
+        spec.range = p.stream.needs_index->index_range;
+        spec.max_bytes = kMaxIndexBytes;
+        spec.retries = job_.fragment_retries;
+        spec.retry_any_status = true;
+        spec.what = "segment index of";
+        fetches_.push_back(make_fetch(spec, [this, index](FetchResult r) { on_index(index, std::move(r)); }));
+    } else {
+        spec.url = p.playlist_url;
+        spec.decode_content = true;
+        spec.max_bytes = media::kMaxManifestBytes;
+        spec.retries = job_.retries;
+        spec.what = "media playlist";
+        fetches_.push_back(
+            make_fetch(spec, [this, index](FetchResult r) { on_media_playlist(index, std::move(r)); }));
+    }
+    fetches_.back()->start();
+}
+
+void StreamDownload::on_media_playlist(std::size_t index, FetchResult r) {
+    if (r.error) return fail(r.error);
+    manifest_bytes_ += static_cast<std::int64_t>(r.body.size());
+    auto parsed = media::parse_hls(r.body, r.effective_url);
+    if (auto* e = std::get_if<Error>(&parsed)) return fail({e->reason, r.effective_url + ": " + e->message});
+    auto& media_playlist = std::get<media::Presentation>(parsed);
+    if (media_playlist.is_master || media_playlist.streams.empty())
+        return fail({FailReason::BadManifest, r.effective_url + ": expected a media playlist, found a master playlist"});
+    Pending& p = pending_[index];
+    media::Stream& s = media_playlist.streams.front();
+    p.stream.fragments = std::move(s.fragments);
+    p.stream.init = std::move(s.init);
+    p.stream.init_switches = std::move(s.init_switches);
+    p.stream.container = s.container;
+    p.live = media_playlist.is_live;
+    p.playlist_url = r.effective_url;
+    p.refresh_interval = media_playlist.refresh_interval;
+    p.ready = true;
+    if (std::all_of(pending_.begin(), pending_.end(), [](const Pending& q) { return q.ready; })) begin_fragments();
+}
+
+void StreamDownload::on_index(std::size_t index, FetchResult r) {
+    if (r.error) return fail(r.error);
+    Pending& p = pending_[index];
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(r.body.data());
+    auto fragments = media::fragments_from_index(*p.stream.needs_index, {bytes, r.body.size()});
+    if (auto* e = std::get_if<Error>(&fragments))
+        return fail({e->reason, p.stream.needs_index->url + ": " + e->message});
+    p.stream.fragments = std::move(std::get<std::vector<media::Fragment>>(fragments));
+    p.stream.needs_index.reset();
+    p.ready = true;
+    if (std::all_of(pending_.begin(), pending_.end(), [](const Pending& q) { return q.ready; })) begin_fragments();
+}
+
+// ------------------------------------------------------------------ fragments
+
+// Opens the part files, reusing what a matching sidecar vouches for.
+bool StreamDownload::prepare_files(std::vector<TrackResume>& resume) {
+    std::vector<fs::path> paths;
+    for (const auto& p : pending_) paths.push_back(final_path_.string() + "." + p.role + ".part");
+    const std::string container_name(mux::extension(container_));
+    std::error_code ec;
+    bool reuse = false;
+    if (!job_.continue_partial) {
+        fs::remove(sidecar_path_, ec);
+    } else {
+        auto loaded = load_stream_resume(sidecar_path_);
+        if (auto* e = std::get_if<Error>(&loaded)) notices_.push_back(e->message + "; starting over");
+        if (auto* s = std::get_if<StreamResumeState>(&loaded)) {
+            reuse = s->url == job_.url && s->container == container_name && s->live == live_ &&
+                    s->tracks.size() == pending_.size();
+            for (std::size_t i = 0; reuse && i < pending_.size(); ++i) {
+                const TrackResume& t = s->tracks[i];
+                const auto total = static_cast<std::int64_t>(pending_[i].stream.fragments.size());
+                const auto on_disk = fs::file_size(paths[i], ec);
+                reuse = t.format_id == pending_[i].stream.id && t.file == paths[i].filename().string() &&
+                        (live_ || (t.fragments_total == total && t.fragments_done <= total)) && !ec &&
+                        static_cast<std::int64_t>(on_disk) >= t.bytes;
+            }
+            if (reuse) {
+                resume = s->tracks;
+            } else {
+                notices_.push_back("the partial download does not match this stream (other formats, or the "
+                                   "manifest changed); starting over");
+                fs::remove(sidecar_path_, ec);
+            }
+        }
+    }
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        auto opened = transfer::PartFile::open(paths[i], !reuse);
+        if (auto* e = std::get_if<Error>(&opened)) {
+            fail(*e);
+            return false;
+        }
+        auto part = std::get<std::shared_ptr<transfer::PartFile>>(opened);
+        // Bytes after the recorded prefix were never vouched for: a fragment cut short by the crash.
+        if (reuse) {
+            if (Error e = part->truncate(resume[i].bytes)) {
+                fail(e);
+                return false;
+            }
+            resumed_bytes_ += resume[i].bytes;
+        }
+        parts_.push_back(std::move(part));
+    }
+    if (reuse) {
+        std::int64_t done = 0, total = 0;
+        for (std::size_t i = 0; i < resume.size(); ++i) {
+            done += resume[i].fragments_done;
+            total += live_ ? resume[i].fragments_done : static_cast<std::int64_t>(pending_[i].stream.fragments.size());
+            for (auto n : resume[i].skipped)
+                notices_.push_back(pending_[i].role + " fragment " + std::to_string(n) +
+                                   " was unavailable in an earlier run and is missing from the output");
+        }
+        notices_.push_back("resumed: " + std::to_string(done) + " of " + std::to_string(total) +
+                           " fragments were already downloaded");
+    }
+    return true;
+}
+
+void StreamDownload::begin_fragments() {
+    fetches_.clear();  // may be the caller's fetch: MemoryFetch touches nothing after reporting
+    live_ = std::any_of(pending_.begin(), pending_.end(), [](const Pending& p) { return p.live; });
+    enter(Phase::Fragments);
+    std::vector<TrackResume> resume(pending_.size());
+    if (!prepare_files(resume)) return;
+    keys_ = std::make_unique<KeyCache>(engine_, job_.http, job_.retry_timing, rng_, key_, job_.retries,
+                                       [this](const Error& e) {
+                                           if (e) return fail(e);
+                                           for (auto& t : tracks_) t->resume_work();
+                                           pump();
+                                       });
+    const WindowLimits limits = window_limits(job_.connections, job_.reorder_window_bytes);
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+        TrackSettings settings;
+        settings.format_id = pending_[i].stream.id;
+        settings.label = pending_[i].role;
+        settings.fragment_retries = job_.fragment_retries;
+        settings.skip_unavailable = job_.skip_unavailable_fragments;
+        settings.live = live_;
+        settings.window = limits;
+        settings.live_duration = job_.live_duration;
+        Track::Shared shared{engine_, job_.http, job_.retry_timing, rng_, key_, *keys_};
+        TrackListener& listener = *this;
+        tracks_.push_back(std::make_unique<Track>(shared, settings, parts_[i], resume[i], listener));
+    }
+    refreshers_.resize(pending_.size());
+    setting_up_ = true;
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+        Pending& p = pending_[i];
+        tracks_[i]->extend(p.stream, !p.live);
+        if (p.live && !tracks_[i]->closed()) {
+            refreshers_[i] = std::make_unique<LiveRefresher>(
+                engine_, job_.http, job_.retry_timing, rng_, key_, p.playlist_url, p.refresh_interval,
+                job_.live_outage_seconds,
+                [this, i](const media::Stream& s, bool ended) { live_updated(i, s, ended); },
+                [this, i](const std::string& why) { live_gave_up(i, why); });
+            refreshers_[i]->schedule(true);
+        }
+        std::vector<media::Fragment>().swap(p.stream.fragments);  // the tracks have them now
+    }
+    setting_up_ = false;
+    if (ended_) return;
+    schedule_save();
+    pump();
+    maybe_finalize();
+}
+
+// Hands free connections to the tracks: the one with the fewest in flight first, then the one
+// furthest behind in media time, so video and audio advance together.
+void StreamDownload::pump() {
+    if (ended_ || phase_ != Phase::Fragments || stopping_live_ || setting_up_) return;
+    int active = 0;
+    for (const auto& t : tracks_) active += t->active();
+    std::vector<Track*> order;
+    for (const auto& t : tracks_) order.push_back(t.get());
+    for (int guard = 0; active < job_.connections && guard < 4 * job_.connections; ++guard) {
+        std::stable_sort(order.begin(), order.end(), [](const Track* a, const Track* b) {
+            if (a->active() != b->active()) return a->active() < b->active();
+            return a->seconds_written() < b->seconds_written();
+        });
+        bool started = false;
+        for (Track* t : order) {
+            if (t->start_one()) {
+                started = true;
+                break;
+            }
+        }
+        if (!started || ended_) break;
+        ++active;
+    }
+    publish();
+}
+
+void StreamDownload::track_changed(Track&) {
+    dirty_ = true;
+    pump();
+}
+
+void StreamDownload::track_finished(Track& track) {
+    for (std::size_t i = 0; i < tracks_.size(); ++i)
+        if (tracks_[i].get() == &track && refreshers_.size() > i && refreshers_[i]) refreshers_[i]->stop();
+    dirty_ = true;
+    maybe_finalize();
+}
+
+void StreamDownload::track_failed(Track&, const Error& error) { fail(error); }
+
+void StreamDownload::live_updated(std::size_t index, const media::Stream& stream, bool ended) {
+    if (ended_ || stopping_live_) return;
+    const std::size_t added = tracks_[index]->extend(stream, ended);
+    if (tracks_[index]->closed()) refreshers_[index]->stop();
+    else refreshers_[index]->schedule(added > 0);
+    pump();
+}
+
+void StreamDownload::live_gave_up(std::size_t index, const std::string& why) {
+    if (ended_) return;
+    notices_.push_back(why);
+    // The fragments already listed may still be there: fetch them, then finish.
+    tracks_[index]->close();
+    pump();
+}
+
+// ------------------------------------------------------------------ the end
+
+void StreamDownload::maybe_finalize() {
+    if (ended_ || setting_up_ || phase_ != Phase::Fragments) return;
+    if (std::all_of(tracks_.begin(), tracks_.end(), [](const auto& t) { return t->finished(); })) finalize();
+}
+
+void StreamDownload::finalize() {
+    enter(Phase::Muxing);
+    if (save_timer_) engine_.cancel_timer(save_timer_);
+    save_timer_ = 0;
+    for (auto& r : refreshers_)
+        if (r) r->stop();
+    if (keys_) keys_->stop();
+    // The last save says "everything is here": a crash while muxing costs only the mux.
+    // Same key as the periodic saves, so a save still queued is replaced and none can run later.
+    disk_.submit(key_, [this, parts = parts_, state = resume_state(), sidecar = sidecar_path_] {
+        Error err = sync_and_save(parts, sidecar, state);
+        engine_.post([this, err] {
+            if (err) return fail(err);
+            run_mux();
+        });
+    });
+}
+
+void StreamDownload::run_mux() {
+    if (ended_) return;
+    std::vector<mux::MuxInput> inputs;
+    std::vector<fs::path> part_paths;
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
+        part_paths.push_back(parts_[i]->path());
+        // A live track that recorded nothing (cancelled early) would only make the mux fail.
+        if (tracks_[i]->bytes_written() > 0) inputs.push_back({parts_[i]->path()});
+    }
+    if (inputs.empty()) return fail({FailReason::FragmentMissing, job_.url + ": no fragment could be downloaded"});
+    mux_thread_ = std::thread([this, inputs, part_paths, final = final_path_, sidecar = sidecar_path_,
+                               container = container_] {
+        Error err;
+        try {
+            mux::MuxOptions options;
+            options.container = container;
+            options.cancelled = [this] { return mux_cancelled_.load(); };
+            auto muxed = mux::mux(inputs, final, options);
+            if (auto* e = std::get_if<Error>(&muxed)) {
+                err = *e;
+            } else {
+                std::error_code ec;
+                for (const auto& p : part_paths) fs::remove(p, ec);
+                fs::remove(sidecar, ec);
+                sync_directory(final.parent_path());
+            }
+        } catch (const std::exception& e) {
+            err = {FailReason::Internal, std::string("muxing failed: ") + e.what()};
+        }
+        engine_.post([this, err] {
+            if (mux_thread_.joinable()) mux_thread_.join();
+            if (err) return fail(err);
+            transfer::DownloadResult r;
+            r.file = final_path_;
+            std::error_code ec;
+            r.size = static_cast<std::int64_t>(fs::file_size(final_path_, ec));
+            finish(std::move(r));
+        });
+    });
+}
+
+void StreamDownload::cancel() {
+    if (ended_) return;
+    if (phase_ == Phase::Muxing) {
+        mux_cancelled_ = true;
+        return;
+    }
+    if (live_ && phase_ == Phase::Fragments) {
+        if (stopping_live_) return;
+        std::int64_t recorded = 0;
+        double seconds = 0;
+        for (const auto& t : tracks_) {
+            recorded += t->fragments_written();
+            seconds = std::max(seconds, t->seconds_written());
+        }
+        if (recorded == 0)
+            return fail({FailReason::Cancelled, "cancelled: " + job_.url + " (nothing was recorded yet)"});
+        stopping_live_ = true;
+        notices_.push_back("recording stopped by cancel after " + std::to_string(static_cast<int>(seconds)) +
+                           " s of media");
+        for (auto& r : refreshers_)
+            if (r) r->stop();
+        setting_up_ = true;  // hold finalising until every track is cut
+        for (auto& t : tracks_)
+            if (!t->finished()) t->truncate_here();
+        setting_up_ = false;
+        return maybe_finalize();
+    }
+    fail({FailReason::Cancelled, "cancelled: " + job_.url + " (partial download kept for resume)"});
+}
+
+StreamResumeState StreamDownload::resume_state() const {
+    StreamResumeState s;
+    s.url = job_.url;
+    s.container = std::string(mux::extension(container_));
+    s.live = live_;
+    for (const auto& t : tracks_) s.tracks.push_back(t->resume_state());
+    return s;
+}
+
+void StreamDownload::schedule_save() {
+    if (save_timer_ || ended_) return;
+    save_timer_ = engine_.add_timer(kSaveInterval, [this] {
+        save_timer_ = 0;
+        if (ended_ || phase_ != Phase::Fragments) return;
+        if (dirty_) {
+            dirty_ = false;
+            // Captures no `this`: the job may run after the download is gone.
+            disk_.submit(key_, [parts = parts_, state = resume_state(), sidecar = sidecar_path_] {
+                (void)sync_and_save(parts, sidecar, state);
+            });
+        }
+        schedule_save();
+    });
+}
+
+void StreamDownload::fail(Error error) {
+    if (ended_) return;
+    const bool had_files = !parts_.empty();
+    stop_everything();
+    ended_ = true;
+    transfer::DownloadResult r;
+    r.error = std::move(error);
+    r.file = final_path_;
+    // Always finish from a fresh turn of the loop, never from inside a track's or fetch's callback.
+    if (!had_files) return engine_.post([this, r = std::move(r)]() mutable { finish(std::move(r)); });
+    std::int64_t written = 0;
+    for (const auto& t : tracks_) written += t->bytes_written();
+    const bool nothing = written == 0 && resumed_bytes_ == 0;
+    disk_.submit(key_, [this, nothing, parts = parts_, state = resume_state(), sidecar = sidecar_path_,
+                        r = std::move(r)]() mutable {
+        if (nothing) {
+            // Nothing worth resuming: leave no empty part files behind.
+            std::error_code ec;
+            for (const auto& p : parts) fs::remove(p->path(), ec);
+            fs::remove(sidecar, ec);
+        } else {
+            (void)sync_and_save(parts, sidecar, state);
+        }
+        engine_.post([this, r = std::move(r)]() mutable { finish(std::move(r)); });
+    });
+}
+
+void StreamDownload::stop_everything() {
+    if (save_timer_) engine_.cancel_timer(save_timer_);
+    save_timer_ = 0;
+    fetches_.clear();
+    for (auto& r : refreshers_)
+        if (r) r->stop();
+    for (auto& t : tracks_) t->stop();
+    if (keys_) keys_->stop();
+}
+
+void StreamDownload::finish(transfer::DownloadResult result) {
+    stop_everything();
+    ended_ = true;
+    result.fetched_bytes = manifest_bytes_;
+    for (const auto& t : tracks_) {
+        result.fetched_bytes += t->fetched_bytes();
+        result.notices.insert(result.notices.end(), t->notices().begin(), t->notices().end());
+    }
+    result.resumed_bytes = resumed_bytes_;
+    result.notices.insert(result.notices.begin(), notices_.begin(), notices_.end());
+    phase_ = Phase::Done;
+    publish();
+    // The owner may destroy *this as soon as it is told: touch nothing afterwards.
+    auto finished = std::move(finished_);
+    finished(result);
+}
+
+void StreamDownload::publish() {
+    transfer::DownloadProgress p;
+    switch (phase_) {
+        case Phase::Manifest:
+        case Phase::Playlists: p.stage = transfer::DownloadStage::Starting; break;
+        case Phase::Fragments: p.stage = transfer::DownloadStage::Downloading; break;
+        case Phase::Muxing: p.stage = transfer::DownloadStage::Finishing; break;
+        case Phase::Done: p.stage = transfer::DownloadStage::Done; break;
+    }
+    p.fetched_bytes = manifest_bytes_;
+    p.done_bytes = 0;
+    for (const auto& t : tracks_) {
+        p.done_bytes += t->bytes_written();
+        p.fetched_bytes += t->fetched_bytes();
+        p.connections += t->active();
+        p.fragments_done += static_cast<int>(t->fragments_written());
+        p.fragments_total += static_cast<int>(t->fragments_known());
+    }
+    if (phase_ == Phase::Muxing || phase_ == Phase::Done) p.total_bytes = p.done_bytes;
+    p.file = final_path_;
+    std::lock_guard lock(progress_mutex_);
+    progress_ = p;
+}
+
+transfer::DownloadProgress StreamDownload::progress() const {
+    std::lock_guard lock(progress_mutex_);
+    return progress_;
+}
+
+std::string StreamDownload::format_listing() const {
+    std::lock_guard lock(progress_mutex_);
+    return listing_;
+}
+
+}  // namespace arina::stream

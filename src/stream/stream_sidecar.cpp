@@ -1,0 +1,95 @@
+#include "stream/stream_sidecar.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "util/atomic_file.hpp"
+#include "util/sha256.hpp"
+
+namespace arina::stream {
+namespace {
+
+constexpr const char* kMagic = "arina-stream-resume";
+constexpr int kVersion = 1;
+
+Error corrupt(const std::string& why) { return {FailReason::Internal, "corrupt stream resume file: " + why}; }
+
+nlohmann::json body_of(const StreamResumeState& s) {
+    nlohmann::json tracks = nlohmann::json::array();
+    for (const auto& t : s.tracks) {
+        tracks.push_back({{"format_id", t.format_id},
+                          {"file", t.file},
+                          {"fragments_done", t.fragments_done},
+                          {"bytes", t.bytes},
+                          {"next_sequence", t.next_sequence},
+                          {"fragments_total", t.fragments_total},
+                          {"init_id", t.init_id},
+                          {"init_sha256", t.init_sha256},
+                          {"skipped", t.skipped}});
+    }
+    return {{"format", kMagic},         {"version", kVersion}, {"url", s.url},
+            {"container", s.container}, {"live", s.live},      {"tracks", tracks}};
+}
+
+}  // namespace
+
+std::string encode_stream_resume(const StreamResumeState& state) {
+    nlohmann::json j = body_of(state);
+    j["checksum"] = sha256_hex(j.dump());
+    return j.dump() + "\n";
+}
+
+std::variant<StreamResumeState, Error> decode_stream_resume(std::string_view text) {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) return corrupt("not JSON");
+    if (!j.contains("checksum") || !j["checksum"].is_string()) return corrupt("no checksum");
+    const std::string checksum = j["checksum"];
+    j.erase("checksum");
+    if (sha256_hex(j.dump()) != checksum) return corrupt("checksum mismatch");
+    try {
+        if (j.at("format") != kMagic) return corrupt("unknown format");
+        if (j.at("version").get<int>() != kVersion) return corrupt("unsupported version");
+        StreamResumeState s;
+        s.url = j.at("url").get<std::string>();
+        s.container = j.at("container").get<std::string>();
+        s.live = j.at("live").get<bool>();
+        for (const auto& t : j.at("tracks")) {
+            TrackResume r;
+            r.format_id = t.at("format_id").get<std::string>();
+            r.file = t.at("file").get<std::string>();
+            r.fragments_done = t.at("fragments_done").get<std::int64_t>();
+            r.bytes = t.at("bytes").get<std::int64_t>();
+            r.next_sequence = t.at("next_sequence").get<std::int64_t>();
+            r.fragments_total = t.at("fragments_total").get<std::int64_t>();
+            r.init_id = t.at("init_id").get<std::string>();
+            r.init_sha256 = t.at("init_sha256").get<std::string>();
+            r.skipped = t.at("skipped").get<std::vector<std::int64_t>>();
+            if (r.fragments_done < 0 || r.bytes < 0) return corrupt("negative count");
+            // The part file must be a plain name in the same directory.
+            if (r.file.empty() || r.file.find('/') != std::string::npos || r.file == "." || r.file == "..")
+                return corrupt("bad part file name");
+            s.tracks.push_back(std::move(r));
+        }
+        return s;
+    } catch (const nlohmann::json::exception& e) {
+        return corrupt(e.what());
+    }
+}
+
+Error save_stream_resume(const std::filesystem::path& path, const StreamResumeState& state) {
+    return write_file_atomically(path, encode_stream_resume(state));
+}
+
+std::variant<std::monostate, StreamResumeState, Error> load_stream_resume(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::monostate{};
+    auto text = read_small_file(path);
+    if (!text) return corrupt("cannot read " + path.string());
+    auto decoded = decode_stream_resume(*text);
+    if (auto* e = std::get_if<Error>(&decoded)) {
+        e->message += " (" + path.string() + ")";
+        return *e;
+    }
+    return std::get<StreamResumeState>(decoded);
+}
+
+}  // namespace arina::stream

@@ -1,0 +1,500 @@
+#include "stream/track.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+#include "util/sha256.hpp"
+
+namespace arina::stream {
+namespace {
+
+// An init section is a few KiB; anything this large is not one.
+constexpr std::size_t kMaxInitBytes = 16u << 20;
+
+std::chrono::milliseconds to_ms(double seconds) {
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+std::string hex(const std::array<std::uint8_t, 16>& bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (auto b : bytes) {
+        out += kDigits[b >> 4];
+        out += kDigits[b & 15];
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string init_identity(const media::Fragment& init) {
+    std::string id = init.url;
+    if (init.byte_range) id += " bytes=" + std::to_string(init.byte_range->begin) + "-" + std::to_string(init.byte_range->end);
+    if (init.key) id += " key=" + init.key->key_url + " iv=" + hex(media::effective_iv(init));
+    return id;
+}
+
+Track::Track(Shared shared, TrackSettings settings, std::shared_ptr<transfer::PartFile> file,
+             const TrackResume& resume, TrackListener& listener)
+    : shared_(shared),
+      settings_(std::move(settings)),
+      file_(std::move(file)),
+      listener_(listener),
+      written_(resume.fragments_done),
+      write_pos_(resume.bytes),
+      next_sequence_(resume.next_sequence),
+      init_id_(resume.init_id),
+      init_sha_(resume.init_sha256),
+      skipped_(resume.skipped) {}
+
+Track::~Track() { stop(); }
+
+// ------------------------------------------------------------------ the plan
+
+std::size_t Track::extend(const media::Stream& stream, bool ended) {
+    if (closed_ || stopped_) return 0;
+    std::size_t added = 0;
+    std::shared_ptr<const media::Fragment> init;
+    const auto init_of = [&](std::size_t index) {
+        const media::Fragment* in_force = media::init_for(stream, index);
+        if (!in_force) return std::shared_ptr<const media::Fragment>();
+        if (!init || !(*init == *in_force)) init = std::make_shared<const media::Fragment>(*in_force);
+        return init;
+    };
+    const auto& fragments = stream.fragments;
+    if (!settings_.live) {
+        // VOD: one call with every fragment; the first `written_` are on disk already.
+        vod_total_ = static_cast<std::int64_t>(fragments.size());
+        for (std::size_t i = 0; i < fragments.size(); ++i) {
+            seconds_planned_ += fragments[i].duration;
+            if (static_cast<std::int64_t>(i) < written_) {
+                seconds_written_ += fragments[i].duration;
+                continue;
+            }
+            Slot slot;
+            slot.fragment = fragments[i];
+            slot.init = init_of(i);
+            slot.number = static_cast<std::int64_t>(i) + 1;
+            slots_.push_back(std::move(slot));
+            ++added;
+        }
+        close();
+        return added;
+    }
+    // Live: fragments are identified by sequence number, stable across refreshes.
+    for (std::size_t i = 0; i < fragments.size(); ++i) {
+        const auto& f = fragments[i];
+        if (last_sequence_ && f.sequence <= *last_sequence_) continue;
+        if (f.sequence < next_sequence_) continue;  // written by an earlier run
+        if (settings_.live_duration > 0 && seconds_planned_ >= settings_.live_duration) {
+            closed_ = true;
+            break;
+        }
+        if (last_sequence_ && f.sequence > *last_sequence_ + 1) {
+            notices_.push_back(settings_.label + ": " + std::to_string(f.sequence - *last_sequence_ - 1) +
+                               " live fragments were gone from the playlist before they could be fetched");
+        }
+        Slot slot;
+        slot.fragment = f;
+        slot.init = init_of(i);
+        slot.number = fragments_known() + 1;
+        last_sequence_ = f.sequence;
+        seconds_planned_ += f.duration;
+        slots_.push_back(std::move(slot));
+        ++added;
+    }
+    if (ended || closed_) close();
+    return added;
+}
+
+void Track::close() {
+    closed_ = true;
+    check_finished();
+}
+
+void Track::truncate_here() {
+    for (const auto& [id, a] : active_) shared_.engine.abort(id);
+    active_.clear();
+    for (const auto& [timer, number] : retry_timers_) shared_.engine.cancel_timer(timer);
+    retry_timers_.clear();
+    init_fetches_.clear();
+    slots_.clear();
+    held_bytes_ = 0;
+    // The next fragment may have been half on disk.
+    if (Error e = file_->truncate(write_pos_)) return fail(e);
+    close();
+}
+
+Track::Slot* Track::slot_of(std::int64_t number) {
+    const std::int64_t index = number - written_ - 1;
+    if (index < 0 || index >= static_cast<std::int64_t>(slots_.size())) return nullptr;
+    return &slots_[static_cast<std::size_t>(index)];
+}
+
+std::string Track::describe(const Slot& slot) const {
+    std::string text = "fragment " + std::to_string(slot.number);
+    if (vod_total_ >= 0) text += " of " + std::to_string(vod_total_);
+    text += " (" + slot.fragment.url;
+    if (const auto& r = slot.fragment.byte_range)
+        text += " bytes " + std::to_string(r->begin) + "-" + std::to_string(r->end - 1);
+    return text + ")";
+}
+
+// ------------------------------------------------------------------ starting
+
+bool Track::start_one() {
+    if (stopped_ || finished_) return false;
+    for (auto& slot : slots_) {
+        if (slot.state != Slot::State::Waiting) continue;
+        const std::int64_t ahead = ahead_of(slot.number);
+        if (slot.head_only && ahead > 0) continue;
+        if (!may_start(settings_.window, ahead, held_bytes_)) return false;
+        if (slot.fragment.key && !shared_.keys.get(slot.fragment.key->key_url)) return false;
+        if (slot.init && init_identity(*slot.init) != init_id_) request_init(*slot.init);
+        start(slot);
+        return true;
+    }
+    return false;
+}
+
+void Track::start(Slot& slot) {
+    Active a;
+    a.number = slot.number;
+    if (slot.fragment.key) {
+        const AesKey* key = shared_.keys.get(slot.fragment.key->key_url);
+        a.decryptor = std::make_unique<Aes128CbcDecryptor>(*key, media::effective_iv(slot.fragment));
+    }
+    if (slot.fragment.byte_range) a.remaining = slot.fragment.byte_range->size();
+    net::TransferRequest req;
+    req.url = slot.fragment.url;
+    req.range = slot.fragment.byte_range;
+    req.http = &shared_.http;
+    req.owner = shared_.owner;
+    slot.state = Slot::State::Active;
+    const auto id = shared_.engine.start(std::move(req), *this);
+    active_.emplace(id, std::move(a));
+}
+
+// ------------------------------------------------------------------ receiving
+
+bool Track::on_response(net::TransferId id, const net::ResponseHead& head) {
+    auto it = active_.find(id);
+    if (it == active_.end() || stopped_) return false;
+    Active& a = it->second;
+    const Slot* slot = slot_of(a.number);
+    if (head.status < 200 || head.status >= 300) {
+        a.failure = net::AttemptFailure{FailReason::Http, head.status,
+                                        net::parse_retry_after(head.get("retry-after"), std::time(nullptr))};
+        a.problem = describe_status(head.status);
+        return false;
+    }
+    if (const auto& range = slot->fragment.byte_range) {
+        if (head.status == 200) {
+            a.sliced = true;  // the server ignores Range: cut our bytes out of the whole resource
+            a.skip = range->begin;
+        } else {
+            const auto cr = net::parse_content_range(head.get("content-range"));
+            if (head.status != 206 || !cr || cr->first != range->begin || cr->last != range->end - 1) {
+                a.failure = net::AttemptFailure{FailReason::BadResponse, 0, std::nullopt};
+                a.problem = "Content-Range '" + head.get("content-range") + "' does not match the requested bytes";
+                return false;
+            }
+        }
+    }
+    if (ahead_of(a.number) == 0) try_spill(a);
+    return !check_error();
+}
+
+bool Track::on_body(net::TransferId id, std::span<const char> data) {
+    auto it = active_.find(id);
+    if (it == active_.end() || stopped_) return false;
+    Active& a = it->second;
+    fetched_bytes_ += static_cast<std::int64_t>(data.size());
+    if (a.skip > 0) {
+        const auto n = std::min<std::int64_t>(a.skip, static_cast<std::int64_t>(data.size()));
+        a.skip -= n;
+        data = data.subspan(static_cast<std::size_t>(n));
+    }
+    if (a.remaining >= 0) {
+        data = data.first(std::min<std::size_t>(data.size(), static_cast<std::size_t>(a.remaining)));
+        a.remaining -= static_cast<std::int64_t>(data.size());
+    }
+    std::span<const char> plain = data;
+    if (a.decryptor) {
+        scratch_.clear();
+        a.decryptor->update(data, scratch_);
+        plain = scratch_;
+    }
+    if (a.spilling) {
+        if (!write(plain, write_pos_ + a.spilled)) return !check_error();
+        a.spilled += static_cast<std::int64_t>(plain.size());
+    } else {
+        a.buffer.append(plain.data(), plain.size());
+        held_bytes_ += static_cast<std::int64_t>(plain.size());
+        const std::int64_t ahead = ahead_of(a.number);
+        if (ahead == 0) {
+            try_spill(a);
+        } else if (must_defer(settings_.window, ahead, static_cast<std::int64_t>(a.buffer.size()))) {
+            // Too big to wait in memory: fetch it again once it is next, straight to disk.
+            Slot* slot = slot_of(a.number);
+            slot->state = Slot::State::Waiting;
+            slot->head_only = true;
+            held_bytes_ -= static_cast<std::int64_t>(a.buffer.size());
+            active_.erase(it);
+            shared_.engine.abort(id);
+            listener_.track_changed(*this);
+            return false;
+        }
+    }
+    if (check_error()) return false;
+    return !(a.sliced && a.remaining == 0);  // a sliced answer: stop once our bytes are in
+}
+
+void Track::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
+    auto it = active_.find(id);
+    if (it == active_.end() || stopped_) return;
+    Active a = std::move(it->second);
+    active_.erase(it);
+    Slot* slot = slot_of(a.number);
+    if (!a.spilling) held_bytes_ -= static_cast<std::int64_t>(a.buffer.size());
+
+    std::optional<net::AttemptFailure> failure = a.failure;
+    std::string problem = a.problem;
+    const bool got_all = a.remaining <= 0;
+    if (!failure && outcome.reason != FailReason::None) {
+        failure = net::AttemptFailure{outcome.reason, 0, std::nullopt};
+        problem = outcome.message;
+        if (problem.starts_with(slot->fragment.url + ": ")) problem.erase(0, slot->fragment.url.size() + 2);
+    } else if (!failure && outcome.stopped_by_handler && !(a.sliced && got_all)) {
+        return;  // stopped for a reason already dealt with (a write error)
+    } else if (!failure && !got_all) {
+        failure = net::AttemptFailure{FailReason::BadResponse, 0, std::nullopt};
+        problem = "body ended " + std::to_string(a.remaining) + " bytes short of the requested range";
+    }
+    if (!failure && a.decryptor) {
+        scratch_.clear();
+        if (Error e = a.decryptor->finish(scratch_)) {
+            failure = net::AttemptFailure{FailReason::BadResponse, 0, std::nullopt};
+            problem = e.message;
+        } else if (a.spilling) {
+            if (write(scratch_, write_pos_ + a.spilled)) a.spilled += static_cast<std::int64_t>(scratch_.size());
+        } else {
+            a.buffer += scratch_;
+        }
+    }
+    if (check_error()) return;
+    if (failure) {
+        if (a.spilling) {
+            // Half a fragment is on disk after the written prefix: cut it off before anything else lands.
+            if (Error e = file_->truncate(write_pos_)) return fail(e);
+        }
+        fragment_failed(*slot, *failure, problem);
+    } else if (a.spilling) {
+        commit_head(a.spilled);
+        advance();
+    } else {
+        held_bytes_ += static_cast<std::int64_t>(a.buffer.size());
+        slot->data = std::move(a.buffer);
+        slot->state = Slot::State::Done;
+        advance();
+    }
+    if (!stopped_) listener_.track_changed(*this);
+}
+
+void Track::fragment_failed(Slot& slot, net::AttemptFailure failure, std::string problem) {
+    ++slot.failures;
+    const auto decision = decide_fetch_retry(failure, /*any_status=*/true, slot.failures, settings_.fragment_retries,
+                                             shared_.timing, shared_.rng);
+    if (decision.retry) {
+        slot.state = Slot::State::Retrying;
+        const std::int64_t number = slot.number;
+        auto timer = std::make_shared<net::TimerId>();
+        *timer = shared_.engine.add_timer(to_ms(decision.delay_seconds), [this, timer, number] {
+            retry_timers_.erase(*timer);
+            if (Slot* s = slot_of(number)) s->state = Slot::State::Waiting;
+            listener_.track_changed(*this);
+        });
+        retry_timers_.emplace(*timer, number);
+        return;
+    }
+    std::string message = describe(slot) + ": " + problem;
+    if (net::is_retryable_failure(failure) || failure.reason == FailReason::Http)
+        message += " (gave up after " + std::to_string(slot.failures) + (slot.failures == 1 ? " attempt)" : " attempts)");
+    if (settings_.skip_unavailable) {
+        slot.state = Slot::State::Skipped;
+        skipped_.push_back(slot.number);
+        notices_.push_back(message + "; skipped: the output lacks this fragment");
+        return advance();
+    }
+    fail({FailReason::FragmentMissing, message});
+}
+
+// ------------------------------------------------------------------ writing in order
+
+bool Track::write(std::span<const char> data, std::int64_t at) {
+    if (data.empty()) return true;
+    if (Error e = file_->write_at(at, data)) {
+        if (!error_) error_ = e;
+        return false;
+    }
+    return true;
+}
+
+bool Track::check_error() {
+    if (!error_) return false;
+    Error e = *error_;
+    error_.reset();
+    fail(e);
+    return true;
+}
+
+void Track::commit_head(std::int64_t bytes) {
+    const Slot& head = slots_.front();
+    write_pos_ += bytes;
+    seconds_written_ += head.fragment.duration;
+    next_sequence_ = head.fragment.sequence + 1;
+    ++written_;
+    slots_.pop_front();
+}
+
+void Track::advance() {
+    while (!slots_.empty() && !stopped_) {
+        Slot& head = slots_.front();
+        if (head.state == Slot::State::Skipped) {
+            next_sequence_ = head.fragment.sequence + 1;
+            ++written_;
+            slots_.pop_front();
+            continue;
+        }
+        if (head.state == Slot::State::Done) {
+            if (!ensure_init(head)) break;
+            if (!write(head.data, write_pos_)) break;
+            const auto size = static_cast<std::int64_t>(head.data.size());
+            held_bytes_ -= size;
+            commit_head(size);
+            continue;
+        }
+        if (head.state == Slot::State::Active) {
+            for (auto& [id, a] : active_)
+                if (a.number == head.number) try_spill(a);
+        }
+        break;
+    }
+    if (check_error()) return;
+    check_finished();
+}
+
+// The next fragment to write starts streaming to disk: what it buffered goes first.
+bool Track::try_spill(Active& a) {
+    if (a.spilling) return true;
+    const Slot* slot = slot_of(a.number);
+    if (!slot || ahead_of(a.number) != 0 || !ensure_init(*slot)) return false;
+    if (!write(a.buffer, write_pos_)) return false;
+    a.spilled = static_cast<std::int64_t>(a.buffer.size());
+    held_bytes_ -= a.spilled;
+    std::string().swap(a.buffer);
+    a.spilling = true;
+    return true;
+}
+
+bool Track::ensure_init(const Slot& slot) {
+    if (!slot.init) return true;
+    const std::string id = init_identity(*slot.init);
+    if (id == init_id_) return true;
+    auto it = inits_.find(id);
+    if (it == inits_.end()) {
+        request_init(*slot.init);
+        return false;
+    }
+    const std::string sha = sha256_hex(it->second);
+    if (sha != init_sha_) {
+        if (!init_sha_.empty())
+            notices_.push_back(settings_.label + ": the init section changes at " + describe(slot) +
+                               "; it is written again there, which some players handle badly");
+        if (!write(it->second, write_pos_)) return false;
+        write_pos_ += static_cast<std::int64_t>(it->second.size());
+    }
+    init_id_ = id;
+    init_sha_ = sha;
+    inits_.erase(it);
+    return true;
+}
+
+void Track::request_init(const media::Fragment& init) {
+    const std::string id = init_identity(init);
+    if (inits_.contains(id) || init_fetches_.contains(id)) return;
+    // An encrypted init section waits for its key; resume_work() asks again when it arrives.
+    if (init.key && !shared_.keys.get(init.key->key_url)) return;
+    FetchSpec spec;
+    spec.url = init.url;
+    spec.range = init.byte_range;
+    spec.max_bytes = kMaxInitBytes;
+    spec.retries = settings_.fragment_retries;
+    spec.retry_any_status = true;
+    spec.what = "init section";
+    auto fetch = std::make_unique<MemoryFetch>(
+        shared_.engine, shared_.http, shared_.timing, shared_.rng, shared_.owner, spec,
+        [this, id, init](FetchResult r) {
+            auto node = init_fetches_.extract(id);  // destroyed on return; it touches nothing after
+            if (r.error) return fail({FailReason::FragmentMissing, r.error.message});
+            fetched_bytes_ += static_cast<std::int64_t>(r.body.size());
+            if (init.key) {
+                const AesKey* key = shared_.keys.get(init.key->key_url);
+                if (!key) return;  // evicted meanwhile: asked for again when it is back
+                auto plain = decrypt_aes128_cbc(r.body, *key, media::effective_iv(init));
+                if (auto* e = std::get_if<Error>(&plain))
+                    return fail({FailReason::FragmentMissing, "init section " + init.url + ": " + e->message});
+                r.body = std::move(std::get<std::string>(plain));
+            }
+            inits_[id] = std::move(r.body);
+            advance();
+            if (!stopped_) listener_.track_changed(*this);
+        });
+    MemoryFetch& started = *fetch;
+    init_fetches_.emplace(id, std::move(fetch));
+    started.start();
+}
+
+void Track::resume_work() {
+    if (stopped_ || finished_) return;
+    advance();
+}
+
+// ------------------------------------------------------------------ ending
+
+void Track::check_finished() {
+    if (finished_ || stopped_ || !closed_ || !slots_.empty()) return;
+    finished_ = true;
+    listener_.track_finished(*this);
+}
+
+void Track::stop() {
+    stopped_ = true;
+    for (const auto& [id, a] : active_) shared_.engine.abort(id);
+    active_.clear();
+    for (const auto& [timer, number] : retry_timers_) shared_.engine.cancel_timer(timer);
+    retry_timers_.clear();
+    init_fetches_.clear();
+}
+
+void Track::fail(Error error) {
+    if (stopped_) return;
+    stop();
+    listener_.track_failed(*this, error);
+}
+
+TrackResume Track::resume_state() const {
+    TrackResume r;
+    r.format_id = settings_.format_id;
+    r.file = file_->path().filename().string();
+    r.fragments_done = written_;
+    r.bytes = write_pos_;
+    r.next_sequence = next_sequence_;
+    r.fragments_total = settings_.live ? -1 : vod_total_;
+    r.init_id = init_id_;
+    r.init_sha256 = init_sha_;
+    r.skipped = skipped_;
+    return r;
+}
+
+}  // namespace arina::stream

@@ -1,0 +1,187 @@
+#pragma once
+// One selected stream of a stream download: its fragments fetched concurrently (the download
+// decides how many in flight, across all its tracks), retried, decrypted, and appended in order to
+// the stream's part file through a bounded reorder window (reorder_window.hpp).
+//
+// Assembly: the next fragment to write streams straight to disk as it arrives; fragments further
+// ahead are held in memory until their turn. Before a fragment's bytes, the init section in force
+// for it (EXT-X-MAP, DASH Initialization) is written when it differs from the last one written;
+// an init section with the same bytes under another URL or key is not written again.
+//
+// Engine thread only. The track never calls into its owner while the owner is calling it, except
+// through TrackListener, whose callbacks the owner must accept at any time.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "media/presentation.hpp"
+#include "net/engine.hpp"
+#include "stream/aes_decryptor.hpp"
+#include "stream/key_cache.hpp"
+#include "stream/memory_fetch.hpp"
+#include "stream/reorder_window.hpp"
+#include "stream/stream_sidecar.hpp"
+#include "transfer/part_file.hpp"
+
+namespace arina::stream {
+
+/// Identifies an init section for "is it the one written last": URL, byte range and key.
+std::string init_identity(const media::Fragment& init);
+
+class Track;
+
+/// What a track tells its owner. Called on the engine thread, possibly from inside a Track call.
+class TrackListener {
+public:
+    virtual ~TrackListener() = default;
+    /// Bytes were written or a transfer ended: slots may be free, progress changed.
+    virtual void track_changed(Track& track) = 0;
+    /// Every fragment is written (or skipped) and no more will come.
+    virtual void track_finished(Track& track) = 0;
+    /// A fragment (or init section) failed for good, or the part file could not be written.
+    virtual void track_failed(Track& track, const Error& error) = 0;
+};
+
+struct TrackSettings {
+    std::string format_id;
+    std::string label;                  ///< "video", "audio", ... for messages about several tracks
+    int fragment_retries = 10;
+    bool skip_unavailable = false;
+    bool live = false;                  ///< fragments are matched by sequence number across refreshes
+    WindowLimits window;
+    double live_duration = 0;           ///< live only: stop taking fragments after this much media
+};
+
+class Track final : private net::TransferHandler {
+public:
+    struct Shared {  // the owner's, outliving the track
+        net::Engine& engine;
+        const net::HttpOptions& http;
+        const net::RetryTiming& timing;
+        std::mt19937& rng;
+        std::uint64_t owner;
+        KeyCache& keys;
+    };
+
+    /// `resume` (may be default) says what is already in `file`: the first resume.fragments_done
+    /// fragments (VOD) or those with a sequence below resume.next_sequence (live) are not fetched.
+    Track(Shared shared, TrackSettings settings, std::shared_ptr<transfer::PartFile> file, const TrackResume& resume,
+          TrackListener& listener);
+    ~Track() override;
+    Track(const Track&) = delete;
+    Track& operator=(const Track&) = delete;
+
+    /// Adds the fragments of `stream` (a VOD stream, or a refresh of a live playlist) that are new:
+    /// for live, those with a sequence number above the highest seen. `ended`: no more will come.
+    /// Returns how many were added.
+    std::size_t extend(const media::Stream& stream, bool ended);
+    /// No more fragments will be added (end of a live recording).
+    void close();
+    /// Live stop: abandons the fragments not yet written, keeps the written prefix, and finishes.
+    void truncate_here();
+    /// Starts the next fragment if the window allows; false when nothing could be started.
+    bool start_one();
+    /// Aborts every request and timer; nothing more happens.
+    void stop();
+    /// Called when a key arrived: unblocks writing and starting.
+    void resume_work();
+
+    int active() const { return static_cast<int>(active_.size()); }
+    bool finished() const { return finished_; }
+    bool closed() const { return closed_; }
+    const TrackSettings& settings() const { return settings_; }
+    std::int64_t fragments_written() const { return written_; }
+    std::int64_t fragments_known() const { return written_ + static_cast<std::int64_t>(slots_.size()); }
+    std::int64_t bytes_written() const { return write_pos_; }
+    std::int64_t fetched_bytes() const { return fetched_bytes_; }
+    std::int64_t held_bytes() const { return held_bytes_; }
+    /// Media seconds written so far (for the live duration and progress).
+    double seconds_written() const { return seconds_written_; }
+    /// Media seconds taken into the plan (written or to be written).
+    double seconds_planned() const { return seconds_planned_; }
+    /// Notes for the user: skipped fragments, init section changes, lost live fragments.
+    const std::vector<std::string>& notices() const { return notices_; }
+    /// The state to record in the sidecar (only durable once the part file is synced).
+    TrackResume resume_state() const;
+
+private:
+    struct Slot {
+        media::Fragment fragment;
+        std::shared_ptr<const media::Fragment> init;  // init section in force; null = none
+        std::int64_t number = 0;                      // 1-based position in the stream
+        enum class State { Waiting, Active, Retrying, Done, Skipped } state = State::Waiting;
+        int failures = 0;
+        bool head_only = false;  // too big to hold in memory: start only when it is next to write
+        std::string data;        // Done: the whole (decrypted) fragment, waiting for its turn
+    };
+    struct Active {
+        std::int64_t number = 0;
+        std::string buffer;                              // received, not yet on disk
+        std::unique_ptr<Aes128CbcDecryptor> decryptor;   // encrypted fragments
+        bool spilling = false;                           // next to write: bytes go straight to disk
+        std::int64_t spilled = 0;                        // bytes of this fragment already on disk
+        std::int64_t skip = 0;                           // 200 to a range request: bytes to drop first
+        std::int64_t remaining = -1;                     // range requests: bytes still expected
+        bool sliced = false;                             // a 200 answer to a range request
+        std::optional<net::AttemptFailure> failure;      // why we stopped it
+        std::string problem;
+    };
+
+    bool on_response(net::TransferId id, const net::ResponseHead& head) override;
+    bool on_body(net::TransferId id, std::span<const char> data) override;
+    void on_done(net::TransferId id, const net::TransferOutcome& outcome) override;
+
+    Slot* slot_of(std::int64_t number);
+    std::int64_t ahead_of(std::int64_t number) const { return number - written_ - 1; }
+    void start(Slot& slot);
+    bool accept(Active& a, std::span<const char> data);
+    void fragment_failed(Slot& slot, net::AttemptFailure failure, std::string problem);
+    void advance();
+    bool try_spill(Active& a);
+    bool ensure_init(const Slot& slot);
+    void request_init(const media::Fragment& init);
+    bool write(std::span<const char> data, std::int64_t at);
+    void commit_head(std::int64_t bytes);
+    bool check_error();
+    void check_finished();
+    void fail(Error error);
+    std::string describe(const Slot& slot) const;
+
+    Shared shared_;
+    TrackSettings settings_;
+    std::shared_ptr<transfer::PartFile> file_;
+    TrackListener& listener_;
+
+    std::deque<Slot> slots_;          // from the next fragment to write onwards
+    std::int64_t written_ = 0;        // fragments written or skipped
+    std::int64_t write_pos_ = 0;      // part file length covering them
+    std::int64_t next_sequence_ = 0;  // sequence of the next fragment to write
+    std::optional<std::int64_t> last_sequence_;  // highest sequence taken into the plan
+    std::int64_t vod_total_ = -1;     // fragments of a VOD stream
+    bool closed_ = false;
+    bool finished_ = false;
+    bool stopped_ = false;
+    std::int64_t held_bytes_ = 0;
+    std::int64_t fetched_bytes_ = 0;
+    double seconds_written_ = 0;
+    double seconds_planned_ = 0;
+    std::string init_id_;             // last init section written
+    std::string init_sha_;
+    std::vector<std::int64_t> skipped_;
+    std::vector<std::string> notices_;
+    std::optional<Error> error_;      // a write failed: reported once the current callback unwinds
+    std::string scratch_;             // decrypted bytes on their way to disk
+
+    std::map<net::TransferId, Active> active_;
+    std::map<net::TimerId, std::int64_t> retry_timers_;  // -> slot number
+    std::map<std::string, std::string> inits_;            // identity -> decrypted bytes, until written
+    std::map<std::string, std::unique_ptr<MemoryFetch>> init_fetches_;
+};
+
+}  // namespace arina::stream
