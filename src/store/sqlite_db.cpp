@@ -51,11 +51,14 @@ void Statement::bind(int index, std::int64_t value) {
 void Statement::bind(int index, std::string_view text) {
     // SQLITE_TRANSIENT copies the bytes: the caller's string may go away before step().
     // Texts above 2 GiB do not occur (SQLite's own limit is 1 GB); they would be cut.
-    const auto size = text.size() > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(text.size());
+    const auto size =
+        text.size() > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(text.size());
     sqlite3_bind_text(stmt_, index, text.data(), size, SQLITE_TRANSIENT);
 }
 
-int Statement::step() { return sqlite3_step(stmt_); }
+int Statement::step() {
+    return sqlite3_step(stmt_);
+}
 
 void Statement::reset() {
     sqlite3_reset(stmt_);
@@ -66,7 +69,9 @@ std::int64_t Statement::column_int64(int column) const {
     return static_cast<std::int64_t>(sqlite3_column_int64(stmt_, column));
 }
 
-int Statement::column_int(int column) const { return sqlite3_column_int(stmt_, column); }
+int Statement::column_int(int column) const {
+    return sqlite3_column_int(stmt_, column);
+}
 
 std::string Statement::column_text(int column) const {
     const auto* text = sqlite3_column_text(stmt_, column);
@@ -166,6 +171,8 @@ std::int64_t Connection::last_insert_rowid() const {
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
 }
 
-bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+bool Connection::in_transaction() const {
+    return sqlite3_get_autocommit(db_) == 0;
+}
 
 }  // namespace arina::store::sqlite

@@ -33,7 +33,7 @@ bool is_corruption(int code);
 
 /// One prepared statement. Bind indexes start at 1, column indexes at 0.
 class Statement {
-public:
+  public:
     Statement() = default;
     explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
     ~Statement();
@@ -57,14 +57,14 @@ public:
 
     sqlite3_stmt* get() const { return stmt_; }
 
-private:
+  private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
 /// One open connection. Closing it (the destructor) checkpoints the WAL when it is
 /// the last connection to the file.
 class Connection {
-public:
+  public:
     /// `flags` are SQLITE_OPEN_* flags; SQLITE_OPEN_NOMUTEX is always added.
     static std::unique_ptr<Connection> open(const std::filesystem::path& path, int flags, Status& status);
     ~Connection();
@@ -89,7 +89,7 @@ public:
     bool in_transaction() const;
     sqlite3* handle() const { return db_; }
 
-private:
+  private:
     explicit Connection(sqlite3* db) : db_(db) {}
     sqlite3* db_ = nullptr;
     std::map<const char*, Statement> cache_;  // keyed by the literal's address

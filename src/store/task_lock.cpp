@@ -38,8 +38,8 @@ std::variant<std::unique_ptr<TaskLock>, Error> TaskLock::acquire(const std::file
     const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
         const int err = errno;
-        return Error{FailReason::Database, "cannot create lock file " + lock_path.string() + ": " +
-                                               std::strerror(err)};
+        return Error{FailReason::Database,
+                     "cannot create lock file " + lock_path.string() + ": " + std::strerror(err)};
     }
     int rc;
     do {

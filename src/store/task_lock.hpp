@@ -15,7 +15,7 @@
 namespace arina::store {
 
 class TaskLock {
-public:
+  public:
     /// Takes the lock for `db_path` without waiting. Errors (FailReason::Database):
     /// "database <path> is in use by another arina process (pid N)", or the lock file
     /// cannot be created.
@@ -28,7 +28,7 @@ public:
     TaskLock(const TaskLock&) = delete;
     TaskLock& operator=(const TaskLock&) = delete;
 
-private:
+  private:
     explicit TaskLock(int fd) : fd_(fd) {}
     int fd_ = -1;
 };

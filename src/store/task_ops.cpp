@@ -27,8 +27,9 @@ void Batch::prepend(Batch&& older) {
     for (auto& op : ops_) {
         // Drop this batch's marker when the older batch already has one for the task:
         // the value (ours, the newer) is applied at the older marker's place.
-        const bool duplicate = (std::holds_alternative<ProgressJob>(op.job) && older.progress_.count(op.key)) ||
-                               (std::holds_alternative<ResumeJob>(op.job) && older.resume_.count(op.key));
+        const bool duplicate =
+            (std::holds_alternative<ProgressJob>(op.job) && older.progress_.count(op.key)) ||
+            (std::holds_alternative<ResumeJob>(op.job) && older.resume_.count(op.key));
         if (!duplicate) ops.push_back(std::move(op));
     }
     ops_ = std::move(ops);

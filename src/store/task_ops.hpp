@@ -9,8 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <future>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -63,7 +63,7 @@ struct Progress {
 };
 
 class Batch {
-public:
+  public:
     void push(Op op);
     void push_progress(std::uint64_t seq, TaskKey key, Progress progress);
     void push_resume(std::uint64_t seq, TaskKey key, std::string resume_json);
@@ -88,7 +88,7 @@ public:
     /// inserted again by a retry) and barriers; returns the inserts.
     std::vector<InsertJob> take_inserts_and_barriers();
 
-private:
+  private:
     std::vector<Op> ops_;
     std::unordered_map<TaskKey, Progress> progress_;
     std::unordered_map<TaskKey, std::string> resume_;

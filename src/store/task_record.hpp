@@ -25,11 +25,11 @@ struct TaskRecord {
     std::string error_message;  ///< the human message of the failure, "" when none
     std::int64_t total_bytes = -1;  ///< -1 when unknown
     std::int64_t done_bytes = 0;
-    std::string output_path;    ///< the final file, once known
-    std::string resume_json;    ///< per-range / per-fragment completion (opaque JSON, "" when none)
+    std::string output_path;      ///< the final file, once known
+    std::string resume_json;      ///< per-range / per-fragment completion (opaque JSON, "" when none)
     std::int64_t created_at = 0;  ///< unix seconds; insert() fills it in when 0
     std::int64_t updated_at = 0;  ///< unix seconds of the last write to the row
-    int attempts = 0;           ///< task-level retries used
+    int attempts = 0;             ///< task-level retries used
 
     friend bool operator==(const TaskRecord&, const TaskRecord&) = default;
 };

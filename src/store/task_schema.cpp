@@ -55,9 +55,9 @@ Error database_error(const std::filesystem::path& path, std::string_view what, c
 Error run_step(sqlite::Connection& db, const std::filesystem::path& path, const MigrationStep& step) {
     auto fail = [&](const sqlite::Status& status) {
         if (db.in_transaction()) db.exec("ROLLBACK");
-        return database_error(path, "cannot upgrade to schema " + std::to_string(step.version) + " (" +
-                                        step.what + ")",
-                              status);
+        return database_error(
+            path, "cannot upgrade to schema " + std::to_string(step.version) + " (" + step.what + ")",
+            status);
     };
     if (auto status = db.exec("BEGIN IMMEDIATE"); !status.ok()) return fail(status);
     if (auto status = step.apply(db); !status.ok()) return fail(status);
@@ -82,11 +82,12 @@ Error migrate_task_database(sqlite::Connection& db, const std::filesystem::path&
         return database_error(path, "cannot read the schema version", status);
     }
     if (version > kTaskSchemaVersion) {
-        return Error{FailReason::Database, "database " + path.string() + " was written by a newer arina (schema " +
-                                               std::to_string(version) + " > " +
-                                               std::to_string(kTaskSchemaVersion) + ")"};
+        return Error{FailReason::Database,
+                     "database " + path.string() + " was written by a newer arina (schema " +
+                         std::to_string(version) + " > " + std::to_string(kTaskSchemaVersion) + ")"};
     }
-    if (version < 0) return corrupt_database_error(path, "negative schema version " + std::to_string(version));
+    if (version < 0)
+        return corrupt_database_error(path, "negative schema version " + std::to_string(version));
     for (const auto& step : kSteps) {
         if (step.version <= version || step.version > target) continue;
         if (auto error = run_step(db, path, step)) return error;
@@ -125,9 +126,9 @@ Error prepare_task_database(sqlite::Connection& db, const std::filesystem::path&
         return database_error(path, "cannot read the application id", status);
     }
     if (app_id != 0 && app_id != kTaskApplicationId) {
-        return Error{FailReason::Database, "database " + path.string() +
-                                               " is not an arina task database (application_id " +
-                                               std::to_string(app_id) + "); move it aside or choose another file"};
+        return Error{FailReason::Database,
+                     "database " + path.string() + " is not an arina task database (application_id " +
+                         std::to_string(app_id) + "); move it aside or choose another file"};
     }
     return migrate_task_database(db, path);
 }

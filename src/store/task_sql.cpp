@@ -7,7 +7,7 @@ namespace arina::store::detail {
 namespace {
 
 // Column order shared by the SELECTs and read_row().
-#define ARINA_TASK_COLUMNS                                                                              \
+#define ARINA_TASK_COLUMNS                                                                               \
     "key, params_json, state, priority, position, fail_reason, error_message, total_bytes, done_bytes, " \
     "output_path, resume_json, created_at, updated_at, attempts"
 
@@ -26,7 +26,8 @@ constexpr const char* kSetResume = "UPDATE tasks SET resume_json = ?2, updated_a
 constexpr const char* kSetOutput = "UPDATE tasks SET output_path = ?2, updated_at = ?3 WHERE key = ?1";
 constexpr const char* kSetPriority = "UPDATE tasks SET priority = ?2, updated_at = ?3 WHERE key = ?1";
 constexpr const char* kSetPosition = "UPDATE tasks SET position = ?2, updated_at = ?3 WHERE key = ?1";
-constexpr const char* kAddAttempt = "UPDATE tasks SET attempts = attempts + 1, updated_at = ?2 WHERE key = ?1";
+constexpr const char* kAddAttempt =
+    "UPDATE tasks SET attempts = attempts + 1, updated_at = ?2 WHERE key = ?1";
 constexpr const char* kDeleteOne = "DELETE FROM tasks WHERE key = ?1";
 constexpr const char* kDeleteAll = "DELETE FROM tasks";
 

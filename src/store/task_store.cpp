@@ -30,7 +30,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -53,14 +54,14 @@ struct TaskStore::Impl {
     std::condition_variable wake;     // the writer waits for jobs
     std::condition_variable settled;  // callers wait for commit attempts
     detail::Batch pending;
-    Clock::time_point pending_since{};   // when `pending` stopped being empty
-    Clock::time_point retry_after{};     // no commit before this after a failure, unless urgent
+    Clock::time_point pending_since{};  // when `pending` stopped being empty
+    Clock::time_point retry_after{};    // no commit before this after a failure, unless urgent
     std::uint64_t next_seq = 1;
-    std::uint64_t attempted_seq = 0;     // every job up to here went through a finished attempt
-    bool in_flight = false;              // the writer is committing a batch
-    bool urgent = false;                 // somebody waits: commit now
+    std::uint64_t attempted_seq = 0;  // every job up to here went through a finished attempt
+    bool in_flight = false;           // the writer is committing a batch
+    bool urgent = false;              // somebody waits: commit now
     bool stopping = false;
-    bool writer_dead = false;            // the writer thread ended (only by a bug)
+    bool writer_dead = false;  // the writer thread ended (only by a bug)
     std::optional<Error> first_error, latest_error;
 
     std::atomic<std::uint64_t> commits{0};
@@ -146,7 +147,8 @@ bool TaskStore::Impl::commit(detail::Batch& batch) {
     // since the last checkpoint. Tasks appearing, changing state or order must
     // survive that, so those batches sync; pure progress batches, written many times
     // a second, do not (progress is re-derived from the resume data anyway).
-    if (auto status = set_synchronous(batch.has_structural_changes() ? 2 : 1); !status.ok()) return fail(status);
+    if (auto status = set_synchronous(batch.has_structural_changes() ? 2 : 1); !status.ok())
+        return fail(status);
     if (auto status = db.exec("BEGIN IMMEDIATE"); !status.ok()) return fail(status);
     for (auto& op : batch.ops()) {
         if (std::holds_alternative<detail::BarrierJob>(op.job)) continue;
@@ -158,8 +160,9 @@ bool TaskStore::Impl::commit(detail::Batch& batch) {
             if (status.ok()) {
                 inserted.emplace_back(insert, key);
             } else if (!sqlite::is_storage_failure(status.code)) {
-                insert->done->set_value(Error{FailReason::Database, "cannot add a task to database " +
-                                                                        path.string() + ": " + status.message});
+                insert->done->set_value(
+                    Error{FailReason::Database,
+                          "cannot add a task to database " + path.string() + ": " + status.message});
                 insert->done.reset();
                 continue;
             }
@@ -170,10 +173,9 @@ bool TaskStore::Impl::commit(detail::Batch& batch) {
         if (sqlite::is_storage_failure(status.code)) return fail(status);
         // A failure of this job alone (a clear() filter that threw, a constraint):
         // reported, and the rest of the batch goes on.
-        job_errors.push_back(Error{std::holds_alternative<detail::ClearJob>(op.job) ? FailReason::Internal
-                                                                                   : FailReason::Database,
-                                   "database " + path.string() + ": task " + std::to_string(op.key) + ": " +
-                                       job_error});
+        job_errors.push_back(Error{
+            std::holds_alternative<detail::ClearJob>(op.job) ? FailReason::Internal : FailReason::Database,
+            "database " + path.string() + ": task " + std::to_string(op.key) + ": " + job_error});
     }
     if (auto status = db.exec("COMMIT"); !status.ok()) return fail(status);
     commits.fetch_add(1, std::memory_order_relaxed);
@@ -313,8 +315,8 @@ std::variant<std::unique_ptr<TaskStore>, Error> TaskStore::open(const std::files
     try {
         impl->writer = std::thread([raw = impl.get()] { raw->writer_main(); });
     } catch (const std::system_error& e) {
-        return Error{FailReason::Internal, "database " + db_path.string() + ": cannot start the writer: " +
-                                               e.what()};
+        return Error{FailReason::Internal,
+                     "database " + db_path.string() + ": cannot start the writer: " + e.what()};
     }
     return std::unique_ptr<TaskStore>(new TaskStore(std::move(impl)));
 }
@@ -361,8 +363,8 @@ std::vector<TaskRecord> TaskStore::load_all() const {
     }
     if (!status.ok()) {
         out.clear();
-        impl_->record_error_locked(Error{FailReason::Database, "cannot read database " + impl_->path.string() +
-                                                                   ": " + status.message});
+        impl_->record_error_locked(Error{
+            FailReason::Database, "cannot read database " + impl_->path.string() + ": " + status.message});
     }
     return out;
 }
@@ -376,8 +378,8 @@ std::optional<TaskRecord> TaskStore::get(TaskKey key) const {
         status = detail::select_one(*impl_->reader_db, key, out);
     }
     if (!status.ok()) {
-        impl_->record_error_locked(Error{FailReason::Database, "cannot read database " + impl_->path.string() +
-                                                                   ": " + status.message});
+        impl_->record_error_locked(Error{
+            FailReason::Database, "cannot read database " + impl_->path.string() + ": " + status.message});
         return std::nullopt;
     }
     return out;
@@ -407,7 +409,8 @@ std::variant<TaskKey, Error> TaskStore::insert(TaskRecord record) {
     }
 }
 
-void TaskStore::update_state(TaskKey key, std::string state, std::string fail_reason, std::string error_message) {
+void TaskStore::update_state(TaskKey key, std::string state, std::string fail_reason,
+                             std::string error_message) {
     if (!is_valid_task_state(state)) {
         impl_->record_error_locked(invalid_state_error(state));
         return;
@@ -418,27 +421,37 @@ void TaskStore::update_state(TaskKey key, std::string state, std::string fail_re
 void TaskStore::update_progress(TaskKey key, std::int64_t done, std::int64_t total) {
     std::lock_guard lk(impl_->mutex);
     if (impl_->stopping) return;
-    impl_->push_locked(
-        [&](std::uint64_t seq) { impl_->pending.push_progress(seq, key, detail::Progress{done, total}); });
+    impl_->push_locked([&](std::uint64_t seq) {
+        impl_->pending.push_progress(seq, key, detail::Progress{done, total});
+    });
 }
 
 void TaskStore::update_resume(TaskKey key, std::string resume_json) {
     std::lock_guard lk(impl_->mutex);
     if (impl_->stopping) return;
-    impl_->push_locked([&](std::uint64_t seq) { impl_->pending.push_resume(seq, key, std::move(resume_json)); });
+    impl_->push_locked(
+        [&](std::uint64_t seq) { impl_->pending.push_resume(seq, key, std::move(resume_json)); });
 }
 
 void TaskStore::update_output(TaskKey key, std::string path) {
     impl_->enqueue(key, detail::OutputJob{std::move(path)});
 }
 
-void TaskStore::set_priority(TaskKey key, int priority) { impl_->enqueue(key, detail::PriorityJob{priority}); }
+void TaskStore::set_priority(TaskKey key, int priority) {
+    impl_->enqueue(key, detail::PriorityJob{priority});
+}
 
-void TaskStore::move_to(TaskKey key, std::int64_t position) { impl_->enqueue(key, detail::MoveJob{position}); }
+void TaskStore::move_to(TaskKey key, std::int64_t position) {
+    impl_->enqueue(key, detail::MoveJob{position});
+}
 
-void TaskStore::increment_attempts(TaskKey key) { impl_->enqueue(key, detail::AttemptJob{}); }
+void TaskStore::increment_attempts(TaskKey key) {
+    impl_->enqueue(key, detail::AttemptJob{});
+}
 
-void TaskStore::remove(TaskKey key) { impl_->enqueue(key, detail::RemoveJob{}); }
+void TaskStore::remove(TaskKey key) {
+    impl_->enqueue(key, detail::RemoveJob{});
+}
 
 void TaskStore::clear(std::function<bool(const TaskRecord&)> which) {
     impl_->enqueue(0, detail::ClearJob{std::move(which)});
@@ -465,8 +478,12 @@ std::optional<Error> TaskStore::last_error() const {
     return impl_->latest_error;
 }
 
-std::uint64_t TaskStore::commit_count() const { return impl_->commits.load(std::memory_order_relaxed); }
+std::uint64_t TaskStore::commit_count() const {
+    return impl_->commits.load(std::memory_order_relaxed);
+}
 
-const std::filesystem::path& TaskStore::path() const { return impl_->path; }
+const std::filesystem::path& TaskStore::path() const {
+    return impl_->path;
+}
 
 }  // namespace arina::store

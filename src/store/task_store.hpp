@@ -50,7 +50,7 @@ struct TaskStoreOptions {
 };
 
 class TaskStore {
-public:
+  public:
     /// Opens the database, creating it and its directory if needed; takes the lock
     /// file `<db>.lock`; checks the file (quick_check); runs the missing schema
     /// migrations; switches to WAL. Errors, all FailReason::Database:
@@ -126,7 +126,7 @@ public:
     std::uint64_t commit_count() const;
     const std::filesystem::path& path() const;
 
-private:
+  private:
     struct Impl;
     explicit TaskStore(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

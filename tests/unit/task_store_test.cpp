@@ -65,7 +65,8 @@ struct RawDb {
     std::string text(const std::string& sql) {
         sqlite3_stmt* stmt = nullptr;
         std::string out;
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+            sqlite3_step(stmt) == SQLITE_ROW) {
             const auto* t = sqlite3_column_text(stmt, 0);
             if (t != nullptr) out = reinterpret_cast<const char*>(t);
         }
@@ -122,9 +123,9 @@ TEST(TaskStore, InsertFillsInTheDefaults) {
     test::TempDir dir;
     auto store = open_ok(dir / "tasks.db");
     ASSERT_TRUE(store);
-    const auto before = std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    const auto before =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     const TaskKey a = insert_ok(*store, task("{}"));
     const TaskKey b = insert_ok(*store, task("{}"));
     auto ra = store->get(a);
@@ -531,8 +532,9 @@ TEST(TaskStore, FailedMigrationStepLeavesTheVersion) {
     }
     const Error error = open_error(path);
     EXPECT_EQ(error.reason, FailReason::Database);
-    EXPECT_EQ(error.message, "database " + path.string() +
-                                 ": cannot upgrade to schema 1 (create the tasks table): table tasks already exists");
+    EXPECT_EQ(error.message,
+              "database " + path.string() +
+                  ": cannot upgrade to schema 1 (create the tasks table): table tasks already exists");
     RawDb raw(path);
     EXPECT_EQ(raw.text("PRAGMA user_version"), "0");
 }
@@ -558,9 +560,10 @@ TEST(TaskStore, RefusesAnotherProgramsDatabase) {
         RawDb raw(path);
         ASSERT_EQ(raw.exec("PRAGMA application_id = 42; CREATE TABLE t (x)"), SQLITE_OK);
     }
-    EXPECT_EQ(open_error(path).message, "database " + path.string() +
-                                            " is not an arina task database (application_id 42); move it aside "
-                                            "or choose another file");
+    EXPECT_EQ(open_error(path).message,
+              "database " + path.string() +
+                  " is not an arina task database (application_id 42); move it aside "
+                  "or choose another file");
 }
 
 // ---- Damaged files ---------------------------------------------------------------------------
@@ -571,8 +574,9 @@ TEST(TaskStore, GarbageFileIsReportedAsCorrupt) {
     test::write_file(path, test::random_bytes(8192, 3));
     const Error error = open_error(path);
     EXPECT_EQ(error.reason, FailReason::Database);
-    EXPECT_EQ(error.message, "database " + path.string() +
-                                 " is corrupt (file is not a database); move it aside to start with an empty queue");
+    EXPECT_EQ(error.message,
+              "database " + path.string() +
+                  " is corrupt (file is not a database); move it aside to start with an empty queue");
     // The way out works, and the failed open released the lock.
     std::filesystem::rename(path, dir / "tasks.db.broken");
     EXPECT_TRUE(open_ok(path));
@@ -656,18 +660,20 @@ TEST(TaskStore, StoreHeldByAnotherProcessIsRefused) {
 // ---- Default path ----------------------------------------------------------------------------
 
 class ScopedEnv {
-public:
+  public:
     explicit ScopedEnv(const char* name) : name_(name) {
         if (const char* v = std::getenv(name)) saved_ = v;
     }
     ~ScopedEnv() {
-        if (saved_) ::setenv(name_, saved_->c_str(), 1);
-        else ::unsetenv(name_);
+        if (saved_)
+            ::setenv(name_, saved_->c_str(), 1);
+        else
+            ::unsetenv(name_);
     }
     ScopedEnv(const ScopedEnv&) = delete;
     ScopedEnv& operator=(const ScopedEnv&) = delete;
 
-private:
+  private:
     const char* name_;
     std::optional<std::string> saved_;
 };
