@@ -46,7 +46,7 @@ int peak_threads_of_download(testing::TestServer& server, const std::filesystem:
                       dir / "log.txt");
     const auto task_dir = "/proc/" + std::to_string(child.pid()) + "/task";
     int peak = 0;
-    for (int i = 0; i < 400; ++i) {  // bounded: at most ~20 s
+    for (int i = 0; i < 400 && !child.exited(); ++i) {  // bounded: at most ~20 s
         std::error_code ec;
         int n = 0;
         for (auto it = std::filesystem::directory_iterator(task_dir, ec); !ec && it != std::filesystem::directory_iterator();

@@ -122,6 +122,15 @@ void Child::kill(int signal) {
     if (!reaped_) ::kill(pid_, signal);
 }
 
+bool Child::exited() {
+    if (reaped_) return true;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+    reaped_ = true;
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return true;
+}
+
 int Child::wait() {
     if (!reaped_) {
         int status = 0;

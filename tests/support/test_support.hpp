@@ -50,6 +50,8 @@ public:
     void kill(int signal);
     /// Waits for the exit; returns the exit status or 128+signal.
     int wait();
+    /// Whether it has exited (reaps it if so, without blocking).
+    bool exited();
 
 private:
     int pid_ = -1;

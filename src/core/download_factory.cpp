@@ -1,0 +1,41 @@
+#include "core/download_factory.hpp"
+
+#include "transfer/file_download.hpp"
+
+namespace arina {
+namespace {
+
+class DefaultFactory final : public DownloadFactory {
+public:
+    std::unique_ptr<transfer::Download> create(const DownloadTask& task, const Config& config,
+                                               transfer::Runtime& runtime,
+                                               transfer::Download::Finished finished) override {
+        return std::make_unique<transfer::FileDownload>(runtime.engine, runtime.disk, file_job_for(task, config),
+                                                        std::move(finished));
+    }
+};
+
+}  // namespace
+
+transfer::FileJob file_job_for(const DownloadTask& task, const Config& config) {
+    transfer::FileJob job;
+    job.url = task.url;
+    job.output_dir = task.output_dir.empty() ? config.output_dir : task.output_dir;
+    job.output_name = task.output_name;
+    job.connections = task.concurrent_fragments.value_or(config.concurrent_fragments);
+    job.chunk_size = config.http_chunk_size;
+    job.retries = config.retries;
+    job.fragment_retries = config.fragment_retries;
+    job.retry_timing.base_seconds = config.retry_sleep;
+    job.retry_timing.max_seconds = config.retry_sleep_max;
+    job.continue_partial = config.continue_partial;
+    job.overwrite = config.overwrite;
+    job.http = config.http;
+    job.http.socket_timeout = config.socket_timeout;
+    for (const auto& h : task.headers) job.http.headers.push_back(h);
+    return job;
+}
+
+std::unique_ptr<DownloadFactory> make_default_download_factory() { return std::make_unique<DefaultFactory>(); }
+
+}  // namespace arina

@@ -1,0 +1,30 @@
+#pragma once
+// Turns a task into the right kind of Download (plain file, HLS/DASH stream). The
+// manager only knows this interface, so tests can give it downloads that need no
+// network.
+
+#include <memory>
+
+#include "core/config.hpp"
+#include "core/task.hpp"
+#include "transfer/download.hpp"
+#include "transfer/runtime.hpp"
+
+namespace arina {
+
+class DownloadFactory {
+public:
+    virtual ~DownloadFactory() = default;
+    /// Engine thread. The returned download has not been started.
+    virtual std::unique_ptr<transfer::Download> create(const DownloadTask& task, const Config& config,
+                                                       transfer::Runtime& runtime,
+                                                       transfer::Download::Finished finished) = 0;
+};
+
+/// Plain files over HTTP(S), and HLS/DASH manifests.
+std::unique_ptr<DownloadFactory> make_default_download_factory();
+
+/// The plain-file job a task and a configuration describe.
+transfer::FileJob file_job_for(const DownloadTask& task, const Config& config);
+
+}  // namespace arina

@@ -1,0 +1,540 @@
+#include "core/manager_impl.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/task_codec.hpp"
+#include "net/retry_policy.hpp"
+#include "util/units.hpp"
+
+namespace arina {
+namespace {
+
+constexpr std::chrono::milliseconds kTickInterval{100};  // progress at most ~10 per second per task
+
+std::string progress_details(const TaskInfo& t) {
+    if (t.status == TaskStatus::Failed) return t.error.message;
+    std::string d = format_bytes(static_cast<double>(t.done_bytes));
+    if (t.total_bytes >= 0) d += "/" + format_bytes(static_cast<double>(t.total_bytes));
+    if (is_active(t.status)) d += " " + format_rate(t.speed) + " ETA " + format_duration(t.eta);
+    return d;
+}
+
+ProgressEvent progress_event_of(const TaskInfo& t) {
+    ProgressEvent e;
+    e.task_id = t.id;
+    e.status = t.status;
+    e.done_bytes = t.done_bytes;
+    e.total_bytes = t.total_bytes;
+    e.progress = t.total_bytes > 0 ? static_cast<double>(t.done_bytes) / static_cast<double>(t.total_bytes)
+                 : t.status == TaskStatus::Completed ? 1.0
+                                                     : -1.0;
+    e.speed = t.speed;
+    e.eta = t.eta;
+    e.connections = t.connections;
+    e.details = progress_details(t);
+    return e;
+}
+
+}  // namespace
+
+DownloadManager::Impl::Impl(Config c, std::unique_ptr<DownloadFactory> f, std::unique_ptr<store::TaskStore> s)
+    : config(std::move(c)),
+      factory(f ? std::move(f) : make_default_download_factory()),
+      store(std::move(s)),
+      runtime(net::EngineOptions{config.max_connections_per_host, config.rate_limit}),
+      max_workers(std::max(1, config.max_workers)) {
+    load_from_store();
+    run_on_engine([this] {
+        tick_timer = runtime.engine.add_timer(kTickInterval, [this] { tick(); });
+        schedule();
+    });
+}
+
+DownloadManager::Impl::~Impl() { shutdown(); }
+
+// ------------------------------------------------------------------ any thread
+
+void DownloadManager::Impl::run_on_engine(std::function<void()> fn) {
+    runtime.engine.post([this, fn = std::move(fn)] {
+        try {
+            fn();
+        } catch (const std::exception& e) {
+            // A bug in one step must not take the engine thread (and every task) down.
+            spdlog::error("download manager: {}", e.what());
+        }
+        flush_events();
+    });
+}
+
+TaskId DownloadManager::Impl::add(DownloadTask task, std::future<TaskResult>* future) {
+    TaskId id = 0;
+    {
+        std::lock_guard lock(mutex);
+        const std::int64_t seq = next_seq++;
+        if (store) {
+            store::TaskRecord r;
+            r.params_json = encode_task(task);
+            r.state = std::string(to_string(TaskStatus::Queued));
+            r.priority = task.priority;
+            r.position = seq;
+            auto key = store->insert(std::move(r));
+            if (auto* err = std::get_if<Error>(&key)) throw std::runtime_error(err->message);
+            id = std::get<store::TaskKey>(key);
+        } else {
+            id = next_id++;
+        }
+        Entry& e = entries[id];
+        e.id = id;
+        e.task = task;
+        e.seq = seq;
+        e.promise.emplace();
+        if (future) *future = e.promise->get_future();
+        pending.emplace_back(TaskAddedEvent{id, task});
+    }
+    run_on_engine([this] { schedule(); });
+    return id;
+}
+
+bool DownloadManager::Impl::post_if_known(TaskId id, std::function<void(TaskId)> action) {
+    {
+        std::lock_guard lock(mutex);
+        if (!entries.count(id) || shutting_down) return false;
+    }
+    run_on_engine([id, action = std::move(action)] { action(id); });
+    return true;
+}
+
+TaskInfo DownloadManager::Impl::info_of(const Entry& e) const {
+    TaskInfo t;
+    t.id = e.id;
+    t.task = e.task;
+    t.status = e.status;
+    t.error = e.error;
+    t.file = !e.file.empty() ? e.file : e.progress.file;
+    t.done_bytes = e.progress.done_bytes;
+    t.total_bytes = e.progress.total_bytes;
+    t.speed = is_active(e.status) ? e.speed : 0;
+    t.eta = (t.speed > 0 && t.total_bytes >= 0) ? static_cast<double>(t.total_bytes - t.done_bytes) / t.speed : -1;
+    t.connections = is_active(e.status) ? e.progress.connections : 0;
+    t.attempts = e.attempts;
+    return t;
+}
+
+// ------------------------------------------------------------------ the state machine
+
+void DownloadManager::Impl::transition(Entry& e, TaskStatus to, Error error) {
+    const TaskStatus from = e.status;
+    if (!can_transition(from, to)) {
+        spdlog::error("task {}: refused transition {} -> {}", e.id, to_string(from), to_string(to));
+        return;
+    }
+    spdlog::debug("task {}: {} -> {}", e.id, to_string(from), to_string(to));
+    e.status = to;
+    e.error = to == TaskStatus::Failed ? error : Error{};
+    if (store) {
+        store->update_state(e.id, std::string(to_string(to)), error ? std::string(arina::to_string(error.reason)) : "",
+                            error.message);
+    }
+    pending.emplace_back(StateEvent{e.id, from, to, e.error});
+    pending_progress.push_back(progress_event_of(info_of(e)));
+    changed.notify_all();
+}
+
+void DownloadManager::Impl::fulfil(Entry& e) {
+    if (!e.promise) return;
+    TaskResult r;
+    r.id = e.id;
+    r.status = e.status;
+    r.error = e.status == TaskStatus::Cancelled ? Error{FailReason::Cancelled, "cancelled: " + e.task.url} : e.error;
+    r.file = e.file;
+    r.size = e.size;
+    r.already_present = e.already_present;
+    r.notices = e.notices;
+    r.resumed_bytes = e.resumed_bytes;
+    e.promise->set_value(std::move(r));
+    e.promise.reset();
+}
+
+void DownloadManager::Impl::erase(Entry& e) {
+    const TaskId id = e.id;
+    if (e.retry_timer) runtime.engine.cancel_timer(e.retry_timer);
+    if (e.delete_files) {
+        std::error_code ec;
+        const auto file = !e.file.empty() ? e.file : e.progress.file;
+        if (!file.empty()) {
+            std::filesystem::remove(file, ec);
+            std::filesystem::remove(file.string() + ".part", ec);
+            std::filesystem::remove(file.string() + ".part.arina", ec);
+        }
+    }
+    if (e.promise) {
+        e.status = TaskStatus::Cancelled;
+        fulfil(e);
+    }
+    if (store) store->remove(id);
+    entries.erase(id);
+    pending.emplace_back(TaskRemovedEvent{id});
+    changed.notify_all();
+}
+
+bool DownloadManager::Impl::idle_locked() const {
+    for (const auto& [id, e] : entries)
+        if (e.status == TaskStatus::Queued || is_active(e.status)) return false;
+    return true;
+}
+
+// ------------------------------------------------------------------ engine thread
+
+void DownloadManager::Impl::schedule() {
+    while (true) {
+        TaskId pick = 0;
+        DownloadTask task;
+        {
+            std::lock_guard lock(mutex);
+            if (shutting_down) return;
+            int active = 0;
+            Entry* best = nullptr;
+            for (auto& [id, e] : entries) {
+                if (is_active(e.status)) ++active;
+                if (e.status != TaskStatus::Queued || e.retry_waiting) continue;
+                if (!best || e.task.priority > best->task.priority ||
+                    (e.task.priority == best->task.priority && e.seq < best->seq))
+                    best = &e;
+            }
+            if (!best || active >= max_workers) return;
+            transition(*best, TaskStatus::Extracting);
+            pick = best->id;
+            task = best->task;
+        }
+        // Extraction is deciding what kind of download the URL needs.
+        std::unique_ptr<transfer::Download> download;
+        Error error;
+        try {
+            download = factory->create(task, config, runtime,
+                                       [this, pick](const transfer::DownloadResult& r) { on_finished(pick, r); });
+        } catch (const std::exception& e) {
+            error = {FailReason::Internal, std::string("cannot start ") + task.url + ": " + e.what()};
+        }
+        transfer::Download* raw = nullptr;
+        {
+            std::lock_guard lock(mutex);
+            Entry& e = entries.at(pick);
+            if (!download) {
+                transition(e, TaskStatus::Failed, error);
+                fulfil(e);
+                continue;
+            }
+            e.download = std::move(download);
+            raw = e.download.get();
+            transition(e, TaskStatus::Downloading);
+        }
+        flush_events();
+        raw->start();  // may finish at once (already downloaded): on_finished runs inside
+    }
+}
+
+void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResult& result) {
+    std::shared_ptr<transfer::Download> finished_download;
+    {
+        std::lock_guard lock(mutex);
+        auto it = entries.find(id);
+        if (it == entries.end()) return;
+        Entry& e = it->second;
+        finished_download = std::move(e.download);
+        const AfterStop after = e.after_stop;
+        e.after_stop = AfterStop::None;
+        if (!result.file.empty()) e.file = result.file;
+        e.size = result.size;
+        e.already_present = result.already_present;
+        e.notices = result.notices;
+        e.resumed_bytes = result.resumed_bytes;
+        if (result.size >= 0) {
+            e.progress.total_bytes = result.size;
+            if (!result.error) e.progress.done_bytes = result.size;
+        }
+        if (store && !result.file.empty()) store->update_output(id, result.file.string());
+
+        if (after == AfterStop::Shutdown || shutting_down) {
+            // Stays "running" in memory; persisted as queued so a restart resumes it.
+            if (store) store->update_state(id, std::string(to_string(TaskStatus::Queued)));
+            changed.notify_all();
+        } else if (after == AfterStop::Pause) {
+            transition(e, TaskStatus::Paused);
+        } else if (after == AfterStop::Cancel) {
+            transition(e, TaskStatus::Cancelled);
+            fulfil(e);
+        } else if (after == AfterStop::Remove) {
+            erase(e);
+        } else if (!result.error) {
+            transition(e, TaskStatus::Completed);
+            fulfil(e);
+        } else {
+            const net::AttemptFailure failure{result.error.reason, 0, std::nullopt};
+            net::RetryTiming timing{config.retry_sleep, config.retry_sleep_max, 120};
+            const auto decision = is_retryable(result.error.reason)
+                                      ? net::decide_retry(failure, e.attempts + 1, config.retries, timing, rng)
+                                      : net::RetryDecision{};
+            if (decision.retry) {
+                ++e.attempts;
+                if (store) store->increment_attempts(id);
+                spdlog::info("task {}: {}; retrying in {:.1f} s", id, result.error.message, decision.delay_seconds);
+                transition(e, TaskStatus::Queued);
+                e.retry_waiting = true;
+                e.retry_timer = runtime.engine.add_timer(
+                    std::chrono::milliseconds(static_cast<long long>(decision.delay_seconds * 1000)), [this, id] {
+                        {
+                            std::lock_guard inner(mutex);
+                            auto found = entries.find(id);
+                            if (found == entries.end()) return;
+                            found->second.retry_waiting = false;
+                            found->second.retry_timer = 0;
+                        }
+                        schedule();
+                    });
+            } else {
+                transition(e, TaskStatus::Failed, result.error);
+                fulfil(e);
+            }
+        }
+    }
+    // Destroyed later, never inside its own callback.
+    if (finished_download) runtime.engine.post([finished_download] {});
+    flush_events();
+    schedule();
+}
+
+void DownloadManager::Impl::do_pause(TaskId id) {
+    transfer::Download* raw = nullptr;
+    {
+        std::lock_guard lock(mutex);
+        auto it = entries.find(id);
+        if (it == entries.end()) return;
+        Entry& e = it->second;
+        if (e.status == TaskStatus::Queued) {
+            if (e.retry_timer) runtime.engine.cancel_timer(e.retry_timer);
+            e.retry_timer = 0;
+            e.retry_waiting = false;
+            transition(e, TaskStatus::Paused);
+        } else if (e.download && e.after_stop == AfterStop::None) {
+            e.after_stop = AfterStop::Pause;
+            raw = e.download.get();
+        }
+    }
+    if (raw) raw->cancel();
+}
+
+void DownloadManager::Impl::do_resume(TaskId id) {
+    {
+        std::lock_guard lock(mutex);
+        auto it = entries.find(id);
+        if (it == entries.end() || it->second.status != TaskStatus::Paused) return;
+        transition(it->second, TaskStatus::Queued);
+    }
+    flush_events();
+    schedule();
+}
+
+void DownloadManager::Impl::do_cancel(TaskId id) {
+    transfer::Download* raw = nullptr;
+    {
+        std::lock_guard lock(mutex);
+        auto it = entries.find(id);
+        if (it == entries.end()) return;
+        Entry& e = it->second;
+        if (e.status == TaskStatus::Queued || e.status == TaskStatus::Paused) {
+            if (e.retry_timer) runtime.engine.cancel_timer(e.retry_timer);
+            e.retry_timer = 0;
+            e.retry_waiting = false;
+            transition(e, TaskStatus::Cancelled);
+            fulfil(e);
+        } else if (e.download) {
+            e.after_stop = AfterStop::Cancel;
+            raw = e.download.get();
+        }
+    }
+    if (raw) raw->cancel();
+}
+
+void DownloadManager::Impl::do_retry(TaskId id) {
+    {
+        std::lock_guard lock(mutex);
+        auto it = entries.find(id);
+        if (it == entries.end()) return;
+        Entry& e = it->second;
+        if (e.status != TaskStatus::Failed && e.status != TaskStatus::Cancelled) return;
+        e.attempts = 0;
+        transition(e, TaskStatus::Queued);
+    }
+    flush_events();
+    schedule();
+}
+
+void DownloadManager::Impl::do_remove(TaskId id, bool delete_files) {
+    transfer::Download* raw = nullptr;
+    {
+        std::lock_guard lock(mutex);
+        auto it = entries.find(id);
+        if (it == entries.end()) return;
+        Entry& e = it->second;
+        e.delete_files = delete_files;
+        if (e.download) {
+            e.after_stop = AfterStop::Remove;
+            raw = e.download.get();
+        } else {
+            erase(e);
+        }
+    }
+    if (raw) raw->cancel();
+}
+
+void DownloadManager::Impl::tick() {
+    tick_timer = runtime.engine.add_timer(kTickInterval, [this] { tick(); });
+    std::vector<std::pair<TaskId, transfer::Download*>> active;
+    {
+        std::lock_guard lock(mutex);
+        for (auto& [id, e] : entries)
+            if (e.download) active.emplace_back(id, e.download.get());
+    }
+    std::vector<std::pair<TaskId, transfer::DownloadProgress>> snapshots;
+    for (auto& [id, d] : active) snapshots.emplace_back(id, d->progress());
+    {
+        std::lock_guard lock(mutex);
+        const auto now = std::chrono::steady_clock::now();
+        for (auto& [id, p] : snapshots) {
+            auto it = entries.find(id);
+            if (it == entries.end()) continue;
+            Entry& e = it->second;
+            e.meter.sample(p.fetched_bytes, now);
+            const double speed = e.meter.bytes_per_second();
+            const bool moved = p.done_bytes != e.progress.done_bytes || p.total_bytes != e.progress.total_bytes ||
+                               p.connections != e.progress.connections || speed != e.speed;
+            e.progress = p;
+            e.speed = speed;
+            if (p.stage == transfer::DownloadStage::Finishing && e.status == TaskStatus::Downloading)
+                transition(e, TaskStatus::PostProcessing);
+            if (!moved) continue;
+            pending_progress.push_back(progress_event_of(info_of(e)));
+            if (store) store->update_progress(id, p.done_bytes, p.total_bytes);
+        }
+    }
+    flush_events();
+}
+
+void DownloadManager::Impl::flush_events() {
+    std::vector<Event> events;
+    std::vector<ProgressEvent> progress;
+    {
+        std::lock_guard lock(mutex);
+        events.swap(pending);
+        progress.swap(pending_progress);
+    }
+    if (events.empty() && progress.empty()) return;
+    std::vector<std::shared_ptr<EventSubscription>> subs;
+    {
+        std::lock_guard lock(subs_mutex);
+        subs = subscriptions;
+    }
+    for (const auto& s : subs) {
+        for (const auto& e : events) s->push(e);
+        for (const auto& p : progress) s->push_progress(p);
+    }
+}
+
+void DownloadManager::Impl::load_from_store() {
+    if (!store) return;
+    std::lock_guard lock(mutex);
+    for (const auto& r : store->load_all()) {
+        auto task = decode_task(r.params_json);
+        auto status = task_status_from_string(r.state);
+        if (!task || !status) {
+            spdlog::warn("task {} in the database is unreadable; skipped", r.key);
+            continue;
+        }
+        Entry& e = entries[r.key];
+        e.id = r.key;
+        e.task = *task;
+        e.task.priority = r.priority;
+        e.seq = r.position;
+        e.attempts = r.attempts;
+        e.file = r.output_path;
+        e.progress.done_bytes = r.done_bytes;
+        e.progress.total_bytes = r.total_bytes;
+        // Tasks that were running when the process died resume from their files.
+        e.status = is_active(*status) ? TaskStatus::Queued : *status;
+        if (e.status == TaskStatus::Failed)
+            e.error = {fail_reason_from_string(r.fail_reason), r.error_message};
+        if (is_active(*status)) store->update_state(r.key, std::string(to_string(TaskStatus::Queued)));
+        next_seq = std::max(next_seq, r.position + 1);
+        front_seq = std::min(front_seq, r.position);
+    }
+}
+
+void DownloadManager::Impl::shutdown() {
+    std::promise<void> stopped;
+    auto stopped_future = stopped.get_future();
+    run_on_engine([this, &stopped] {
+        std::vector<transfer::Download*> running;
+        {
+            std::lock_guard lock(mutex);
+            shutting_down = true;
+            for (auto& [id, e] : entries) {
+                if (e.retry_timer) runtime.engine.cancel_timer(e.retry_timer);
+                e.retry_timer = 0;
+                if (e.download) {
+                    e.after_stop = AfterStop::Shutdown;
+                    running.push_back(e.download.get());
+                }
+            }
+            if (tick_timer) runtime.engine.cancel_timer(tick_timer);
+        }
+        for (auto* d : running) d->cancel();
+        stopped.set_value();
+    });
+    stopped_future.wait();
+    {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [this] {
+            for (const auto& [id, e] : entries)
+                if (e.download) return false;
+            return true;
+        });
+        for (auto& [id, e] : entries) {
+            if (!e.promise) continue;
+            TaskResult r;
+            r.id = id;
+            r.status = TaskStatus::Cancelled;
+            r.error = {FailReason::Cancelled, "the download manager stopped before this task finished"};
+            e.promise->set_value(std::move(r));
+            e.promise.reset();
+        }
+    }
+    if (store) store->flush();
+    std::lock_guard lock(subs_mutex);
+    callback_subscribers.clear();
+}
+
+// ------------------------------------------------------------------ callback adaptor
+
+CallbackSubscriber::CallbackSubscriber(std::shared_ptr<EventSubscription> subscription,
+                                       std::function<void(const ProgressEvent&)> cb)
+    : subscription_(std::move(subscription)), callback_(std::move(cb)), thread_([this] { run(); }) {}
+
+CallbackSubscriber::~CallbackSubscriber() {
+    stop_ = true;
+    thread_.join();
+}
+
+void CallbackSubscriber::run() {
+    while (!stop_) {
+        subscription_->wait(std::chrono::milliseconds(100));
+        for (auto& event : subscription_->pop_events()) {
+            try {
+                if (auto* p = std::get_if<ProgressEvent>(&event)) callback_(*p);
+            } catch (...) {
+                // A subscriber's exception must not end its own delivery thread.
+            }
+        }
+    }
+}
+
+}  // namespace arina

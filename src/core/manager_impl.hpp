@@ -1,0 +1,122 @@
+#pragma once
+// The manager's state and the engine-thread side of its work. Private to src/core.
+//
+// Concurrency model:
+//  - `mutex` guards `entries` and everything in them except `download`'s internals;
+//    any thread may read under it (list, get, metrics).
+//  - Everything that changes a task's status, or touches a Download object, runs on
+//    the engine thread (posted), so those steps are serialised without holding the
+//    lock while calling into a download (which may call back synchronously).
+//  - Events are collected under the lock into `pending` and handed to subscribers
+//    by flush_events() after the lock is released.
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "core/download_manager.hpp"
+#include "store/task_store.hpp"
+#include "transfer/runtime.hpp"
+#include "transfer/speed_meter.hpp"
+
+namespace arina {
+
+class CallbackSubscriber;
+
+struct DownloadManager::Impl {
+    enum class AfterStop { None, Pause, Cancel, Remove, Shutdown };
+
+    struct Entry {
+        TaskId id = 0;
+        DownloadTask task;
+        TaskStatus status = TaskStatus::Queued;
+        Error error;
+        std::int64_t seq = 0;                 // FIFO order within a priority
+        int attempts = 0;
+        bool retry_waiting = false;           // queued, but its back-off has not passed
+        net::TimerId retry_timer = 0;
+        std::unique_ptr<transfer::Download> download;  // while active; engine thread only
+        std::optional<std::promise<TaskResult>> promise;
+        AfterStop after_stop = AfterStop::None;
+        bool delete_files = false;
+        transfer::DownloadProgress progress;
+        transfer::SpeedMeter meter;
+        double speed = 0;
+        std::filesystem::path file;
+        std::int64_t size = 0;
+        bool already_present = false;
+        std::vector<std::string> notices;
+        std::int64_t resumed_bytes = 0;
+    };
+
+    Impl(Config config, std::unique_ptr<DownloadFactory> factory, std::unique_ptr<store::TaskStore> store);
+    ~Impl();
+
+    // any thread
+    TaskId add(DownloadTask task, std::future<TaskResult>* future);
+    bool post_if_known(TaskId id, std::function<void(TaskId)> action);
+    void run_on_engine(std::function<void()> fn);
+    TaskInfo info_of(const Entry& e) const;
+
+    // engine thread
+    void schedule();
+    void on_finished(TaskId id, const transfer::DownloadResult& result);
+    void do_pause(TaskId id);
+    void do_resume(TaskId id);
+    void do_cancel(TaskId id);
+    void do_retry(TaskId id);
+    void do_remove(TaskId id, bool delete_files);
+    void tick();
+    void load_from_store();
+
+    // lock held
+    void transition(Entry& e, TaskStatus to, Error error = {});
+    void fulfil(Entry& e);
+    void erase(Entry& e);
+    bool idle_locked() const;
+
+    void flush_events();
+    void shutdown();
+
+    Config config;
+    std::unique_ptr<DownloadFactory> factory;
+    std::unique_ptr<store::TaskStore> store;  // null: tasks live in memory only
+    transfer::Runtime runtime;
+
+    mutable std::mutex mutex;
+    std::condition_variable changed;
+    std::map<TaskId, Entry> entries;
+    std::vector<Event> pending;
+    std::vector<ProgressEvent> pending_progress;
+    TaskId next_id = 1;
+    std::int64_t next_seq = 1;
+    std::int64_t front_seq = 0;
+    int max_workers = 4;
+    bool shutting_down = false;
+    std::mt19937 rng{std::random_device{}()};
+    net::TimerId tick_timer = 0;
+
+    std::mutex subs_mutex;
+    std::vector<std::shared_ptr<EventSubscription>> subscriptions;
+    std::map<SubscriptionId, std::unique_ptr<CallbackSubscriber>> callback_subscribers;
+    SubscriptionId next_subscription = 1;
+};
+
+/// The thread behind DownloadManager::subscribe(callback).
+class CallbackSubscriber {
+public:
+    CallbackSubscriber(std::shared_ptr<EventSubscription> subscription, std::function<void(const ProgressEvent&)> cb);
+    ~CallbackSubscriber();
+    const std::shared_ptr<EventSubscription>& subscription() const { return subscription_; }
+
+private:
+    void run();
+    std::shared_ptr<EventSubscription> subscription_;
+    std::function<void(const ProgressEvent&)> callback_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+}  // namespace arina

@@ -1,0 +1,85 @@
+#pragma once
+// A download task as the library's users see it: what they add (DownloadTask), the
+// states it goes through (TaskStatus), and how it ended (TaskResult).
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/fail_reason.hpp"
+
+namespace arina {
+
+/// Identifies a task for the lifetime of the manager (and, with a task store, across
+/// restarts). 0 is never a valid id.
+using TaskId = std::int64_t;
+
+/// What a task is added with. The same struct is persisted and a resumed task is
+/// started from it again, field for field.
+struct DownloadTask {
+    std::string url;
+    std::filesystem::path output_dir = ".";
+    std::string output_name;                 ///< -o; empty: from the server or the URL
+    std::string format;                      ///< stream format selection (-f), empty = best
+    std::vector<std::string> quality_preference;  ///< e.g. {"1080", "720", "best"}
+    std::string merge_output_format;         ///< "mp4" (default) or "mkv" for streams
+    int priority = 0;                        ///< higher runs first; FIFO within a priority
+    std::optional<int> concurrent_fragments; ///< overrides the configuration for this task
+    std::vector<std::string> headers;        ///< extra "Name: value" request headers
+
+    friend bool operator==(const DownloadTask&, const DownloadTask&) = default;
+};
+
+/// Every state a task can be in. The manager changes it in exactly one place
+/// (DownloadManager::Impl::transition), which checks `can_transition` and logs it.
+enum class TaskStatus {
+    Queued,          ///< waiting for a worker slot (or for its retry back-off to pass)
+    Extracting,      ///< finding out what the URL is (plain file, manifest, web page)
+    Downloading,     ///< bytes are moving
+    PostProcessing,  ///< muxing, fsync and rename
+    Paused,          ///< stopped by the user; data on disk is kept and reused on resume
+    Completed,       ///< the output file is complete and in place
+    Failed,          ///< gave up; carries a FailReason and a message
+    Cancelled,       ///< stopped by the user for good (files kept until removed)
+};
+
+std::string_view to_string(TaskStatus status);
+std::optional<TaskStatus> task_status_from_string(std::string_view text);
+/// Completed, Failed and Cancelled: the task will not move again by itself.
+bool is_terminal(TaskStatus status);
+/// Extracting, Downloading, PostProcessing: the task holds a worker slot.
+bool is_active(TaskStatus status);
+/// The allowed edges of the state machine.
+bool can_transition(TaskStatus from, TaskStatus to);
+
+/// How a task ended, as delivered through the future returned by add_task.
+struct TaskResult {
+    TaskId id = 0;
+    TaskStatus status = TaskStatus::Queued;
+    Error error;                       ///< reason None when completed
+    std::filesystem::path file;        ///< the finished file
+    std::int64_t size = 0;
+    bool already_present = false;      ///< nothing had to be downloaded
+    std::int64_t resumed_bytes = 0;    ///< bytes an earlier run (or a pause) had already stored
+    std::vector<std::string> notices;  ///< worth telling the user (resume file discarded, ...)
+};
+
+/// A snapshot of one task for lists and displays.
+struct TaskInfo {
+    TaskId id = 0;
+    DownloadTask task;
+    TaskStatus status = TaskStatus::Queued;
+    Error error;
+    std::filesystem::path file;
+    std::int64_t done_bytes = 0;
+    std::int64_t total_bytes = -1;
+    double speed = 0;         ///< bytes per second, over the last few seconds
+    double eta = -1;          ///< seconds, -1 when unknown
+    int connections = 0;
+    int attempts = 0;         ///< task-level retries used
+};
+
+}  // namespace arina
