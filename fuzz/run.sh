@@ -26,7 +26,9 @@ for target in "${targets[@]}"; do
     esac
     echo "== $target for ${seconds}s"
     # New inputs go to the scratch corpus (first directory); the checked-in seeds are only read.
-    if ! "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    # The timeout is generous because an input within the limits may expand to a million DASH
+    # fragments, which takes a second in a release build and several under the sanitizers.
+    if ! "$build/fuzz/$target" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
         -max_len=65536 -print_final_stats=1 "${dictionary[@]}" -artifact_prefix="$work/artifacts/" \
         "$work/corpus" "$root/fuzz/corpus/$target"; then
         echo "!! $target failed; reproducer in $work/artifacts/" >&2

@@ -464,7 +464,7 @@ TEST(DashErrors, TimelineProblems) {
 
 TEST(DashErrors, RefusesHugeSegmentCounts) {
     const std::string limit =
-        "would have more segments than the limit of 500000 per stream (2000000 in total)";
+        "would have more segments than the limit of 500000 per stream (1000000 in total)";
     EXPECT_EQ(parse_error(with_template(
                   "<SegmentTemplate timescale=\"1000\" duration=\"1\" media=\"$Number$\"/>", "P1D")),
               "MPD: SegmentTemplate in Representation 'v1' " + limit);
