@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <chrono>
 
 #include "transfer/range_planner.hpp"
 #include "util/atomic_file.hpp"
@@ -12,6 +13,11 @@ namespace {
 
 // Below this a tail piece is not worth a new connection.
 constexpr std::int64_t kMinSplitPiece = 256 * 1024;
+// A piece that will be done sooner than this is left alone: splitting it would abort
+// a connection whose remaining bytes are mostly in flight already.
+constexpr double kMinSplitSeconds = 1.0;
+// A request that has delivered nothing for this long counts as not flowing at all.
+constexpr double kNotFlowingSeconds = 1.0;
 constexpr std::chrono::milliseconds kSaveInterval{1000};
 // A file that changes on the server this often is not going to settle.
 constexpr int kMaxRestarts = 3;
@@ -86,6 +92,7 @@ void FileDownload::begin_probe() {
     mode_ = Mode::Probe;
     Active a;
     a.probe = true;
+    a.started = std::chrono::steady_clock::now();
     net::TransferRequest req;
     req.url = job_.url;
     req.http = &job_.http;
@@ -390,6 +397,7 @@ void FileDownload::start_piece(ByteRange range, int failures) {
     a.begin = a.cursor = range.begin;
     a.end = a.requested_end = range.end;
     a.failures = failures;
+    a.started = std::chrono::steady_clock::now();
     net::TransferRequest req;
     req.url = request_url_;
     req.range = range;
@@ -411,12 +419,18 @@ void FileDownload::pump() {
     // Nothing left to start: give free connections half of the biggest remaining piece.
     while (active_.size() < slots && waiting_.empty() && retry_timers_.empty()) {
         std::vector<net::TransferId> ids;
-        std::vector<ByteRange> remaining;
+        std::vector<InFlight> pieces;
+        const auto now = std::chrono::steady_clock::now();
         for (const auto& [id, a] : active_) {
             ids.push_back(id);
-            remaining.push_back({a.cursor, a.end});
+            const double elapsed = std::chrono::duration<double>(now - a.started).count();
+            const auto received = static_cast<double>(a.cursor - a.begin);
+            double seconds_left = 0;
+            if (received > 0) seconds_left = static_cast<double>(a.end - a.cursor) / (received / std::max(elapsed, 1e-3));
+            else if (elapsed > kNotFlowingSeconds) seconds_left = std::numeric_limits<double>::infinity();
+            pieces.push_back({{a.cursor, a.end}, seconds_left});
         }
-        auto split = plan_split(remaining, kMinSplitPiece);
+        auto split = plan_split(pieces, kMinSplitPiece, kMinSplitSeconds);
         if (!split) break;
         Active& donor = active_.at(ids[split->index]);
         const ByteRange taken{split->split_at, donor.end};
@@ -507,6 +521,7 @@ void FileDownload::schedule_save() {
             save_now(nullptr);
         }
         schedule_save();
+        pump();  // a piece may have become slow enough to be worth splitting
     });
 }
 

@@ -56,6 +56,7 @@ private:
         bool violated = false;           ///< the response broke the protocol: discard its bytes
         bool reprobe = false;            ///< stopped on purpose to ask again differently
         std::string message;             ///< what went wrong, when failed or violated
+        std::chrono::steady_clock::time_point started{};  ///< when the request was made
     };
     struct Waiting {
         ByteRange range;

@@ -23,9 +23,16 @@ struct SplitPlan {
     std::int64_t split_at = 0;  ///< it keeps [begin, split_at); a new request takes [split_at, end)
 };
 
-/// `remaining[i]` is what in-flight piece i still has to receive. Picks the largest and
-/// splits it in the middle (aligned to 16 KiB), unless each half would be smaller than
-/// `min_piece`, where a new connection's set-up costs more than it saves.
-std::optional<SplitPlan> plan_split(std::span<const ByteRange> remaining, std::int64_t min_piece);
+/// One in-flight piece as the splitter sees it.
+struct InFlight {
+    ByteRange remaining;        ///< what it still has to receive
+    double seconds_left = 0;    ///< at its current speed (infinity when it has not started flowing)
+};
+
+/// Picks the in-flight piece that will take longest and splits it in the middle
+/// (aligned to 16 KiB), unless it will be done within `min_seconds` anyway (on a fast
+/// link the bytes already in flight would be wasted) or either half would be smaller
+/// than `min_piece` (a new connection's set-up costs more than it saves).
+std::optional<SplitPlan> plan_split(std::span<const InFlight> pieces, std::int64_t min_piece, double min_seconds);
 
 }  // namespace arina::transfer

@@ -104,7 +104,7 @@ TEST_F(DownloadTest, NoContinueFetchesEverythingAgain) {
     fake.done.add({0, 512 * 1024});
     write_file(dir / "n.bin.part", std::string(kMiB, 'X'));
     ASSERT_FALSE(store::save_resume_state(dir / "n.bin.part.arina", fake));
-    const auto r = arina({"--no-continue", server.url("/n.bin")});
+    const auto r = arina({"--no-continue", "--http-chunk-size", "256K", server.url("/n.bin")});
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(file_sha("n.bin"), sha256_hex(body));
     ASSERT_TRUE(server.wait_until_idle());

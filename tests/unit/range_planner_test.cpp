@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace arina::transfer {
 namespace {
 
@@ -21,19 +23,23 @@ TEST(RangePlanner, PlansOnlyWhatIsMissingAfterResume) {
     EXPECT_EQ(std::vector<ByteRange>(pieces.begin(), pieces.end()), (std::vector<ByteRange>{{100, 150}, {200, 300}}));
 }
 
-TEST(RangePlanner, SplitsTheLargestRemainingPieceInTheMiddleAligned) {
-    const std::vector<ByteRange> remaining{{0, 1 << 20}, {4 << 20, 8 << 20}, {9 << 20, 9 << 20}};
-    auto split = plan_split(remaining, 256 * 1024);
+TEST(RangePlanner, SplitsTheSlowestPieceInTheMiddleAligned) {
+    const std::vector<InFlight> pieces{{{0, 1 << 20}, 9.0}, {{4 << 20, 8 << 20}, 3.0}, {{9 << 20, 10 << 20}, 1.5}};
+    auto split = plan_split(pieces, 256 * 1024, 1.0);
     ASSERT_TRUE(split);
-    EXPECT_EQ(split->index, 1u);
-    EXPECT_EQ(split->split_at, 6 << 20);
+    EXPECT_EQ(split->index, 0u);  // fewest bytes, but the slowest to finish
+    EXPECT_EQ(split->split_at, 512 * 1024);
     EXPECT_EQ(split->split_at % (16 * 1024), 0);
 }
 
-TEST(RangePlanner, DoesNotSplitPiecesBelowTwiceTheMinimum) {
-    const std::vector<ByteRange> remaining{{0, 400 * 1024}};
-    EXPECT_FALSE(plan_split(remaining, 256 * 1024));
-    EXPECT_FALSE(plan_split({}, 1));
+TEST(RangePlanner, DoesNotSplitWhatFinishesSoonOrIsSmall) {
+    const std::vector<InFlight> fast{{{0, 64 << 20}, 0.2}};
+    EXPECT_FALSE(plan_split(fast, 256 * 1024, 1.0));  // its bytes are already on the wire
+    const std::vector<InFlight> small{{{0, 400 * 1024}, 50.0}};
+    EXPECT_FALSE(plan_split(small, 256 * 1024, 1.0));
+    EXPECT_FALSE(plan_split({}, 1, 0));
+    const std::vector<InFlight> not_flowing{{{0, 8 << 20}, std::numeric_limits<double>::infinity()}};
+    EXPECT_TRUE(plan_split(not_flowing, 256 * 1024, 1.0));
 }
 
 }  // namespace
