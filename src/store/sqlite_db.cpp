@@ -53,7 +53,8 @@ void Statement::bind(int index, std::string_view text) {
     // Texts above 2 GiB do not occur (SQLite's own limit is 1 GB); they would be cut.
     const auto size =
         text.size() > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(text.size());
-    sqlite3_bind_text(stmt_, index, text.data(), size, SQLITE_TRANSIENT);
+    // A null pointer would bind SQL NULL; an empty text is still a text.
+    sqlite3_bind_text(stmt_, index, text.data() != nullptr ? text.data() : "", size, SQLITE_TRANSIENT);
 }
 
 int Statement::step() {

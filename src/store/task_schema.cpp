@@ -69,6 +69,12 @@ Error run_step(sqlite::Connection& db, const std::filesystem::path& path, const 
     return {};
 }
 
+Error newer_schema_error(const std::filesystem::path& path, std::int64_t version) {
+    return Error{FailReason::Database,
+                 "database " + path.string() + " was written by a newer arina (schema " +
+                     std::to_string(version) + " > " + std::to_string(kTaskSchemaVersion) + ")"};
+}
+
 }  // namespace
 
 Error corrupt_database_error(const std::filesystem::path& path, std::string_view detail) {
@@ -81,11 +87,7 @@ Error migrate_task_database(sqlite::Connection& db, const std::filesystem::path&
     if (auto status = db.query_int("PRAGMA user_version", version); !status.ok()) {
         return database_error(path, "cannot read the schema version", status);
     }
-    if (version > kTaskSchemaVersion) {
-        return Error{FailReason::Database,
-                     "database " + path.string() + " was written by a newer arina (schema " +
-                         std::to_string(version) + " > " + std::to_string(kTaskSchemaVersion) + ")"};
-    }
+    if (version > kTaskSchemaVersion) return newer_schema_error(path, version);
     if (version < 0)
         return corrupt_database_error(path, "negative schema version " + std::to_string(version));
     for (const auto& step : kSteps) {
@@ -96,15 +98,14 @@ Error migrate_task_database(sqlite::Connection& db, const std::filesystem::path&
 }
 
 Error prepare_task_database(sqlite::Connection& db, const std::filesystem::path& path) {
+    // Nothing is written until the file is known to be an intact arina database of a
+    // version we understand: a file we refuse is left exactly as it was.
+
     // The first statement that reads the file tells garbage ("file is not a database")
-    // from a database; SQLite opens files lazily.
+    // from a database; SQLite opens files lazily. A WAL left by a crash is recovered here.
     std::int64_t version = 0;
     if (auto status = db.query_int("PRAGMA user_version", version); !status.ok()) {
         return database_error(path, "cannot read the schema version", status);
-    }
-    std::string mode;
-    if (auto status = db.query_text("PRAGMA journal_mode = WAL", mode); !status.ok()) {
-        return database_error(path, "cannot switch to WAL mode", status);
     }
     // A truncated or damaged file can still have a valid header; quick_check reads every
     // page (the task database is small) and catches it before a write makes it worse.
@@ -114,11 +115,9 @@ Error prepare_task_database(sqlite::Connection& db, const std::filesystem::path&
             return database_error(path, "cannot check integrity", status);
         }
         const int rc = check.step();
-        if (rc == SQLITE_ROW) {
-            const std::string first = check.column_text(0);
-            if (first != "ok") return corrupt_database_error(path, first);
-        } else {
-            return database_error(path, "cannot check integrity", db.last_status(rc));
+        if (rc != SQLITE_ROW) return database_error(path, "cannot check integrity", db.last_status(rc));
+        if (const std::string first = check.column_text(0); first != "ok") {
+            return corrupt_database_error(path, first);
         }
     }
     std::int64_t app_id = 0;
@@ -129,6 +128,11 @@ Error prepare_task_database(sqlite::Connection& db, const std::filesystem::path&
         return Error{FailReason::Database,
                      "database " + path.string() + " is not an arina task database (application_id " +
                          std::to_string(app_id) + "); move it aside or choose another file"};
+    }
+    if (version > kTaskSchemaVersion) return newer_schema_error(path, version);
+    std::string mode;
+    if (auto status = db.query_text("PRAGMA journal_mode = WAL", mode); !status.ok()) {
+        return database_error(path, "cannot switch to WAL mode", status);
     }
     return migrate_task_database(db, path);
 }

@@ -179,10 +179,20 @@ bool TaskStore::Impl::commit(detail::Batch& batch) {
     }
     if (auto status = db.exec("COMMIT"); !status.ok()) return fail(status);
     commits.fetch_add(1, std::memory_order_relaxed);
-    for (auto& [insert, key] : inserted) insert->done->set_value(key);
-    if (!job_errors.empty()) {
-        std::lock_guard lk(mutex);
-        for (auto& e : job_errors) record_error(std::move(e));
+    // Committed: nothing below may make the caller treat the batch as failed and
+    // apply it a second time, so nothing below may throw out of here.
+    try {
+        for (auto& [insert, key] : inserted) {
+            insert->done->set_value(key);
+            insert->done.reset();
+        }
+        if (!job_errors.empty()) {
+            std::lock_guard lk(mutex);
+            for (auto& e : job_errors) record_error(std::move(e));
+        }
+    } catch (...) {
+        // Out of memory while reporting: the data is safe; a waiting insert gets a
+        // broken promise, which insert() turns into an error.
     }
     return true;
 }

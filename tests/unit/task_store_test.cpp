@@ -564,6 +564,9 @@ TEST(TaskStore, RefusesAnotherProgramsDatabase) {
               "database " + path.string() +
                   " is not an arina task database (application_id 42); move it aside "
                   "or choose another file");
+    RawDb raw(path);  // refused before anything was written
+    EXPECT_EQ(raw.text("PRAGMA journal_mode"), "delete");
+    EXPECT_EQ(raw.text("PRAGMA user_version"), "0");
 }
 
 // ---- Damaged files ---------------------------------------------------------------------------
