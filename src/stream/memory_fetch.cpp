@@ -138,7 +138,7 @@ void MemoryFetch::failed(net::AttemptFailure failure, std::string problem) {
         return;
     }
     std::string message = (spec_.what.empty() ? "" : spec_.what + " ") + spec_.url + ": " + problem;
-    if (failures_ > 1 || net::is_retryable_failure(failure))
+    if (spec_.retries > 0 && (failures_ > 1 || net::is_retryable_failure(failure)))
         message += " (gave up after " + std::to_string(failures_) + (failures_ == 1 ? " attempt)" : " attempts)");
     FetchResult r;
     r.error = {failure.reason, std::move(message)};

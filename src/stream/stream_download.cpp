@@ -523,7 +523,8 @@ void StreamDownload::schedule_save() {
 
 void StreamDownload::fail(Error error) {
     if (ended_) return;
-    const bool had_files = !parts_.empty();
+    // Only tracks know what the part files hold; before they exist the files are left as they were.
+    const bool had_files = !tracks_.empty();
     stop_everything();
     ended_ = true;
     transfer::DownloadResult r;
