@@ -21,7 +21,7 @@ using TaskId = std::int64_t;
 /// started from it again, field for field.
 struct DownloadTask {
     std::string url;
-    std::filesystem::path output_dir = ".";
+    std::filesystem::path output_dir;        ///< empty: the configuration's output_dir
     std::string output_name;                 ///< -o; empty: from the server or the URL
     std::string format;                      ///< stream format selection (-f), empty = best
     std::vector<std::string> quality_preference;  ///< e.g. {"1080", "720", "best"}
