@@ -133,12 +133,16 @@ bool TaskStore::Impl::commit(detail::Batch& batch) {
     auto fail = [&](const sqlite::Status& status) {
         if (db.in_transaction()) db.exec("ROLLBACK");
         Error error = storage_error(status);
+        {
+            // Recorded before any insert is answered: when insert() returns its error,
+            // last_error() already shows it.
+            std::lock_guard lk(mutex);
+            for (auto& e : job_errors) record_error(std::move(e));
+            record_error(error);
+        }
         for (auto& insert : batch.take_inserts_and_barriers()) {
             if (insert.done) insert.done->set_value(error);
         }
-        std::lock_guard lk(mutex);
-        for (auto& e : job_errors) record_error(std::move(e));
-        record_error(std::move(error));
         return false;
     };
 
@@ -182,13 +186,13 @@ bool TaskStore::Impl::commit(detail::Batch& batch) {
     // Committed: nothing below may make the caller treat the batch as failed and
     // apply it a second time, so nothing below may throw out of here.
     try {
-        for (auto& [insert, key] : inserted) {
-            insert->done->set_value(key);
-            insert->done.reset();
-        }
         if (!job_errors.empty()) {
             std::lock_guard lk(mutex);
             for (auto& e : job_errors) record_error(std::move(e));
+        }
+        for (auto& [insert, key] : inserted) {
+            insert->done->set_value(key);
+            insert->done.reset();
         }
     } catch (...) {
         // Out of memory while reporting: the data is safe; a waiting insert gets a
@@ -223,10 +227,10 @@ void TaskStore::Impl::writer_loop() {
             // Out of memory, most likely. Keep the jobs and report; the thread goes on.
             if (writer_db->in_transaction()) writer_db->exec("ROLLBACK");
             Error error{FailReason::Internal, std::string("task database writer: ") + e.what()};
+            record_error_locked(error);
             for (auto& insert : batch.take_inserts_and_barriers()) {
                 if (insert.done) insert.done->set_value(error);
             }
-            record_error_locked(std::move(error));
         }
 
         lk.lock();
@@ -257,10 +261,10 @@ void TaskStore::Impl::writer_main() noexcept {
             writer_dead = true;
             in_flight = false;
             Error error{FailReason::Internal, "task database writer stopped unexpectedly"};
+            record_error(error);
             for (auto& insert : pending.take_inserts_and_barriers()) {
                 if (insert.done) insert.done->set_value(error);
             }
-            record_error(std::move(error));
         } catch (...) {
         }
         settled.notify_all();
