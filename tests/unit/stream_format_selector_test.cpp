@@ -185,7 +185,7 @@ TEST(StreamFormatSelector, ListingTable) {
               "hls-800000-0       video  640x360     800k       avc1.64001f  -         -\n"
               "hls-4000000-1      video  1280x720    4000k      avc1.64001f  -         -\n");
     const std::string dash_table = format_table(dash());
-    EXPECT_NE(dash_table.find("a128               audio  audio only  128k       mp4a.40.2    de"), std::string::npos)
+    EXPECT_NE(dash_table.find("\na128    audio  audio only  128k       mp4a.40.2    de        -\n"), std::string::npos)
         << dash_table;
 }
 
