@@ -121,7 +121,8 @@ Result<std::vector<dash::PeriodContext>> period_timing(const std::vector<pugi::x
 
 /// Joins the Periods' Streams by Representation id. Each Period's fragments follow the previous
 /// Period's; a different init section becomes an InitSwitch.
-Result<std::vector<Stream>> join_periods(std::vector<std::vector<Stream>> periods) {
+Result<std::vector<Stream>> join_periods(std::vector<std::vector<Stream>> periods,
+                                         std::int64_t max_fragments_per_stream) {
     std::vector<Stream> joined;
     std::size_t first_period = 0;
     for (std::size_t p = 0; p < periods.size(); ++p) {
@@ -146,9 +147,9 @@ Result<std::vector<Stream>> join_periods(std::vector<std::vector<Stream>> period
                 return bad_manifest("MPD: multi-period MPD with SegmentBase index ranges is not supported");
             }
             if (stream.fragments.size() + next.fragments.size() >
-                static_cast<std::size_t>(kMaxFragmentsPerStream)) {
+                static_cast<std::size_t>(max_fragments_per_stream)) {
                 return bad_manifest("MPD: Representation " + text::quote(stream.id) + " has more than " +
-                                    std::to_string(kMaxFragmentsPerStream) + " fragments over all Periods");
+                                    std::to_string(max_fragments_per_stream) + " fragments over all Periods");
             }
             if (next.fragments.empty()) continue;  // a zero-length Period: nothing to join
             const Fragment* current = init_for(stream, stream.fragments.size());
@@ -198,13 +199,15 @@ Result<Presentation> parse_dash(std::string_view text, std::string_view base_url
     auto& timing = std::get<std::vector<dash::PeriodContext>>(timing_or_error);
 
     const std::string mpd_base = dash::base_url_of(mpd, base_url);
-    std::int64_t fragment_budget = kMaxFragmentsTotal;
+    std::int64_t fragment_budget = options.max_fragments_total;
     std::vector<std::vector<Stream>> period_streams;
     for (std::size_t i = 0; i < periods.size(); ++i) {
         dash::PeriodContext& context = timing[i];
         context.base_url = dash::base_url_of(periods[i], mpd_base);
         context.is_live = header.is_live;
         context.time_shift_buffer_depth = header.time_shift_buffer_depth;
+        context.max_fragments_per_stream = options.max_fragments_per_stream;
+        context.max_fragments_total = options.max_fragments_total;
         if (header.is_live && options.now) {
             context.elapsed = *options.now - header.availability_start_time.value_or(0) - context.start;
         }
@@ -212,7 +215,7 @@ Result<Presentation> parse_dash(std::string_view text, std::string_view base_url
         if (auto* error = std::get_if<Error>(&streams)) return std::move(*error);
         period_streams.push_back(std::move(std::get<std::vector<Stream>>(streams)));
     }
-    auto joined = join_periods(std::move(period_streams));
+    auto joined = join_periods(std::move(period_streams), options.max_fragments_per_stream);
     if (auto* error = std::get_if<Error>(&joined)) return std::move(*error);
 
     Presentation presentation;

@@ -2,9 +2,11 @@
 // DASH MPDs (ISO/IEC 23009-1) -> Presentation: one Stream per Representation, fragments expanded
 // from SegmentTemplate (with or without SegmentTimeline), SegmentList or SegmentBase.
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
+#include "media/limits.hpp"
 #include "media/presentation.hpp"
 #include "media/result.hpp"
 
@@ -15,6 +17,11 @@ struct DashOptions {
     /// which segments of a SegmentTemplate without SegmentTimeline are published, and where a
     /// final S with r=-1 stops. Without it those MPDs are refused; static MPDs never use it.
     std::optional<double> now;
+    /// Refuse MPDs whose segment addressing expands to more fragments than this in one stream, or
+    /// in all streams together. Lowering them suits callers that only probe a manifest (and the
+    /// fuzzer, which would otherwise spend its time building a million URLs).
+    std::int64_t max_fragments_per_stream = kMaxFragmentsPerStream;
+    std::int64_t max_fragments_total = kMaxFragmentsTotal;
 };
 
 /// Parses the text of an MPD fetched from `base_url` (the URL after redirects; BaseURL elements
@@ -29,7 +36,7 @@ struct DashOptions {
 ///
 /// Refuses (BadManifest, "MPD: ...") malformed XML, a root other than <MPD>, text larger than
 /// kMaxManifestBytes, malformed durations and numbers that address segments, templates that
-/// would expand past kMaxFragmentsPerStream, timelines with d <= 0 or an unbounded r=-1, and
+/// would expand past the fragment limits in DashOptions, timelines with d <= 0 or an unbounded r=-1, and
 /// remote (xlink) Periods. Descriptive attributes (width, frameRate...) that fail to parse are
 /// left unset instead.
 Result<Presentation> parse_dash(std::string_view text, std::string_view base_url,

@@ -6,7 +6,6 @@
 #include "media/codecs.hpp"
 #include "media/dash_segments.hpp"
 #include "media/dash_xml.hpp"
-#include "media/limits.hpp"
 #include "media/text.hpp"
 #include "media/unique_ids.hpp"
 
@@ -154,7 +153,9 @@ Result<std::vector<Stream>> read_period(const pugi::xml_node& period, const Peri
             segment_context.is_live = context.is_live;
             segment_context.elapsed_in_period = context.elapsed;
             segment_context.time_shift_buffer_depth = context.time_shift_buffer_depth;
-            segment_context.fragment_budget = std::min(kMaxFragmentsPerStream, fragment_budget);
+            segment_context.fragment_budget = std::min(context.max_fragments_per_stream, fragment_budget);
+            segment_context.max_fragments_per_stream = context.max_fragments_per_stream;
+            segment_context.max_fragments_total = context.max_fragments_total;
             auto plan = plan_dash_segments(std::get<DashSegmentInfo>(info), segment_context);
             if (auto* error = std::get_if<Error>(&plan)) return std::move(*error);
             auto& segments = std::get<DashSegmentPlan>(plan);

@@ -20,6 +20,8 @@ struct PeriodContext {
     bool is_live = false;
     std::optional<double> elapsed;  ///< live: seconds from the Period start to now
     std::optional<double> time_shift_buffer_depth;
+    std::int64_t max_fragments_per_stream = 0;
+    std::int64_t max_fragments_total = 0;
 };
 
 /// The Streams of one Period, fragments expanded. `fragment_budget` is what the whole MPD may

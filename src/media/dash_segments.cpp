@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "media/dash_template.hpp"
-#include "media/limits.hpp"
 #include "media/url_resolve.hpp"
 
 namespace arina::media {
@@ -15,8 +14,9 @@ Error error_in(const DashSegmentContext& context, std::string_view element, std:
 
 Error too_many(const DashSegmentContext& context, std::string_view element) {
     return error_in(context, element,
-                    "would have more segments than the limit of " + std::to_string(kMaxFragmentsPerStream) +
-                        " per stream (" + std::to_string(kMaxFragmentsTotal) + " in total)");
+                    "would have more segments than the limit of " +
+                        std::to_string(context.max_fragments_per_stream) + " per stream (" +
+                        std::to_string(context.max_fragments_total) + " in total)");
 }
 
 // Seconds -> timescale units, refusing what does not fit comfortably in int64 (an absurd period

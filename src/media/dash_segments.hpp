@@ -80,8 +80,11 @@ struct DashSegmentContext {
     /// template without timeline, or r=-1 in the last S, know where the published segments end.
     std::optional<double> elapsed_in_period;
     std::optional<double> time_shift_buffer_depth;
-    /// Fragments this Representation may still have before a limit is exceeded.
+    /// Fragments this Representation may still have before a limit is exceeded, and the limits
+    /// themselves (for the error message).
     std::int64_t fragment_budget = 0;
+    std::int64_t max_fragments_per_stream = 0;
+    std::int64_t max_fragments_total = 0;
 };
 
 struct DashSegmentPlan {

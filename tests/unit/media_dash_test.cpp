@@ -479,6 +479,23 @@ TEST(DashErrors, RefusesHugeSegmentCounts) {
               "MPD: SegmentTimeline in Representation 'v1' " + limit);
 }
 
+TEST(DashErrors, FragmentLimitsAreOptions) {
+    DashOptions options;
+    options.max_fragments_per_stream = 10;
+    options.max_fragments_total = 25;
+    const std::string two_streams =
+        "<MPD mediaPresentationDuration=\"PT40S\"><Period><AdaptationSet mimeType=\"video/mp4\">"
+        "<SegmentTemplate duration=\"4\" media=\"$Number$\"/><Representation id=\"a\"/><Representation "
+        "id=\"b\"/>"
+        "<Representation id=\"c\"/></AdaptationSet></Period></MPD>";
+    EXPECT_EQ(
+        parse_error(two_streams, options),
+        "MPD: SegmentTemplate in Representation 'c' would have more segments than the limit of 10 per stream "
+        "(25 in total)");
+    options.max_fragments_total = 30;
+    EXPECT_EQ(parse_ok(two_streams, "http://h/m.mpd", options).streams.size(), 3U);
+}
+
 TEST(DashErrors, RefusesOversizedManifestAndRemotePeriods) {
     std::string huge = "<MPD>";
     huge.resize(kMaxManifestBytes + 1, ' ');
