@@ -9,7 +9,8 @@ measure() {
   /usr/bin/time -f "%e %U %S %M" -o "$t" "$@" >/dev/null 2>&1 || echo "warning: $name exited non-zero" >&2
   local bytes=0
   [[ -f $out ]] && bytes=$(stat -c %s "$out")
-  echo "$name $(cat "$t") $bytes" >>"$RESULTS"
+  # GNU time puts "Command exited with non-zero status N" before the figures.
+  echo "$name $(tail -n 1 "$t") $bytes" >>"$RESULTS"
   rm -f "$t"
 }
 

@@ -15,7 +15,9 @@ REPS=${REPS:-3}
 work=$(mktemp -d /var/tmp/arina-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/www" "$work/out" "$work/nginx"
+chmod 755 "$work" "$work/www"  # nginx's workers drop root and must read the files
 head -c $((SIZE_MIB * 1024 * 1024)) /dev/urandom >"$work/www/file.bin"
+chmod 644 "$work/www/file.bin"
 ARINA="$BUILD/src/cli/arina"
 
 # ---- (a) nginx, unshaped

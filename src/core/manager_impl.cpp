@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 #include "core/task_codec.hpp"
 #include "net/retry_policy.hpp"
 #include "util/units.hpp"
@@ -508,7 +510,9 @@ void DownloadManager::Impl::shutdown() {
             e.promise.reset();
         }
     }
-    if (store) store->flush();
+    if (store) {
+        if (Error err = store->flush()) std::fprintf(stderr, "arina: error: %s\n", err.message.c_str());
+    }
     std::lock_guard lock(subs_mutex);
     callback_subscribers.clear();
 }

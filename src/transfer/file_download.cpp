@@ -18,7 +18,13 @@ constexpr std::int64_t kMinSplitPiece = 256 * 1024;
 constexpr double kMinSplitSeconds = 1.0;
 // A request that has delivered nothing for this long counts as not flowing at all.
 constexpr double kNotFlowingSeconds = 1.0;
-constexpr std::chrono::milliseconds kSaveInterval{1000};
+// Splitting decisions are revisited this often; the resume sidecar is saved every
+// kSaveEvery-th time.
+constexpr std::chrono::milliseconds kRebalanceInterval{250};
+constexpr int kSaveEvery = 4;
+// The first request asks for no more than this: a small probe finishes fast, so the
+// rest of the file can be cut into equal rounds for all connections.
+constexpr std::int64_t kProbeBytes = 1024 * 1024;
 // A file that changes on the server this often is not going to settle.
 constexpr int kMaxRestarts = 3;
 constexpr std::int64_t kUnknownEnd = std::numeric_limits<std::int64_t>::max();
@@ -71,9 +77,7 @@ void FileDownload::start() {
                 last_modified_ = state->last_modified;
                 if (!open_part(false)) return;
                 mode_ = Mode::Ranged;
-                auto holes = done_.holes(size_);
-                waiting_.clear();
-                for (const auto& piece : plan_pieces(holes, job_.chunk_size)) waiting_.push_back({piece, 0});
+                plan_waiting(done_);
                 schedule_save();
                 pump();
                 maybe_complete();
@@ -101,8 +105,9 @@ void FileDownload::begin_probe() {
         req.decode_content = true;
         a.end = a.requested_end = kUnknownEnd;
     } else {
-        req.range = ByteRange{0, job_.chunk_size};
-        a.end = a.requested_end = job_.chunk_size;
+        const std::int64_t probe = std::min(job_.chunk_size, kProbeBytes);
+        req.range = ByteRange{0, probe};
+        a.end = a.requested_end = probe;
     }
     const auto id = engine_.start(std::move(req), *this);
     active_.emplace(id, a);
@@ -252,8 +257,7 @@ bool FileDownload::accept_probe_head(Active& a, const net::ResponseHead& head) {
         }
         IntervalSet planned = done_;
         planned.add({0, a.end});
-        waiting_.clear();
-        for (const auto& piece : plan_pieces(planned.holes(size_), job_.chunk_size)) waiting_.push_back({piece, 0});
+        plan_waiting(planned);
         schedule_save();
         engine_.post([this] { pump(); });
         return true;
@@ -408,6 +412,15 @@ void FileDownload::start_piece(ByteRange range, int failures) {
     active_.emplace(id, a);
 }
 
+void FileDownload::plan_waiting(const IntervalSet& have) {
+    const auto holes = have.holes(size_);
+    std::int64_t missing = 0;
+    for (const auto& h : holes) missing += h.size();
+    const auto piece = balanced_piece_size(missing, job_.chunk_size, job_.connections, kMinSplitPiece);
+    waiting_.clear();
+    for (const auto& range : plan_pieces(holes, piece)) waiting_.push_back({range, 0});
+}
+
 void FileDownload::pump() {
     if (ended_ || finalizing_ || mode_ != Mode::Ranged) return;
     const auto slots = static_cast<std::size_t>(job_.connections);
@@ -497,7 +510,7 @@ void FileDownload::maybe_complete() {
     if (!active_.empty() || !waiting_.empty() || !retry_timers_.empty()) return;
     if (!done_.contains({0, size_})) {
         // Should not happen; never present a file with holes as complete.
-        for (const auto& piece : plan_pieces(done_.holes(size_), job_.chunk_size)) waiting_.push_back({piece, 0});
+        plan_waiting(done_);
         return pump();
     }
     finalize();
@@ -513,10 +526,10 @@ store::ResumeState FileDownload::resume_state() const {
 
 void FileDownload::schedule_save() {
     if (save_timer_ != 0 || ended_) return;
-    save_timer_ = engine_.add_timer(kSaveInterval, [this] {
+    save_timer_ = engine_.add_timer(kRebalanceInterval, [this] {
         save_timer_ = 0;
         if (ended_ || finalizing_ || mode_ != Mode::Ranged) return;
-        if (dirty_) {
+        if (++ticks_ % kSaveEvery == 0 && dirty_) {
             dirty_ = false;
             save_now(nullptr);
         }

@@ -66,6 +66,7 @@ private:
     void begin_probe();
     void start_piece(ByteRange range, int failures);
     void pump();
+    void plan_waiting(const IntervalSet& have);
     bool accept_probe_head(Active& a, const net::ResponseHead& head);
     bool accept_range_head(Active& a, const net::ResponseHead& head);
     bool choose_output(const net::ResponseHead* head);
@@ -113,7 +114,8 @@ private:
     std::map<net::TransferId, Active> active_;
     std::deque<Waiting> waiting_;
     std::set<net::TimerId> retry_timers_;
-    net::TimerId save_timer_ = 0;
+    net::TimerId save_timer_ = 0;  // rebalances every tick, saves every few
+    int ticks_ = 0;
     std::mt19937 rng_;
 
     mutable std::mutex progress_mutex_;

@@ -13,6 +13,18 @@ std::deque<ByteRange> plan_pieces(std::span<const ByteRange> holes, std::int64_t
     return pieces;
 }
 
+std::int64_t balanced_piece_size(std::int64_t bytes, std::int64_t chunk_size, int connections, std::int64_t min_piece) {
+    constexpr std::int64_t kAlign = 16 * 1024;
+    chunk_size = std::max<std::int64_t>(chunk_size, 1);
+    const std::int64_t n = std::max(1, connections);
+    if (bytes <= 0) return chunk_size;
+    const std::int64_t pieces = (bytes + chunk_size - 1) / chunk_size;
+    const std::int64_t rounded = (pieces + n - 1) / n * n;
+    std::int64_t size = (bytes + rounded - 1) / rounded;
+    size = (size + kAlign - 1) / kAlign * kAlign;
+    return std::clamp(size, std::min(min_piece, chunk_size), chunk_size);
+}
+
 std::optional<SplitPlan> plan_split(std::span<const InFlight> pieces, std::int64_t min_piece, double min_seconds) {
     constexpr std::int64_t kAlign = 16 * 1024;
     std::optional<std::size_t> slowest;

@@ -15,6 +15,12 @@
 
 namespace arina::transfer {
 
+/// The piece size for `bytes` still to fetch over `connections`: at most chunk_size, and
+/// chosen so that the pieces come out as a whole number of rounds (every connection
+/// gets the same number), so the last round does not leave most connections idle.
+/// Never below min_piece; a multiple of 16 KiB.
+std::int64_t balanced_piece_size(std::int64_t bytes, std::int64_t chunk_size, int connections, std::int64_t min_piece);
+
 /// Pieces covering `holes`, in file order, none larger than chunk_size.
 std::deque<ByteRange> plan_pieces(std::span<const ByteRange> holes, std::int64_t chunk_size);
 

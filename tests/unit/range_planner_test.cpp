@@ -23,6 +23,19 @@ TEST(RangePlanner, PlansOnlyWhatIsMissingAfterResume) {
     EXPECT_EQ(std::vector<ByteRange>(pieces.begin(), pieces.end()), (std::vector<ByteRange>{{100, 150}, {200, 300}}));
 }
 
+TEST(RangePlanner, BalancedPiecesMakeWholeRounds) {
+    constexpr std::int64_t MiB = 1024 * 1024;
+    // 255 MiB over 8 connections in chunks of at most 10 MiB: 26 pieces would leave a
+    // last round of 2; 32 pieces of ~8 MiB make four full rounds.
+    const auto size = balanced_piece_size(255 * MiB, 10 * MiB, 8, 256 * 1024);
+    EXPECT_LE(size, 10 * MiB);
+    EXPECT_EQ(size % (16 * 1024), 0);
+    EXPECT_EQ((255 * MiB + size - 1) / size, 32);
+    // Never above the chunk size, never below the minimum piece.
+    EXPECT_EQ(balanced_piece_size(100 * MiB, 1 * MiB, 4, 256 * 1024), 1 * MiB);
+    EXPECT_EQ(balanced_piece_size(300 * 1024, 10 * MiB, 8, 256 * 1024), 256 * 1024);
+}
+
 TEST(RangePlanner, SplitsTheSlowestPieceInTheMiddleAligned) {
     const std::vector<InFlight> pieces{{{0, 1 << 20}, 9.0}, {{4 << 20, 8 << 20}, 3.0}, {{9 << 20, 10 << 20}, 1.5}};
     auto split = plan_split(pieces, 256 * 1024, 1.0);
