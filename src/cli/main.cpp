@@ -6,6 +6,7 @@
 #include "cli/options.hpp"
 #include "cli/queue_commands.hpp"
 #include "cli/session.hpp"
+#include "core/log.hpp"
 
 int main(int argc, char** argv) {
     if (argc >= 2 && std::strcmp(argv[1], "queue") == 0) return arina::cli::queue_command(argc - 1, argv + 1);
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
     auto& options = parsed.options;
     // Direct downloads keep no task database: their partial files are what resumes.
     options.config.database.clear();
+    arina::set_log_level(options.verbose ? arina::LogLevel::Info : arina::LogLevel::Warn);
     arina::cli::install_interrupt_handler();
     arina::cli::DownloadArchive archive(options.download_archive);
     arina::DownloadManager manager(options.config);

@@ -6,6 +6,7 @@
 
 #include "cli/options.hpp"
 #include "cli/session.hpp"
+#include "core/log.hpp"
 #include "core/task_codec.hpp"
 #include "store/task_store.hpp"
 #include "util/units.hpp"
@@ -152,6 +153,7 @@ int run_command(int argc, char** argv) {
     if (parsed.exit_now) return *parsed.exit_now;
     if (parsed.error) return fail(parsed.error);
     auto& options = parsed.options;
+    set_log_level(options.verbose ? LogLevel::Info : LogLevel::Warn);
     options.config.database = database_path(options.config);
     auto created = DownloadManager::create(options.config);
     if (auto* err = std::get_if<Error>(&created)) return fail(*err);

@@ -1,5 +1,7 @@
 #include "core/manager_impl.hpp"
 
+#include "core/log.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -9,6 +11,7 @@
 #include "util/units.hpp"
 
 namespace arina {
+
 namespace {
 
 constexpr std::chrono::milliseconds kTickInterval{100};  // progress at most ~10 per second per task
@@ -62,7 +65,7 @@ void DownloadManager::Impl::run_on_engine(std::function<void()> fn) {
             fn();
         } catch (const std::exception& e) {
             // A bug in one step must not take the engine thread (and every task) down.
-            spdlog::error("download manager: {}", e.what());
+            log().error("download manager: {}", e.what());
         }
         flush_events();
     });
@@ -127,10 +130,10 @@ TaskInfo DownloadManager::Impl::info_of(const Entry& e) const {
 void DownloadManager::Impl::transition(Entry& e, TaskStatus to, Error error) {
     const TaskStatus from = e.status;
     if (!can_transition(from, to)) {
-        spdlog::error("task {}: refused transition {} -> {}", e.id, to_string(from), to_string(to));
+        log().error("task {}: refused transition {} -> {}", e.id, to_string(from), to_string(to));
         return;
     }
-    spdlog::debug("task {}: {} -> {}", e.id, to_string(from), to_string(to));
+    log().debug("task {}: {} -> {}", e.id, to_string(from), to_string(to));
     e.status = to;
     e.error = to == TaskStatus::Failed ? error : Error{};
     if (store) {
@@ -273,13 +276,13 @@ void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResul
         } else {
             const net::AttemptFailure failure{result.error.reason, 0, std::nullopt};
             net::RetryTiming timing{config.retry_sleep, config.retry_sleep_max, 120};
-            const auto decision = is_retryable(result.error.reason)
+            const auto decision = is_retryable(result.error.reason) && !result.retries_exhausted
                                       ? net::decide_retry(failure, e.attempts + 1, config.retries, timing, rng)
                                       : net::RetryDecision{};
             if (decision.retry) {
                 ++e.attempts;
                 if (store) store->increment_attempts(id);
-                spdlog::info("task {}: {}; retrying in {:.1f} s", id, result.error.message, decision.delay_seconds);
+                log().info("task {}: {}; retrying in {:.1f} s", id, result.error.message, decision.delay_seconds);
                 transition(e, TaskStatus::Queued);
                 e.retry_waiting = true;
                 e.retry_timer = runtime.engine.add_timer(
@@ -449,7 +452,7 @@ void DownloadManager::Impl::load_from_store() {
         auto task = decode_task(r.params_json);
         auto status = task_status_from_string(r.state);
         if (!task || !status) {
-            spdlog::warn("task {} in the database is unreadable; skipped", r.key);
+            log().warn("task {} in the database is unreadable; skipped", r.key);
             continue;
         }
         Entry& e = entries[r.key];

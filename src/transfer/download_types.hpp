@@ -52,6 +52,9 @@ struct DownloadResult {
     std::int64_t fetched_bytes = 0;  ///< body bytes this run received
     std::int64_t resumed_bytes = 0;  ///< bytes an earlier run had already written
     int restarts = 0;                ///< times the download started over (file changed, ranges refused)
+    /// The failure was already retried as often as the job allows: the task layer
+    /// should not multiply the attempts by retrying the whole download again.
+    bool retries_exhausted = false;
     std::vector<std::string> notices;  ///< worth telling the user: resume file discarded, restarts
 };
 

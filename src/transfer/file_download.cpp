@@ -24,7 +24,7 @@ constexpr std::chrono::milliseconds kRebalanceInterval{250};
 constexpr int kSaveEvery = 4;
 // The first request asks for no more than this: a small probe finishes fast, so the
 // rest of the file can be cut into equal rounds for all connections.
-constexpr std::int64_t kProbeBytes = 1024 * 1024;
+constexpr std::int64_t kProbeBytes = 128 * 1024;
 // A file that changes on the server this often is not going to settle.
 constexpr int kMaxRestarts = 3;
 constexpr std::int64_t kUnknownEnd = std::numeric_limits<std::int64_t>::max();
@@ -457,7 +457,10 @@ void FileDownload::piece_failed(Active a, net::AttemptFailure failure, std::stri
     const int failures = a.failures + 1;
     const auto decision = net::decide_retry(failure, failures, job_.fragment_retries, job_.retry_timing, rng_);
     if (!decision.retry) {
-        if (net::is_retryable_failure(failure)) message += " (gave up after " + std::to_string(failures) + " attempts)";
+        if (net::is_retryable_failure(failure)) {
+            message += " (gave up after " + std::to_string(failures) + " attempts)";
+            retries_exhausted_ = true;
+        }
         return fail({failure.reason, message});
     }
     const ByteRange rest{a.cursor, a.end};
@@ -475,8 +478,10 @@ void FileDownload::whole_failed(net::AttemptFailure failure, std::string message
     ++whole_failures_;
     const auto decision = net::decide_retry(failure, whole_failures_, job_.retries, job_.retry_timing, rng_);
     if (!decision.retry) {
-        if (net::is_retryable_failure(failure))
+        if (net::is_retryable_failure(failure)) {
             message += " (gave up after " + std::to_string(whole_failures_) + " attempts)";
+            retries_exhausted_ = true;
+        }
         return fail({failure.reason, message});
     }
     for (auto& [id, a] : active_) engine_.abort(id);
@@ -619,6 +624,7 @@ void FileDownload::finish(DownloadResult result) {
     result.fetched_bytes = fetched_bytes_;
     result.resumed_bytes = resumed_bytes_;
     result.restarts = restarts_;
+    result.retries_exhausted = retries_exhausted_ || restarts_ > kMaxRestarts;
     result.notices = notices_;
     {
         std::lock_guard lock(progress_mutex_);

@@ -109,6 +109,7 @@ private:
     bool dirty_ = false;
     bool force_fresh_ = false;  // after a restart: never trust the old resume file
     bool finalizing_ = false;
+    bool retries_exhausted_ = false;
     std::vector<std::string> notices_;
 
     std::map<net::TransferId, Active> active_;
