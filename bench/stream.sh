@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stream benchmark: Arina's stream downloader (arina-stream-driver, the StreamDownload library
+# Stream benchmark: the arina command (StreamDownload through the DownloadManager)
 # behind a small program) against yt-dlp, ffmpeg and aria2c, all on the same HLS streams from
 # arina-testserver with 40 ms latency per request:
 #  (a) a 120 s 720p clip in 2 s segments, 4 MB/s per connection;
@@ -12,10 +12,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="$root/build/bench"
 "$root/bench/setup" || echo "warning: bench/setup did not finish; building the stream targets only" >&2
 cmake -S "$root" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" -j2 --target arina-stream-driver arina-testserver >/dev/null
+cmake --build "$BUILD" -j2 --target arina arina-testserver >/dev/null
 source "$root/bench/lib.sh"
 
-DRIVER="$BUILD/tests/arina-stream-driver"
+ARINA="$BUILD/src/cli/arina"
 work=$(mktemp -d /var/tmp/arina-stream-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/www/a" "$work/www/b" "$work/out"
@@ -39,7 +39,7 @@ run_case() {
   local url="http://127.0.0.1:$TS_PORT/$name/index.m3u8"
   local o="$work/out"
   rm -rf "${o:?}"/*
-  measure "arina-N8" "$o/arina.mp4" "$DRIVER" -N 8 -P "$o" -o arina.mp4 "$url"
+  measure "arina-N8" "$o/arina.mp4" "$ARINA" -q -N 8 -P "$o" -o arina.mp4 "$url"
   measure "yt-dlp-N8" "$o/ytdlp.mp4" yt-dlp -q --no-warnings -N 8 --hls-prefer-native --no-part \
     --no-cache-dir -o "$o/ytdlp.mp4" "$url"
   measure "ffmpeg" "$o/ffmpeg.mp4" "${FF[@]}" -i "$url" -c copy "$o/ffmpeg.mp4"

@@ -5,6 +5,7 @@
 
 #include "cli/options.hpp"
 #include "cli/queue_commands.hpp"
+#include "cli/format_listing.hpp"
 #include "cli/session.hpp"
 #include "core/log.hpp"
 
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
     // Direct downloads keep no task database: their partial files are what resumes.
     options.config.database.clear();
     arina::set_log_level(options.verbose ? arina::LogLevel::Info : arina::LogLevel::Warn);
+    if (options.list_formats) return arina::cli::list_formats(options);
     arina::cli::install_interrupt_handler();
     arina::cli::DownloadArchive archive(options.download_archive);
     arina::DownloadManager manager(options.config);

@@ -93,6 +93,11 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
     app.add_flag("--no-continue", no_continue, "Do not resume partial downloads; start over");
     app.add_flag("--force-overwrites", force_overwrites, "Download again even if the file already exists");
     app.add_option("-f,--format", format, "Stream format: ID, best, bestvideo+bestaudio, height<=720, ...");
+    app.add_flag("-F,--list-formats", o.list_formats, "List the formats of stream URLs and exit");
+    app.add_flag("--skip-unavailable-fragments", c.skip_unavailable_fragments,
+                 "Leave out stream fragments that keep failing (they are listed) instead of failing");
+    app.add_option("--live-duration", c.live_duration, "Stop recording a live stream after SECONDS")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--merge-output-format", merge_format, "Container for merged streams: mp4 or mkv")
         ->check(CLI::IsMember({"mp4", "mkv"}));
     app.add_option("--download-archive", o.download_archive, "Skip URLs listed in FILE; add finished ones to it");

@@ -23,6 +23,7 @@ struct CliOptions {
     bool verbose = false;
     bool stats = false;              ///< print metrics in the summary
     std::string download_archive;    ///< file of finished URLs to skip
+    bool list_formats = false;       ///< -F: list the formats of stream URLs and exit
 };
 
 /// On --help/--version, `exit_now` holds the exit code; on bad input `error` (Usage).

@@ -28,6 +28,8 @@ struct Config {
     std::filesystem::path output_dir = ".";
     bool continue_partial = true;                 ///< false: ignore partial downloads, start over
     bool overwrite = false;                       ///< download again over an existing file
+    bool skip_unavailable_fragments = false;      ///< streams: leave out fragments that keep failing (reported)
+    double live_duration = 0;                     ///< live streams: stop after this many seconds, 0 = until the end
     /// Task database; empty: tasks live in memory only (partial files still resume).
     std::filesystem::path database;
     /// Request settings for every task (user agent, proxy, cookies, TLS); its

@@ -1,5 +1,7 @@
 #include "core/download_factory.hpp"
 
+#include "stream/manifest_url.hpp"
+#include "stream/stream_download.hpp"
 #include "transfer/file_download.hpp"
 
 namespace arina {
@@ -10,6 +12,10 @@ public:
     std::unique_ptr<transfer::Download> create(const DownloadTask& task, const Config& config,
                                                transfer::Runtime& runtime,
                                                transfer::Download::Finished finished) override {
+        // Extraction, for now: a manifest URL is a stream, anything else a plain file.
+        if (stream::is_manifest_url(task.url))
+            return std::make_unique<stream::StreamDownload>(runtime.engine, runtime.disk, stream_job_for(task, config),
+                                                            std::move(finished));
         return std::make_unique<transfer::FileDownload>(runtime.engine, runtime.disk, file_job_for(task, config),
                                                         std::move(finished));
     }
@@ -33,6 +39,30 @@ transfer::FileJob file_job_for(const DownloadTask& task, const Config& config) {
     job.http = config.http;
     job.http.socket_timeout = config.socket_timeout;
     for (const auto& h : task.headers) job.http.headers.push_back(h);
+    return job;
+}
+
+stream::StreamJob stream_job_for(const DownloadTask& task, const Config& config) {
+    const transfer::FileJob common = file_job_for(task, config);
+    stream::StreamJob job;
+    job.url = common.url;
+    job.output_dir = common.output_dir;
+    job.output_name = common.output_name;
+    job.connections = common.connections;
+    job.retries = common.retries;
+    job.fragment_retries = common.fragment_retries;
+    job.retry_timing = common.retry_timing;
+    job.continue_partial = common.continue_partial;
+    job.overwrite = common.overwrite;
+    job.http = common.http;
+    job.skip_unavailable_fragments = config.skip_unavailable_fragments;
+    job.live_duration = config.live_duration;
+    // The seed's quality preference is a list of alternatives: the first available wins.
+    job.format = task.format;
+    if (job.format.empty()) {
+        for (const auto& q : task.quality_preference) job.format += (job.format.empty() ? "" : ",") + q;
+    }
+    if (task.merge_output_format == "mkv") job.merge_format = mux::Container::Mkv;
     return job;
 }
 

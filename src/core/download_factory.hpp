@@ -7,6 +7,7 @@
 
 #include "core/config.hpp"
 #include "core/task.hpp"
+#include "stream/stream_job.hpp"
 #include "transfer/download.hpp"
 #include "transfer/runtime.hpp"
 
@@ -26,5 +27,7 @@ std::unique_ptr<DownloadFactory> make_default_download_factory();
 
 /// The plain-file job a task and a configuration describe.
 transfer::FileJob file_job_for(const DownloadTask& task, const Config& config);
+/// The stream (HLS/DASH) job a task and a configuration describe.
+stream::StreamJob stream_job_for(const DownloadTask& task, const Config& config);
 
 }  // namespace arina

@@ -1,0 +1,56 @@
+// Streams through the `arina` command and the DownloadManager: a manifest URL becomes a
+// stream task, -F lists formats, -f picks one, and a missing fragment fails the task.
+
+#include "download_fixture.hpp"
+#include "fixtures/stream_media.hpp"
+
+namespace arina::test {
+namespace {
+
+namespace media_fx = stream_media;
+
+TEST_F(DownloadTest, MasterPlaylistWithAudioRenditionThroughTheCli) {
+    ASSERT_TRUE(media_fx::hls_master_with_audio(dir / "www/hls"));
+    server.serve_directory("/hls", dir / "www/hls");
+    const auto r = arina({"-o", "movie.mp4", server.url("/hls/master.m3u8")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto s = media_fx::summarize(dir / "movie.mp4");
+    EXPECT_NEAR(s.duration, media_fx::kClipSeconds, 0.5);
+    EXPECT_EQ(s.video, 1);
+    EXPECT_EQ(s.audio, 1);
+    EXPECT_NE(r.output.find("Downloaded " + (dir / "movie.mp4").string()), std::string::npos) << r.output;
+}
+
+TEST_F(DownloadTest, ListFormatsAndPickOneThroughTheCli) {
+    ASSERT_TRUE(media_fx::dash_template(dir / "www/dash", false));
+    server.serve_directory("/dash", dir / "www/dash");
+    const auto listed = arina({"-F", server.url("/dash/manifest.mpd")});
+    ASSERT_EQ(listed.exit_code, 0) << listed.output;
+    EXPECT_NE(listed.output.find("320x240"), std::string::npos) << listed.output;
+    EXPECT_NE(listed.output.find("avc1"), std::string::npos) << listed.output;
+    EXPECT_FALSE(exists("manifest.mp4"));  // -F downloads nothing
+    const auto picked = arina({"-f", "bestvideo", "--merge-output-format", "mkv", server.url("/dash/manifest.mpd")});
+    ASSERT_EQ(picked.exit_code, 0) << picked.output;
+    const auto s = media_fx::summarize(dir / "manifest.mkv");
+    EXPECT_EQ(s.video, 1);
+    EXPECT_EQ(s.audio, 0);
+}
+
+TEST_F(DownloadTest, AFragmentThatIsGoneFailsTheTaskWithExitCode12) {
+    const auto ts = media_fx::source_ts(dir.path());
+    ASSERT_TRUE(media_fx::hls_ts(ts, dir / "www/hls"));
+    std::filesystem::remove(dir / "www/hls/seg3.ts");
+    server.serve_directory("/hls", dir / "www/hls");
+    const auto r = arina({"--fragment-retries", "2", server.url("/hls/index.m3u8")});
+    EXPECT_EQ(r.exit_code, 12) << r.output;
+    EXPECT_NE(r.output.find("fragment 4 of 8 (" + server.url("/hls/seg3.ts") +
+                            "): server answered HTTP 404 (gave up after 3 attempts)"),
+              std::string::npos)
+        << r.output;
+    EXPECT_FALSE(exists("index.mp4"));
+    // The manager does not multiply the fragment's attempts by retrying the whole task.
+    EXPECT_EQ(server.requests_for("/hls/seg3.ts").size(), 3u);
+}
+
+}  // namespace
+}  // namespace arina::test
