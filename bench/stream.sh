@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stream benchmark: the arina command (StreamDownload through the DownloadManager)
-# behind a small program) against yt-dlp, ffmpeg and aria2c, all on the same HLS streams from
+# against yt-dlp, ffmpeg and aria2c, all on the same HLS streams from
 # arina-testserver with 40 ms latency per request:
 #  (a) a 120 s 720p clip in 2 s segments, 4 MB/s per connection;
 #  (b) 1000 tiny segments (~50 KB each), no rate limit: per-request overhead.
