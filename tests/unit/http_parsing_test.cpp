@@ -33,6 +33,14 @@ TEST(ResponseHead, StatusLineResetsHeadersAcrossRedirects) {
     EXPECT_FALSE(is_strong_etag("W/\"v1\""));
 }
 
+TEST(ResponseHead, MalformedStatusLinesGiveNoStatus) {
+    for (const char* line : {"HTTP/1.1 -12 Bad\r\n", "HTTP/1.1 2x6 Bad\r\n", "HTTP/1.1 20\r\n", "HTTP/1.1\r\n"}) {
+        ResponseHead h;
+        add_header_line(h, line);
+        EXPECT_EQ(h.status, 0) << line;
+    }
+}
+
 TEST(RetryAfter, SecondsAndHttpDates) {
     EXPECT_EQ(parse_retry_after("120", 0), 120.0);
     // 784111777 = Sun, 06 Nov 1994 08:49:37 GMT
