@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/atomic_file.hpp"
-#include "util/sha256.hpp"
+#include "util/sealed_json.hpp"
 
 namespace arina::stream {
 namespace {
@@ -32,19 +32,12 @@ nlohmann::json body_of(const StreamResumeState& s) {
 
 }  // namespace
 
-std::string encode_stream_resume(const StreamResumeState& state) {
-    nlohmann::json j = body_of(state);
-    j["checksum"] = sha256_hex(j.dump());
-    return j.dump() + "\n";
-}
+std::string encode_stream_resume(const StreamResumeState& state) { return seal_json(body_of(state)); }
 
 std::variant<StreamResumeState, Error> decode_stream_resume(std::string_view text) {
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) return corrupt("not JSON");
-    if (!j.contains("checksum") || !j["checksum"].is_string()) return corrupt("no checksum");
-    const std::string checksum = j["checksum"];
-    j.erase("checksum");
-    if (sha256_hex(j.dump()) != checksum) return corrupt("checksum mismatch");
+    auto unsealed = unseal_json(text);
+    if (auto* why = std::get_if<std::string>(&unsealed)) return corrupt(*why);
+    const nlohmann::json& j = std::get<nlohmann::json>(unsealed);
     try {
         if (j.at("format") != kMagic) return corrupt("unknown format");
         if (j.at("version").get<int>() != kVersion) return corrupt("unsupported version");
@@ -80,16 +73,7 @@ Error save_stream_resume(const std::filesystem::path& path, const StreamResumeSt
 }
 
 std::variant<std::monostate, StreamResumeState, Error> load_stream_resume(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return std::monostate{};
-    auto text = read_small_file(path);
-    if (!text) return corrupt("cannot read " + path.string());
-    auto decoded = decode_stream_resume(*text);
-    if (auto* e = std::get_if<Error>(&decoded)) {
-        e->message += " (" + path.string() + ")";
-        return *e;
-    }
-    return std::get<StreamResumeState>(decoded);
+    return load_sealed_file<StreamResumeState>(path, "corrupt stream resume file: ", decode_stream_resume);
 }
 
 }  // namespace arina::stream
