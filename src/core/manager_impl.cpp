@@ -308,25 +308,33 @@ void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResul
     schedule();
 }
 
-void DownloadManager::Impl::do_pause(TaskId id) {
+// Pause and cancel: a task that is not running changes state at once; a running one is
+// asked to stop, and on_finished gives it the new state once its data is safe on disk.
+void DownloadManager::Impl::stop_task(TaskId id, AfterStop after) {
     transfer::Download* raw = nullptr;
     {
         std::lock_guard lock(mutex);
         auto it = entries.find(id);
         if (it == entries.end()) return;
         Entry& e = it->second;
-        if (e.status == TaskStatus::Queued) {
+        const bool idle = e.status == TaskStatus::Queued || (after == AfterStop::Cancel && e.status == TaskStatus::Paused);
+        if (idle) {
             if (e.retry_timer) runtime.engine.cancel_timer(e.retry_timer);
             e.retry_timer = 0;
             e.retry_waiting = false;
-            transition(e, TaskStatus::Paused);
-        } else if (e.download && e.after_stop == AfterStop::None) {
-            e.after_stop = AfterStop::Pause;
+            transition(e, after == AfterStop::Pause ? TaskStatus::Paused : TaskStatus::Cancelled);
+            if (after == AfterStop::Cancel) fulfil(e);
+        } else if (e.download && (e.after_stop == AfterStop::None || after == AfterStop::Cancel)) {
+            e.after_stop = after;
             raw = e.download.get();
         }
     }
     if (raw) raw->cancel();
 }
+
+void DownloadManager::Impl::do_pause(TaskId id) { stop_task(id, AfterStop::Pause); }
+
+void DownloadManager::Impl::do_cancel(TaskId id) { stop_task(id, AfterStop::Cancel); }
 
 void DownloadManager::Impl::do_resume(TaskId id) {
     {
@@ -337,27 +345,6 @@ void DownloadManager::Impl::do_resume(TaskId id) {
     }
     flush_events();
     schedule();
-}
-
-void DownloadManager::Impl::do_cancel(TaskId id) {
-    transfer::Download* raw = nullptr;
-    {
-        std::lock_guard lock(mutex);
-        auto it = entries.find(id);
-        if (it == entries.end()) return;
-        Entry& e = it->second;
-        if (e.status == TaskStatus::Queued || e.status == TaskStatus::Paused) {
-            if (e.retry_timer) runtime.engine.cancel_timer(e.retry_timer);
-            e.retry_timer = 0;
-            e.retry_waiting = false;
-            transition(e, TaskStatus::Cancelled);
-            fulfil(e);
-        } else if (e.download) {
-            e.after_stop = AfterStop::Cancel;
-            raw = e.download.get();
-        }
-    }
-    if (raw) raw->cancel();
 }
 
 void DownloadManager::Impl::do_retry(TaskId id) {

@@ -63,6 +63,7 @@ struct DownloadManager::Impl {
     // engine thread
     void schedule();
     void on_finished(TaskId id, const transfer::DownloadResult& result);
+    void stop_task(TaskId id, AfterStop after);
     void do_pause(TaskId id);
     void do_resume(TaskId id);
     void do_cancel(TaskId id);
