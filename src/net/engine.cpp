@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -46,6 +47,19 @@ std::string host_key(const std::string& url) {
     return key;
 }
 
+// Work run on the engine thread comes from every download; one that throws must not
+// take the thread, and with it every other download, down. It is reported and dropped.
+template <class Fn>
+void guarded(const char* what, Fn&& fn) {
+    try {
+        fn();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "arina: internal error in %s: %s\n", what, e.what());
+    } catch (...) {
+        std::fprintf(stderr, "arina: internal error in %s\n", what);
+    }
+}
+
 }  // namespace
 
 struct Transfer {
@@ -60,6 +74,7 @@ struct Transfer {
     bool stopped_by_handler = false;
     bool aborted = false;
     bool paused = false;
+    std::string handler_error;  // a callback threw: the transfer ends as an internal error
     std::int64_t body_bytes = 0;
     Clock::time_point last_activity{};
     struct Engine::Impl* engine = nullptr;
@@ -126,8 +141,13 @@ std::size_t Engine::Impl::header_callback(char* data, std::size_t size, std::siz
     curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &url);
     t.head.effective_url = url ? url : t.request.url;
     t.head_delivered = true;
-    if (!t.handler->on_response(t.id, t.head)) {
-        t.stopped_by_handler = true;
+    try {
+        if (!t.handler->on_response(t.id, t.head)) {
+            t.stopped_by_handler = true;
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        t.handler_error = e.what();
         return 0;
     }
     return len;
@@ -140,12 +160,18 @@ std::size_t Engine::Impl::write_callback(char* data, std::size_t size, std::size
     auto& self = *t.engine;
     const auto now = Clock::now();
     t.last_activity = now;
-    if (!t.head_delivered) {  // a head without a blank line (HTTP/0.9-like); deliver it now
-        t.head_delivered = true;
-        if (!t.handler->on_response(t.id, t.head)) {
-            t.stopped_by_handler = true;
-            return 0;
+    // An exception must not unwind through libcurl's C frames: it ends this transfer.
+    try {
+        if (!t.head_delivered) {  // a head without a blank line (HTTP/0.9-like); deliver it now
+            t.head_delivered = true;
+            if (!t.handler->on_response(t.id, t.head)) {
+                t.stopped_by_handler = true;
+                return 0;
+            }
         }
+    } catch (const std::exception& e) {
+        t.handler_error = e.what();
+        return 0;
     }
     if (!self.limiter.try_consume(len, now)) {
         // libcurl keeps these bytes and hands them over again after the un-pause.
@@ -155,8 +181,13 @@ std::size_t Engine::Impl::write_callback(char* data, std::size_t size, std::size
     }
     t.body_bytes += static_cast<std::int64_t>(len);
     self.stat_bytes.fetch_add(static_cast<std::int64_t>(len), std::memory_order_relaxed);
-    if (!t.handler->on_body(t.id, std::span<const char>(data, len))) {
-        t.stopped_by_handler = true;
+    try {
+        if (!t.handler->on_body(t.id, std::span<const char>(data, len))) {
+            t.stopped_by_handler = true;
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        t.handler_error = e.what();
         return 0;
     }
     return len;
@@ -268,14 +299,18 @@ void Engine::Impl::finish(Transfer& t, CURLcode code) {
     TransferOutcome outcome;
     outcome.body_bytes = t.body_bytes;
     outcome.stopped_by_handler = t.stopped_by_handler;
-    if (!t.stopped_by_handler && code != CURLE_OK) {
+    if (!t.handler_error.empty()) {
+        outcome.stopped_by_handler = false;
+        outcome.reason = FailReason::Internal;
+        outcome.message = t.request.url + ": internal error: " + t.handler_error;
+    } else if (!t.stopped_by_handler && code != CURLE_OK) {
         outcome.reason = fail_reason_for(code);
         outcome.message = t.request.url + ": " + (t.error_buffer[0] ? t.error_buffer : curl_easy_strerror(code));
     }
     TransferHandler* handler = t.handler;
     const TransferId id = t.id;
     release(t);
-    handler->on_done(id, outcome);
+    guarded("a transfer's completion", [&] { handler->on_done(id, outcome); });
 }
 
 void Engine::Impl::remove_aborted() {
@@ -305,7 +340,7 @@ void Engine::Impl::check_stalls() {
         TransferHandler* handler = t->handler;
         const TransferId id = t->id;
         release(*t);
-        handler->on_done(id, outcome);
+        guarded("a transfer's completion", [&] { handler->on_done(id, outcome); });
     }
 }
 
@@ -335,7 +370,7 @@ void Engine::Impl::run_posted() {
         std::lock_guard lock(mutex);
         jobs.swap(posted);
     }
-    for (auto& job : jobs) job();
+    for (auto& job : jobs) guarded("posted work", job);
 }
 
 void Engine::Impl::run_timers() {
@@ -343,7 +378,7 @@ void Engine::Impl::run_timers() {
     while (!timers.empty() && timers.begin()->first.first <= now) {
         auto node = timers.extract(timers.begin());
         timer_due.erase(node.key().second);
-        node.mapped()();
+        guarded("a timer", node.mapped());
     }
 }
 

@@ -97,6 +97,30 @@ TEST(Engine, PerHostBudgetIsSharedFairlyByOwners) {
     EXPECT_EQ(first_owners.size(), 3u);
 }
 
+TEST(Engine, AHandlerThatThrowsFailsOnlyItsOwnTransfer) {
+    testing::TestServer server;
+    server.serve_bytes("/f.bin", test::random_bytes(100 * 1024, 3));
+    HttpOptions http;
+    Engine engine;
+    struct Throwing : TransferHandler {
+        bool on_response(TransferId, const ResponseHead&) override { return true; }
+        bool on_body(TransferId, std::span<const char>) override { throw std::runtime_error("boom"); }
+        void on_done(TransferId, const TransferOutcome& o) override { outcome.set_value(o); }
+        std::promise<TransferOutcome> outcome;
+    } throwing;
+    CountingHandler fine(1);
+    engine.post([&] {
+        engine.start({.url = server.url("/f.bin"), .http = &http}, throwing);
+        engine.start({.url = server.url("/f.bin"), .http = &http}, fine);
+    });
+    const auto o = throwing.outcome.get_future().get();
+    EXPECT_EQ(o.reason, FailReason::Internal);
+    EXPECT_EQ(o.message, server.url("/f.bin") + ": internal error: boom");
+    fine.all_done.get_future().wait();
+    EXPECT_EQ(fine.bytes.load(), 100 * 1024);
+    EXPECT_EQ(fine.failures.load(), 0);
+}
+
 TEST(Engine, TimersAndPostedWorkRunOnTheEngineThread) {
     Engine engine;
     std::promise<bool> on_thread;
