@@ -156,16 +156,6 @@ std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
 
 }  // namespace
 
-std::optional<Container> container_from_name(std::string_view name) {
-    if (name == "mp4") return Container::Mp4;
-    if (name == "mkv" || name == "matroska") return Container::Mkv;
-    return std::nullopt;
-}
-
-std::string_view extension(Container container) {
-    return container == Container::Mkv ? "mkv" : "mp4";
-}
-
 std::variant<MuxReport, Error> mux(const std::vector<MuxInput>& inputs, const std::filesystem::path& output,
                                    const MuxOptions& options) {
     quiet_libav_logging();

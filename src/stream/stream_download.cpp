@@ -1,5 +1,7 @@
 #include "stream/stream_download.hpp"
 
+#include "mux/on_demand.hpp"
+
 #include <algorithm>
 
 #include "media/dash_parser.hpp"
@@ -442,7 +444,7 @@ void StreamDownload::run_mux() {
             mux::MuxOptions options;
             options.container = container;
             options.cancelled = [this] { return mux_cancelled_.load(); };
-            auto muxed = mux::mux(inputs, final, options);
+            auto muxed = mux::mux_on_demand(inputs, final, options);
             if (auto* e = std::get_if<Error>(&muxed)) {
                 err = *e;
             } else {
