@@ -87,6 +87,34 @@ TEST_F(DownloadTest, PauseAndResumeRefetchNothing) {
     EXPECT_GE(r.resumed_bytes, paused_at);
 }
 
+TEST_F(DownloadTest, GlobalRateLimitIsSharedAndChangesWhileRunning) {
+    const auto a = random_bytes(1024 * kKiB, 91);
+    const auto b = random_bytes(1024 * kKiB, 92);
+    server.serve_bytes("/ra.bin", a);
+    server.serve_bytes("/rb.bin", b);
+    Config c = test_config(dir);
+    c.rate_limit = 64 * 1024;  // both tasks together: 32 s at this rate
+    DownloadManager manager(c);
+    auto [ida, fa] = manager.submit({.url = server.url("/ra.bin")});
+    auto [idb, fb] = manager.submit({.url = server.url("/rb.bin")});
+    std::this_thread::sleep_for(2s);
+    // One bucket for both tasks: 2 s x 64 KiB/s, plus the bucket's burst and at most one
+    // chunk of debt (~144 KiB seen). Two separate limits would allow about twice that.
+    const auto done_a = manager.get(ida)->done_bytes;
+    const auto done_b = manager.get(idb)->done_bytes;
+    EXPECT_LT(done_a + done_b, 220 * 1024);
+    EXPECT_GT(done_a, 0);
+    EXPECT_GT(done_b, 0);
+    const auto lifted = std::chrono::steady_clock::now();
+    manager.set_rate_limit(0);
+    EXPECT_EQ(fa.get().status, TaskStatus::Completed);
+    EXPECT_EQ(fb.get().status, TaskStatus::Completed);
+    // Unlimited from now on: far sooner than the ~28 s the old limit still needed.
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - lifted).count(), 6.0);
+    EXPECT_EQ(file_sha("ra.bin"), sha256_hex(a));
+    EXPECT_EQ(file_sha("rb.bin"), sha256_hex(b));
+}
+
 TEST_F(DownloadTest, QueueSurvivesSigkillWithTenTasksInFlight) {
     std::vector<std::string> bodies;
     const auto db = (dir / "tasks.db").string();
