@@ -24,7 +24,12 @@ std::string percent(std::int64_t done, std::int64_t total) {
 }  // namespace
 
 TaskBoard::TaskBoard(ProgressStyle style, bool quiet, bool verbose)
-    : style_(style), quiet_(quiet), verbose_(verbose), terminal_(::isatty(STDERR_FILENO) != 0) {}
+    : style_(style),
+      quiet_(quiet),
+      verbose_(verbose),
+      terminal_(::isatty(STDERR_FILENO) != 0),
+      // The first periodic line comes after one interval, when there is something to say.
+      last_print_(std::chrono::steady_clock::now()) {}
 
 std::string TaskBoard::task_line(const TaskInfo& t) const {
     std::string line = "[" + percent(t.done_bytes, t.total_bytes) + "] " + format_bytes(static_cast<double>(t.done_bytes));
