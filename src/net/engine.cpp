@@ -1,8 +1,13 @@
 #include "net/engine.hpp"
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <stdexcept>
 #include <cstdio>
 #include <map>
 #include <mutex>
@@ -86,6 +91,13 @@ struct Engine::Impl {
 
     EngineOptions options;
     CURLM* multi = nullptr;
+    // libcurl tells us which sockets to watch (socket_callback) and when to call it back
+    // (timer_callback); we wait on them with epoll, so each wake-up handles only the
+    // sockets that are ready instead of polling every transfer.
+    int epoll_fd = -1;
+    int wake_fd = -1;  // eventfd: post() and start() from other threads wake the loop
+    bool curl_timer_set = false;
+    Clock::time_point curl_deadline{};
     CURLSH* share = nullptr;
     RateLimiter limiter;
 
@@ -120,6 +132,11 @@ struct Engine::Impl {
     void release(Transfer& t);
     void remove_aborted();
 
+    void wake();
+    void curl_action(curl_socket_t socket, int flags);
+    void drain_messages();
+    static int socket_callback(CURL* easy, curl_socket_t socket, int what, void* user, void* socket_data);
+    static int timer_callback(CURLM* multi, long timeout_ms, void* user);
     static std::size_t header_callback(char* data, std::size_t size, std::size_t n, void* user);
     static std::size_t write_callback(char* data, std::size_t size, std::size_t n, void* user);
 };
@@ -382,8 +399,52 @@ void Engine::Impl::run_timers() {
     }
 }
 
+int Engine::Impl::socket_callback(CURL*, curl_socket_t socket, int what, void* user, void*) {
+    auto& self = *static_cast<Impl*>(user);
+    if (what == CURL_POLL_REMOVE) {
+        ::epoll_ctl(self.epoll_fd, EPOLL_CTL_DEL, socket, nullptr);
+        return 0;
+    }
+    epoll_event ev{};
+    ev.data.fd = socket;
+    ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+    if (::epoll_ctl(self.epoll_fd, EPOLL_CTL_MOD, socket, &ev) != 0 && errno == ENOENT)
+        ::epoll_ctl(self.epoll_fd, EPOLL_CTL_ADD, socket, &ev);
+    return 0;
+}
+
+int Engine::Impl::timer_callback(CURLM*, long timeout_ms, void* user) {
+    auto& self = *static_cast<Impl*>(user);
+    self.curl_timer_set = timeout_ms >= 0;
+    if (self.curl_timer_set) self.curl_deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    return 0;
+}
+
+void Engine::Impl::wake() {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto n = ::write(wake_fd, &one, sizeof one);
+}
+
+void Engine::Impl::curl_action(curl_socket_t socket, int flags) {
+    int running = 0;
+    curl_multi_socket_action(multi, socket, flags, &running);
+}
+
+void Engine::Impl::drain_messages() {
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        Transfer* t = nullptr;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+        if (!t) continue;
+        if (t->aborted) release(*t);
+        else finish(*t, msg->data.result);
+    }
+}
+
 void Engine::Impl::run() {
     auto last_stall_check = Clock::now();
+    std::array<epoll_event, 64> events{};
     while (true) {
         {
             std::lock_guard lock(mutex);
@@ -393,18 +454,11 @@ void Engine::Impl::run() {
         run_timers();
         remove_aborted();
         start_waiting();
-
-        int running = 0;
-        curl_multi_perform(multi, &running);
-        int queued = 0;
-        while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
-            if (msg->msg != CURLMSG_DONE) continue;
-            Transfer* t = nullptr;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
-            if (!t) continue;
-            if (t->aborted) release(*t);
-            else finish(*t, msg->data.result);
+        if (curl_timer_set && Clock::now() >= curl_deadline) {
+            curl_timer_set = false;
+            curl_action(CURL_SOCKET_TIMEOUT, 0);
         }
+        drain_messages();
         remove_aborted();
         wake_paused();
 
@@ -414,10 +468,11 @@ void Engine::Impl::run() {
             last_stall_check = now;
         }
 
-        long curl_timeout = -1;
-        curl_multi_timeout(multi, &curl_timeout);
         long wait_ms = 1000;
-        if (curl_timeout >= 0) wait_ms = std::min(wait_ms, curl_timeout);
+        if (curl_timer_set) {
+            const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(curl_deadline - now);
+            wait_ms = std::min<long>(wait_ms, std::max<long>(0, static_cast<long>(until.count())));
+        }
         if (!timers.empty()) {
             const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(timers.begin()->first.first - now);
             wait_ms = std::min<long>(wait_ms, std::max<long>(0, static_cast<long>(until.count())));
@@ -428,7 +483,20 @@ void Engine::Impl::run() {
             std::lock_guard lock(mutex);
             if (!posted.empty() || stopping) wait_ms = 0;
         }
-        curl_multi_poll(multi, nullptr, 0, static_cast<int>(wait_ms), nullptr);
+        const int n = ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), static_cast<int>(wait_ms));
+        for (int i = 0; i < n; ++i) {
+            const int fd = events[static_cast<std::size_t>(i)].data.fd;
+            const auto ev = events[static_cast<std::size_t>(i)].events;
+            if (fd == wake_fd) {
+                std::uint64_t count = 0;
+                [[maybe_unused]] const auto r = ::read(wake_fd, &count, sizeof count);
+                continue;
+            }
+            const int flags = ((ev & EPOLLIN) ? CURL_CSELECT_IN : 0) | ((ev & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
+                              ((ev & (EPOLLERR | EPOLLHUP)) ? CURL_CSELECT_ERR : 0);
+            curl_action(fd, flags);
+        }
+        drain_messages();
     }
     // Shutdown: drop whatever is left without callbacks.
     while (!transfers.empty()) release(*transfers.begin()->second);
@@ -444,6 +512,17 @@ Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>(options)) {
     curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_share_setopt(impl_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, 64L);
+    impl_->epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+    impl_->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (impl_->epoll_fd < 0 || impl_->wake_fd < 0) throw std::runtime_error("engine: cannot create epoll/eventfd");
+    epoll_event wake_event{};
+    wake_event.events = EPOLLIN;
+    wake_event.data.fd = impl_->wake_fd;
+    ::epoll_ctl(impl_->epoll_fd, EPOLL_CTL_ADD, impl_->wake_fd, &wake_event);
+    curl_multi_setopt(impl_->multi, CURLMOPT_SOCKETFUNCTION, &Impl::socket_callback);
+    curl_multi_setopt(impl_->multi, CURLMOPT_SOCKETDATA, impl_.get());
+    curl_multi_setopt(impl_->multi, CURLMOPT_TIMERFUNCTION, &Impl::timer_callback);
+    curl_multi_setopt(impl_->multi, CURLMOPT_TIMERDATA, impl_.get());
     thread_ = std::thread([this] {
         thread_id_.store(std::this_thread::get_id());
         impl_->run();
@@ -455,10 +534,12 @@ Engine::~Engine() {
         std::lock_guard lock(impl_->mutex);
         impl_->stopping = true;
     }
-    curl_multi_wakeup(impl_->multi);
+    impl_->wake();
     thread_.join();
     curl_multi_cleanup(impl_->multi);
     curl_share_cleanup(impl_->share);
+    ::close(impl_->epoll_fd);
+    ::close(impl_->wake_fd);
 }
 
 void Engine::post(std::function<void()> fn) {
@@ -466,7 +547,7 @@ void Engine::post(std::function<void()> fn) {
         std::lock_guard lock(impl_->mutex);
         impl_->posted.push_back(std::move(fn));
     }
-    curl_multi_wakeup(impl_->multi);
+    impl_->wake();
 }
 
 void Engine::set_rate_limit(double bytes_per_second) {
@@ -494,7 +575,7 @@ TransferId Engine::start(TransferRequest request, TransferHandler& handler) {
     // adding handles there).
     impl_->waiting.push_back(raw);
     impl_->stat_queued.fetch_add(1, std::memory_order_relaxed);
-    curl_multi_wakeup(impl_->multi);
+    impl_->wake();
     return raw->id;
 }
 
