@@ -59,7 +59,7 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
     CLI::App app{"Arina: a fast, careful downloader for files and media streams.\n"};
     app.name("arina");
     app.set_version_flag("--version", kVersion);
-    auto* urls_opt = app.add_option("urls", o.urls, "URLs to download");
+    app.add_option("urls", o.urls, "URLs to download");
 
     std::string output_dir, output_name, limit_rate, chunk_size, retry_sleep, progress = "auto", ca_file, batch_file,
         preset, format, merge_format;
@@ -179,7 +179,6 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
     }
     if (urls_required && o.urls.empty()) return usage("no URL given (see --help)");
     if (!output_name.empty() && o.urls.size() > 1) return usage("-o names one file; it cannot be used with several URLs");
-    (void)urls_opt;
     o.progress = progress == "json" ? ProgressStyle::Json : progress == "none" ? ProgressStyle::None : ProgressStyle::Auto;
     return out;
 }

@@ -20,10 +20,6 @@ constexpr std::chrono::milliseconds kSaveInterval{1000};
 // Segment indexes are a few KiB per hour of media.
 constexpr std::size_t kMaxIndexBytes = 16u << 20;
 
-// Keys for the disk worker (jobs with the same key coalesce) and the engine's per-owner fairness.
-// FileDownload numbers its downloads from 1; streams count from 2^62 so the two never meet.
-std::atomic<std::uint64_t> g_next_key{(std::uint64_t{1} << 62) + 1};
-
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -71,7 +67,7 @@ StreamDownload::StreamDownload(net::Engine& engine, transfer::DiskWorker& disk, 
       disk_(disk),
       job_(std::move(job)),
       finished_(std::move(finished)),
-      key_(g_next_key++),
+      key_(transfer::next_download_key()),
       rng_(std::random_device{}()) {
     job_.connections = std::max(1, job_.connections);
 }

@@ -7,11 +7,20 @@
 // called exactly once, on the engine thread; the object may be destroyed (on any
 // thread) once it has been called, and not before.
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 
 #include "transfer/download_types.hpp"
 
 namespace arina::transfer {
+
+/// A process-wide unique key for one download: it names the download to the disk
+/// worker (whose jobs coalesce by key) and to the engine's per-host budget (owner).
+inline std::uint64_t next_download_key() {
+    static std::atomic<std::uint64_t> next{1};
+    return next++;
+}
 
 class Download {
 public:

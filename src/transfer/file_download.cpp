@@ -29,8 +29,6 @@ constexpr std::int64_t kProbeBytes = 128 * 1024;
 constexpr int kMaxRestarts = 3;
 constexpr std::int64_t kUnknownEnd = std::numeric_limits<std::int64_t>::max();
 
-std::atomic<std::uint64_t> g_next_key{1};
-
 std::string range_text(std::int64_t begin, std::int64_t end) {
     return "bytes " + std::to_string(begin) + "-" + std::to_string(end - 1);
 }
@@ -46,7 +44,7 @@ FileDownload::FileDownload(net::Engine& engine, DiskWorker& disk, FileJob job, F
       disk_(disk),
       job_(std::move(job)),
       finished_(std::move(finished)),
-      key_(g_next_key++),
+      key_(transfer::next_download_key()),
       rng_(std::random_device{}()) {
     job_.connections = std::max(1, job_.connections);
     job_.chunk_size = std::max<std::int64_t>(job_.chunk_size, 64 * 1024);
