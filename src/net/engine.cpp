@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 
 #include "net/curl_errors.hpp"
 #include "net/rate_limiter.hpp"
+#include "net/read_batching.hpp"
 
 namespace arina::net {
 namespace {
@@ -82,6 +84,12 @@ struct Transfer {
     std::string handler_error;  // a callback threw: the transfer ends as an internal error
     std::int64_t body_bytes = 0;
     Clock::time_point last_activity{};
+    // Read batching (read_batching.hpp): the body bytes the socket will still carry (-1: not
+    // known exactly, e.g. chunked, compressed or HTTP/2), when the body began, the mark in force.
+    std::int64_t expected_body = -1;
+    Clock::time_point body_started{};
+    std::int64_t low_water = 1;
+    curl_socket_t socket = CURL_SOCKET_BAD;  // the connection the body arrives on
     struct Engine::Impl* engine = nullptr;
     char error_buffer[CURL_ERROR_SIZE] = {};
 };
@@ -97,6 +105,7 @@ struct Engine::Impl {
     int epoll_fd = -1;
     int wake_fd = -1;  // eventfd: post() and start() from other threads wake the loop
     bool curl_timer_set = false;
+    curl_socket_t reading_socket = CURL_SOCKET_BAD;
     Clock::time_point curl_deadline{};
     CURLSH* share = nullptr;
     RateLimiter limiter;
@@ -139,6 +148,9 @@ struct Engine::Impl {
     static int timer_callback(CURLM* multi, long timeout_ms, void* user);
     static std::size_t header_callback(char* data, std::size_t size, std::size_t n, void* user);
     static std::size_t write_callback(char* data, std::size_t size, std::size_t n, void* user);
+    static void expect_body(Transfer& t);
+    void tune_low_water(Transfer& t, Clock::time_point now);
+    static void set_low_water(Transfer& t, std::int64_t bytes);
 };
 
 // ---------------------------------------------------------------- callbacks
@@ -158,6 +170,7 @@ std::size_t Engine::Impl::header_callback(char* data, std::size_t size, std::siz
     curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &url);
     t.head.effective_url = url ? url : t.request.url;
     t.head_delivered = true;
+    expect_body(t);
     try {
         if (!t.handler->on_response(t.id, t.head)) {
             t.stopped_by_handler = true;
@@ -196,6 +209,7 @@ std::size_t Engine::Impl::write_callback(char* data, std::size_t size, std::size
         self.paused.push_back(t.id);
         return CURL_WRITEFUNC_PAUSE;
     }
+    if (t.body_bytes == 0) t.body_started = now;
     t.body_bytes += static_cast<std::int64_t>(len);
     self.stat_bytes.fetch_add(static_cast<std::int64_t>(len), std::memory_order_relaxed);
     try {
@@ -207,7 +221,37 @@ std::size_t Engine::Impl::write_callback(char* data, std::size_t size, std::size
         t.handler_error = e.what();
         return 0;
     }
+    self.tune_low_water(t, now);
     return len;
+}
+
+// Only a body whose bytes on the wire are at least its remaining length can batch reads: plain
+// HTTP/1.x with a Content-Length, not decoded (TLS only adds bytes). Anything else keeps mark 1.
+void Engine::Impl::expect_body(Transfer& t) {
+    t.expected_body = -1;
+    long version = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_HTTP_VERSION, &version);
+    if (version != CURL_HTTP_VERSION_1_0 && version != CURL_HTTP_VERSION_1_1) return;
+    if (t.request.decode_content && t.head.has("content-encoding")) return;
+    if (t.head.has("transfer-encoding")) return;
+    if (const auto length = t.head.content_length(); length && *length > 0) t.expected_body = *length;
+}
+
+void Engine::Impl::tune_low_water(Transfer& t, Clock::time_point now) {
+    if (t.expected_body < 0) return;
+    if (reading_socket != CURL_SOCKET_BAD) t.socket = reading_socket;
+    const std::int64_t remaining = t.expected_body - t.body_bytes;
+    const double elapsed = std::chrono::duration<double>(now - t.body_started).count();
+    // The first bursts say little about the speed; until then, and at the end, every byte wakes us.
+    const double speed = elapsed >= 0.02 ? static_cast<double>(t.body_bytes) / elapsed : 0;
+    const std::int64_t wanted = receive_low_water(speed, remaining);
+    if (low_water_worth_changing(t.low_water, wanted, remaining)) set_low_water(t, wanted);
+}
+
+void Engine::Impl::set_low_water(Transfer& t, std::int64_t bytes) {
+    if (t.socket == CURL_SOCKET_BAD) return;
+    const int value = static_cast<int>(bytes);
+    if (::setsockopt(t.socket, SOL_SOCKET, SO_RCVLOWAT, &value, sizeof value) == 0) t.low_water = bytes;
 }
 
 // ---------------------------------------------------------------- engine thread
@@ -295,6 +339,8 @@ void Engine::Impl::start_waiting() {
 
 void Engine::Impl::release(Transfer& t) {
     if (t.easy) {
+        // The connection may be kept for another request, whose head must wake us byte by byte.
+        if (t.low_water > 1) set_low_water(t, 1);
         curl_multi_remove_handle(multi, t.easy);
         curl_easy_cleanup(t.easy);
         t.easy = nullptr;
@@ -427,7 +473,11 @@ void Engine::Impl::wake() {
 
 void Engine::Impl::curl_action(curl_socket_t socket, int flags) {
     int running = 0;
+    // Bodies delivered during this call arrived on `socket` (libcurl has no getter for a
+    // transfer's socket while it runs).
+    reading_socket = socket;
     curl_multi_socket_action(multi, socket, flags, &running);
+    reading_socket = CURL_SOCKET_BAD;
 }
 
 void Engine::Impl::drain_messages() {

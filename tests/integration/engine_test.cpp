@@ -97,6 +97,28 @@ TEST(Engine, PerHostBudgetIsSharedFairlyByOwners) {
     EXPECT_EQ(first_owners.size(), 3u);
 }
 
+// Read batching (SO_RCVLOWAT) on a paced body: its odd-sized end must still wake the engine, and
+// the reused connection must wake it for the next, tiny response. Either failing would show as
+// a stall of socket_timeout and a Timeout outcome.
+TEST(Engine, BatchedReadsStillSeeTheEndOfABodyAndTheNextResponseOnTheConnection) {
+    testing::TestServer server;
+    const auto big = test::random_bytes(1024 * 1024 + 1234, 4);
+    server.serve_bytes("/big.bin", big, {.rate_bytes_per_sec = 2.0 * 1024 * 1024});
+    server.serve_bytes("/tiny.bin", test::random_bytes(10, 5));
+    HttpOptions http;
+    http.socket_timeout = 3;
+    Engine engine;
+    for (const char* path : {"/big.bin", "/tiny.bin", "/big.bin", "/tiny.bin"}) {
+        CountingHandler handler(1);
+        engine.post([&] { engine.start({.url = server.url(path), .http = &http}, handler); });
+        handler.all_done.get_future().wait();
+        EXPECT_EQ(handler.failures.load(), 0) << path;
+        EXPECT_EQ(handler.bytes.load(), std::string(path) == "/big.bin" ? static_cast<std::int64_t>(big.size()) : 10)
+            << path;
+    }
+    EXPECT_EQ(server.connections_accepted(), 1);  // one connection, reused for every response
+}
+
 TEST(Engine, AHandlerThatThrowsFailsOnlyItsOwnTransfer) {
     testing::TestServer server;
     server.serve_bytes("/f.bin", test::random_bytes(100 * 1024, 3));
