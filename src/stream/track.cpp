@@ -10,6 +10,10 @@ namespace {
 
 // An init section is a few KiB; anything this large is not one.
 constexpr std::size_t kMaxInitBytes = 16u << 20;
+// Spare fragment buffers kept: about one per connection in a typical download, and no more
+// memory than a handful of typical (2-6 s) fragments.
+constexpr std::size_t kMaxSpareBuffers = 8;
+constexpr std::size_t kMaxSpareBytes = 16u << 20;
 
 std::chrono::milliseconds to_ms(double seconds) {
     return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
@@ -157,9 +161,29 @@ bool Track::start_one() {
     return false;
 }
 
+std::string Track::take_buffer() {
+    if (spare_buffers_.empty()) return {};
+    std::string buffer = std::move(spare_buffers_.back());
+    spare_buffers_.pop_back();
+    spare_bytes_ -= buffer.capacity();
+    return buffer;
+}
+
+void Track::recycle(std::string& buffer) {
+    std::string taken;
+    taken.swap(buffer);
+    if (spare_buffers_.size() >= kMaxSpareBuffers || taken.capacity() == 0 ||
+        spare_bytes_ + taken.capacity() > kMaxSpareBytes)
+        return;
+    taken.clear();
+    spare_bytes_ += taken.capacity();
+    spare_buffers_.push_back(std::move(taken));
+}
+
 void Track::start(Slot& slot) {
     Active a;
     a.number = slot.number;
+    a.buffer = take_buffer();
     if (slot.fragment.key) {
         const AesKey* key = shared_.keys.get(slot.fragment.key->key_url);
         a.decryptor = std::make_unique<Aes128CbcDecryptor>(*key, media::effective_iv(slot.fragment));
@@ -201,7 +225,14 @@ bool Track::on_response(net::TransferId id, const net::ResponseHead& head) {
             }
         }
     }
-    if (ahead_of(a.number) == 0) try_spill(a);
+    if (ahead_of(a.number) == 0) {
+        try_spill(a);
+    } else if (const auto length = head.content_length(); length && !a.decryptor) {
+        const std::int64_t expected = a.remaining >= 0 ? a.remaining : *length - a.skip;
+        // One allocation instead of regrowing (and copying) as the bytes come.
+        if (expected > 0 && expected <= settings_.window.max_fragment_bytes)
+            a.buffer.reserve(static_cast<std::size_t>(expected));
+    }
     return !check_error();
 }
 
@@ -240,6 +271,7 @@ bool Track::on_body(net::TransferId id, std::span<const char> data) {
             slot->state = Slot::State::Waiting;
             slot->head_only = true;
             held_bytes_ -= static_cast<std::int64_t>(a.buffer.size());
+            recycle(a.buffer);
             active_.erase(it);
             shared_.engine.abort(id);
             listener_.track_changed(*this);
@@ -371,6 +403,7 @@ void Track::advance() {
             if (!write(head.data, write_pos_)) break;
             const auto size = static_cast<std::int64_t>(head.data.size());
             held_bytes_ -= size;
+            recycle(head.data);
             commit_head(size);
             continue;
         }
@@ -392,7 +425,7 @@ bool Track::try_spill(Active& a) {
     if (!write(a.buffer, write_pos_)) return false;
     a.spilled = static_cast<std::int64_t>(a.buffer.size());
     held_bytes_ -= a.spilled;
-    std::string().swap(a.buffer);
+    recycle(a.buffer);
     a.spilling = true;
     return true;
 }

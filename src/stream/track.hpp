@@ -152,6 +152,8 @@ private:
     void check_finished();
     void fail(Error error);
     std::string describe(const Slot& slot) const;
+    std::string take_buffer();
+    void recycle(std::string& buffer);
 
     Shared shared_;
     TrackSettings settings_;
@@ -177,6 +179,10 @@ private:
     std::vector<std::string> notices_;
     std::optional<Error> error_;      // a write failed: reported once the current callback unwinds
     std::string scratch_;             // decrypted bytes on their way to disk
+    // Buffers of fragments already written, kept for the next ones: a fragment of a few MiB
+    // would otherwise cost fresh pages (faults, zeroing) and their return to the system each time.
+    std::vector<std::string> spare_buffers_;
+    std::size_t spare_bytes_ = 0;
 
     std::map<net::TransferId, Active> active_;
     std::map<net::TimerId, std::int64_t> retry_timers_;  // -> slot number
