@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
-#include <thread>
 
 #include "cli/task_board.hpp"
 
@@ -70,6 +69,8 @@ int run_urls(DownloadManager& manager, const CliOptions& options, DownloadArchiv
     TaskBoard board(options.progress, options.quiet, options.verbose);
     const auto started = Clock::now();
     std::map<TaskId, std::pair<std::string, std::future<TaskResult>>> pending;
+    // Woken by the manager's events (a task ending among them) instead of polling the futures.
+    auto events = manager.subscribe_events();
     for (const auto& url : options.urls) {
         if (archive.contains(url)) {
             if (!options.quiet) std::fprintf(stderr, "%s has already been recorded in the archive\n", url.c_str());
@@ -98,7 +99,9 @@ int run_urls(DownloadManager& manager, const CliOptions& options, DownloadArchiv
             it = pending.erase(it);
         }
         board.update(active_tasks(manager), manager.metrics());
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (pending.empty()) break;
+        events->wait(std::chrono::milliseconds(100));
+        events->pop_events();
     }
     return finish_session(manager, board, tally, started, options);
 }

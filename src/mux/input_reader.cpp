@@ -50,15 +50,17 @@ bool is_adts_aac(const AVFormatContext& context, const AVStream& stream) {
 
 }  // namespace
 
-InputReader::InputReader(std::filesystem::path path, InputContextPtr context)
-    : path_(std::move(path)), context_(std::move(context)) {}
+InputReader::InputReader(std::filesystem::path path, InputContextPtr context, std::shared_ptr<GrowingInput> growing)
+    : path_(std::move(path)), context_(std::move(context)), growing_(std::move(growing)) {}
 
 InputReader::~InputReader() = default;
 
-std::variant<std::unique_ptr<InputReader>, Error> InputReader::open(const std::filesystem::path& path) {
-    auto opened = open_input_file(path);
+std::variant<std::unique_ptr<InputReader>, Error> InputReader::open(const std::filesystem::path& path,
+                                                                    std::shared_ptr<GrowingInput> growing) {
+    auto opened = open_input_file(path, growing);
     if (auto* error = std::get_if<Error>(&opened)) return std::move(*error);
-    std::unique_ptr<InputReader> reader(new InputReader(path, std::move(std::get<InputContextPtr>(opened))));
+    std::unique_ptr<InputReader> reader(
+        new InputReader(path, std::move(std::get<InputContextPtr>(opened)), std::move(growing)));
 
     const AVFormatContext& context = *reader->context_;
     reader->position_of_.assign(context.nb_streams, -1);
@@ -133,6 +135,7 @@ Error InputReader::read_more() {
         return flush_filters();
     }
     if (status < 0) {
+        if (growing_ && growing_->extent().abandoned) return abandoned_error(path_);
         if (errno_of(status) != 0 && errno_of(status) != EINVAL)
             return file_error(errno_of(status), "cannot read", path_);
         return av_failure(FailReason::Unsupported, "cannot read input " + path_.string(), status);

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "mux/growing_input.hpp"
 #include "mux/libav_handles.hpp"
 #include "mux/timeline.hpp"
 #include "util/fail_reason.hpp"
@@ -27,8 +28,10 @@ class InputReader {
         int output_index = -1;                      ///< set by the caller; -1 drops the stream
     };
 
-    /// Opens the file and picks its copyable streams (see open_input_file for the errors).
-    static std::variant<std::unique_ptr<InputReader>, Error> open(const std::filesystem::path& path);
+    /// Opens the file and picks its copyable streams (see open_input_file for the errors and
+    /// for `growing`: a file still being written).
+    static std::variant<std::unique_ptr<InputReader>, Error> open(const std::filesystem::path& path,
+                                                                  std::shared_ptr<GrowingInput> growing = nullptr);
 
     const std::filesystem::path& path() const { return path_; }
     std::vector<Stream>& streams() { return streams_; }
@@ -50,7 +53,7 @@ class InputReader {
     ~InputReader();
 
   private:
-    InputReader(std::filesystem::path path, InputContextPtr context);
+    InputReader(std::filesystem::path path, InputContextPtr context, std::shared_ptr<GrowingInput> growing);
 
     Error add_adts_filter(Stream& stream);
     Error read_more();
@@ -61,6 +64,7 @@ class InputReader {
 
     std::filesystem::path path_;
     InputContextPtr context_;
+    std::shared_ptr<GrowingInput> growing_;
     std::vector<Stream> streams_;
     std::vector<int> position_of_;             ///< input stream index -> position in streams_, or -1
     std::vector<BitstreamFilterPtr> filters_;  ///< per position; null when the stream needs none

@@ -15,9 +15,18 @@ using PacketPtr = std::unique_ptr<AVPacket, PacketFree>;
 /// A fresh empty packet; throws std::bad_alloc when libav is out of memory (like operator new).
 PacketPtr make_packet();
 
-/// An input opened with avformat_open_input.
+/// Our own reading behind an input (AVFMT_FLAG_CUSTOM_IO): the AVIOContext's opaque, freed with it.
+class CustomInputIo {
+public:
+    virtual ~CustomInputIo() = default;
+};
+
+/// Frees an AVIOContext made with avio_alloc_context whose opaque is a CustomInputIo.
+void free_custom_io(AVIOContext* io) noexcept;
+
+/// An input opened with avformat_open_input; with custom I/O, that is freed too.
 struct InputClose {
-    void operator()(AVFormatContext* context) const noexcept { avformat_close_input(&context); }
+    void operator()(AVFormatContext* context) const noexcept;
 };
 using InputContextPtr = std::unique_ptr<AVFormatContext, InputClose>;
 

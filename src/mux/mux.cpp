@@ -107,7 +107,7 @@ std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
     Readers readers;
     for (const MuxInput& input : inputs) {
         if (is_cancelled()) return cancelled_error(output);
-        auto opened = InputReader::open(input.path);
+        auto opened = InputReader::open(input.path, input.growing);
         if (auto* error = std::get_if<Error>(&opened)) return std::move(*error);
         readers.push_back(std::move(std::get<std::unique_ptr<InputReader>>(opened)));
     }

@@ -42,11 +42,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "mux/growing_input.hpp"
 #include "util/fail_reason.hpp"
 
 namespace arina::mux {
@@ -63,6 +65,9 @@ std::string_view extension(Container container);
 /// One input file; all its (supported) streams are copied.
 struct MuxInput {
     std::filesystem::path path;
+    /// Set when the file is still being written: it is read as it grows (growing_input.hpp), as
+    /// a stream that cannot seek, and an abandoned input ends the mux with FailReason::Cancelled.
+    std::shared_ptr<GrowingInput> growing;
 };
 
 struct MuxOptions {

@@ -21,7 +21,7 @@ struct PluginApi {
                                           const MuxOptions&);
     std::variant<ProbeInfo, Error> (*probe)(const std::filesystem::path&);
 };
-inline constexpr int kPluginApiVersion = 1;
+inline constexpr int kPluginApiVersion = 2;
 inline constexpr const char* kPluginEntryPoint = "arina_mux_plugin_api";
 
 /// mux() through the plugin; an Error (Internal) names the module when it cannot be loaded.

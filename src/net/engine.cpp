@@ -520,11 +520,12 @@ void Engine::Impl::run() {
 
         long wait_ms = 1000;
         if (curl_timer_set) {
-            const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(curl_deadline - now);
+            // Rounded up: a deadline less than 1 ms away would otherwise make epoll_wait(0) spin until it.
+            const auto until = std::chrono::ceil<std::chrono::milliseconds>(curl_deadline - now);
             wait_ms = std::min<long>(wait_ms, std::max<long>(0, static_cast<long>(until.count())));
         }
         if (!timers.empty()) {
-            const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(timers.begin()->first.first - now);
+            const auto until = std::chrono::ceil<std::chrono::milliseconds>(timers.begin()->first.first - now);
             wait_ms = std::min<long>(wait_ms, std::max<long>(0, static_cast<long>(until.count())));
         }
         if (!paused.empty()) wait_ms = std::min<long>(wait_ms, kTick.count());

@@ -1,7 +1,5 @@
 #include "stream/stream_download.hpp"
 
-#include "mux/on_demand.hpp"
-
 #include <algorithm>
 
 #include "media/dash_parser.hpp"
@@ -72,9 +70,7 @@ StreamDownload::StreamDownload(net::Engine& engine, transfer::DiskWorker& disk, 
     job_.connections = std::max(1, job_.connections);
 }
 
-StreamDownload::~StreamDownload() {
-    if (mux_thread_.joinable()) mux_thread_.join();
-}
+StreamDownload::~StreamDownload() = default;
 
 // One place where the phase changes, so that its order is easy to follow.
 void StreamDownload::enter(Phase phase) {
@@ -337,9 +333,23 @@ void StreamDownload::begin_fragments() {
     }
     setting_up_ = false;
     if (ended_) return;
+    start_following_mux();
     schedule_save();
     pump();
     maybe_finalize();
+}
+
+void StreamDownload::start_following_mux() {
+    MuxJobSpec spec;
+    spec.output = final_path_;
+    spec.container = container_;
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
+        spec.inputs.push_back({parts_[i]->path(), std::make_shared<mux::GrowingInput>(tracks_[i]->bytes_written())});
+        spec.remove_on_success.push_back(parts_[i]->path());
+    }
+    spec.remove_on_success.push_back(sidecar_path_);
+    mux_job_ = std::make_unique<MuxJob>(engine_, std::move(spec),
+                                        [this](const Error& error) { mux_done(error, /*following=*/true); });
 }
 
 // Hands free connections to the tracks: the one with the fewest in flight first, then the one
@@ -368,14 +378,19 @@ void StreamDownload::pump() {
     publish();
 }
 
-void StreamDownload::track_changed(Track&) {
+void StreamDownload::track_changed(Track& track) {
     dirty_ = true;
+    for (std::size_t i = 0; i < tracks_.size() && mux_job_; ++i)
+        if (tracks_[i].get() == &track) mux_job_->extend(i, track.bytes_written());
     pump();
 }
 
 void StreamDownload::track_finished(Track& track) {
-    for (std::size_t i = 0; i < tracks_.size(); ++i)
-        if (tracks_[i].get() == &track && refreshers_.size() > i && refreshers_[i]) refreshers_[i]->stop();
+    for (std::size_t i = 0; i < tracks_.size(); ++i) {
+        if (tracks_[i].get() != &track) continue;
+        if (refreshers_.size() > i && refreshers_[i]) refreshers_[i]->stop();
+        if (mux_job_) mux_job_->extend(i, track.bytes_written());
+    }
     dirty_ = true;
     maybe_finalize();
 }
@@ -425,49 +440,46 @@ void StreamDownload::finalize() {
 
 void StreamDownload::run_mux() {
     if (ended_) return;
-    std::vector<mux::MuxInput> inputs;
-    std::vector<fs::path> part_paths;
-    for (std::size_t i = 0; i < parts_.size(); ++i) {
-        part_paths.push_back(parts_[i]->path());
-        // A live track that recorded nothing (cancelled early) would only make the mux fail.
-        if (tracks_[i]->bytes_written() > 0) inputs.push_back({parts_[i]->path()});
+    if (mux_job_) {
+        for (std::size_t i = 0; i < tracks_.size(); ++i) mux_job_->extend(i, tracks_[i]->bytes_written());
+        return mux_job_->complete();
     }
-    if (inputs.empty()) return fail({FailReason::FragmentMissing, job_.url + ": no fragment could be downloaded"});
-    mux_thread_ = std::thread([this, inputs, part_paths, final = final_path_, sidecar = sidecar_path_,
-                               container = container_] {
-        Error err;
-        try {
-            mux::MuxOptions options;
-            options.container = container;
-            options.cancelled = [this] { return mux_cancelled_.load(); };
-            auto muxed = mux::mux_on_demand(inputs, final, options);
-            if (auto* e = std::get_if<Error>(&muxed)) {
-                err = *e;
-            } else {
-                std::error_code ec;
-                for (const auto& p : part_paths) fs::remove(p, ec);
-                fs::remove(sidecar, ec);
-                sync_directory(final.parent_path());
-            }
-        } catch (const std::exception& e) {
-            err = {FailReason::Internal, std::string("muxing failed: ") + e.what()};
-        }
-        engine_.post([this, err] {
-            if (mux_thread_.joinable()) mux_thread_.join();
-            if (err) return fail(err);
-            transfer::DownloadResult r;
-            r.file = final_path_;
-            std::error_code ec;
-            r.size = static_cast<std::int64_t>(fs::file_size(final_path_, ec));
-            finish(std::move(r));
-        });
-    });
+    mux_from_parts();
+}
+
+void StreamDownload::mux_from_parts() {
+    MuxJobSpec spec;
+    spec.output = final_path_;
+    spec.container = container_;
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
+        spec.remove_on_success.push_back(parts_[i]->path());
+        // A live track that recorded nothing (cancelled early) would only make the mux fail.
+        if (tracks_[i]->bytes_written() > 0) spec.inputs.push_back({parts_[i]->path(), nullptr});
+    }
+    spec.remove_on_success.push_back(sidecar_path_);
+    if (spec.inputs.empty()) return fail({FailReason::FragmentMissing, job_.url + ": no fragment could be downloaded"});
+    mux_job_ = std::make_unique<MuxJob>(engine_, std::move(spec),
+                                        [this](const Error& error) { mux_done(error, /*following=*/false); });
+    if (mux_cancelled_) mux_job_->cancel();
+    mux_job_->complete();
+}
+
+void StreamDownload::mux_done(const Error& error, bool following) {
+    mux_job_.reset();  // its thread has ended: this joins it
+    if (error && following && !mux_cancelled_) return mux_from_parts();
+    if (error) return fail(error);
+    transfer::DownloadResult r;
+    r.file = final_path_;
+    std::error_code ec;
+    r.size = static_cast<std::int64_t>(fs::file_size(final_path_, ec));
+    finish(std::move(r));
 }
 
 void StreamDownload::cancel() {
     if (ended_) return;
     if (phase_ == Phase::Muxing) {
         mux_cancelled_ = true;
+        if (mux_job_) mux_job_->cancel();
         return;
     }
     if (live_ && phase_ == Phase::Fragments) {
@@ -548,6 +560,7 @@ void StreamDownload::fail(Error error) {
 }
 
 void StreamDownload::stop_everything() {
+    mux_job_.reset();  // a following mux of a download that ends otherwise
     if (save_timer_) engine_.cancel_timer(save_timer_);
     save_timer_ = 0;
     fetches_.clear();

@@ -36,7 +36,6 @@
 #include <random>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "media/presentation.hpp"
@@ -46,6 +45,7 @@
 #include "stream/live_refresher.hpp"
 #include "stream/manifest_url.hpp"
 #include "stream/memory_fetch.hpp"
+#include "stream/mux_job.hpp"
 #include "stream/stream_job.hpp"
 #include "stream/stream_sidecar.hpp"
 #include "stream/track.hpp"
@@ -104,7 +104,10 @@ private:
     void live_gave_up(std::size_t index, const std::string& why);
     void maybe_finalize();
     void finalize();
+    void start_following_mux();
     void run_mux();
+    void mux_from_parts();
+    void mux_done(const Error& error, bool following);
     StreamResumeState resume_state() const;
     void schedule_save();
     void fail(Error error);
@@ -142,8 +145,11 @@ private:
     std::int64_t manifest_bytes_ = 0;
     net::TimerId save_timer_ = 0;
 
-    std::atomic<bool> mux_cancelled_{false};
-    std::thread mux_thread_;
+    // The mux: started with the fragments, following the part files as they grow (so little is
+    // left to do when the last fragment lands); should it fail, muxed again from the finished
+    // part files, which reports the real problem if there is one.
+    std::unique_ptr<MuxJob> mux_job_;
+    bool mux_cancelled_ = false;
 
     mutable std::mutex progress_mutex_;
     transfer::DownloadProgress progress_;
