@@ -312,6 +312,7 @@ void StreamDownload::begin_fragments() {
         settings.live = live_;
         settings.window = limits;
         settings.live_duration = job_.live_duration;
+        settings.connections = job_.connections;
         Track::Shared shared{engine_, job_.http, job_.retry_timing, rng_, key_, *keys_};
         TrackListener& listener = *this;
         tracks_.push_back(std::make_unique<Track>(shared, settings, parts_[i], resume[i], listener));

@@ -10,6 +10,9 @@ namespace {
 
 // An init section is a few KiB; anything this large is not one.
 constexpr std::size_t kMaxInitBytes = 16u << 20;
+// Cutting the last fragments: into this many pieces, none smaller than this.
+constexpr int kMaxPieces = 2;
+constexpr std::int64_t kMinPieceBytes = 256 * 1024;
 // Spare fragment buffers kept: about one per connection in a typical download, and no more
 // memory than a handful of typical (2-6 s) fragments.
 constexpr std::size_t kMaxSpareBuffers = 8;
@@ -44,8 +47,10 @@ Track::Track(Shared shared, TrackSettings settings, std::shared_ptr<transfer::Pa
       settings_(std::move(settings)),
       file_(std::move(file)),
       listener_(listener),
+      slots_done_(resume.fragments_done),
       written_(resume.fragments_done),
       write_pos_(resume.bytes),
+      fragments_pos_(resume.bytes),
       next_sequence_(resume.next_sequence),
       init_id_(resume.init_id),
       init_sha_(resume.init_sha256),
@@ -79,6 +84,7 @@ std::size_t Track::extend(const media::Stream& stream, bool ended) {
             slot.fragment = fragments[i];
             slot.init = init_of(i);
             slot.number = static_cast<std::int64_t>(i) + 1;
+            slot.key = slot.number;
             slots_.push_back(std::move(slot));
             ++added;
         }
@@ -102,6 +108,7 @@ std::size_t Track::extend(const media::Stream& stream, bool ended) {
         slot.fragment = f;
         slot.init = init_of(i);
         slot.number = fragments_known() + 1;
+        slot.key = slots_done_ + static_cast<std::int64_t>(slots_.size()) + 1;
         last_sequence_ = f.sequence;
         seconds_planned_ += f.duration;
         slots_.push_back(std::move(slot));
@@ -129,8 +136,8 @@ void Track::truncate_here() {
     close();
 }
 
-Track::Slot* Track::slot_of(std::int64_t number) {
-    const std::int64_t index = number - written_ - 1;
+Track::Slot* Track::slot_of(std::int64_t key) {
+    const std::int64_t index = key - slots_done_ - 1;
     if (index < 0 || index >= static_cast<std::int64_t>(slots_.size())) return nullptr;
     return &slots_[static_cast<std::size_t>(index)];
 }
@@ -140,7 +147,7 @@ std::string Track::describe(const Slot& slot) const {
     if (vod_total_ >= 0) text += " of " + std::to_string(vod_total_);
     text += " (" + slot.fragment.url;
     if (const auto& r = slot.fragment.byte_range)
-        text += " bytes " + std::to_string(r->begin) + "-" + std::to_string(r->end - 1);
+        text += " bytes " + std::to_string(r->begin) + "-" + (r->end > 0 ? std::to_string(r->end - 1) : std::string());
     return text + ")";
 }
 
@@ -148,17 +155,83 @@ std::string Track::describe(const Slot& slot) const {
 
 bool Track::start_one() {
     if (stopped_ || finished_) return false;
-    for (auto& slot : slots_) {
-        if (slot.state != Slot::State::Waiting) continue;
-        const std::int64_t ahead = ahead_of(slot.number);
-        if (slot.head_only && ahead > 0) continue;
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        if (slots_[i].state != Slot::State::Waiting) continue;
+        const std::int64_t ahead = ahead_of(slots_[i].key);
+        if (slots_[i].head_only && ahead > 0) continue;
         if (!may_start(settings_.window, ahead, held_bytes_)) return false;
-        if (slot.fragment.key && !shared_.keys.get(slot.fragment.key->key_url)) return false;
+        if (slots_[i].fragment.key && !shared_.keys.get(slots_[i].fragment.key->key_url)) return false;
+        split(i);
+        Slot& slot = slots_[i];
         if (slot.init && init_identity(*slot.init) != init_id_) request_init(*slot.init);
         start(slot);
         return true;
     }
     return false;
+}
+
+// The tail of a VOD stream: with fewer fragments left to start than connections, the last round
+// would leave connections idle while a few fragments finish one by one. So the last fragments,
+// at most half as many as connections, are cut into two pieces fetched in parallel: the first
+// asks for half a typical fragment, and its answer (Content-Range) gives the size the second
+// then takes. Only plain fragments (no byte range, no encryption), and only when nothing after
+// it has started, since the slots after it move.
+bool Track::split(std::size_t index) {
+    Slot& slot = slots_[index];
+    if (settings_.live || settings_.skip_unavailable || slot.pieces > 1 || slot.head_only || slot.failures > 0 ||
+        slot.fragment.byte_range || slot.fragment.key || sized_fragments_ == 0)
+        return false;
+    std::int64_t left = 0;  // fragments still to start, this one included
+    for (std::size_t j = index; j < slots_.size(); ++j) {
+        if (slots_[j].state != Slot::State::Waiting || slots_[j].pieces > 1) return false;
+        // Only the last round: as many halves as connections at most.
+        if (2 * ++left > settings_.connections) return false;
+    }
+    const std::int64_t typical = sized_bytes_ / sized_fragments_;
+    const int pieces = static_cast<int>(std::min<std::int64_t>(kMaxPieces, typical / kMinPieceBytes));
+    if (pieces < 2) return false;
+    slot.pieces = pieces;
+    slot.fragment.byte_range = ByteRange{0, typical / pieces};
+    Slot blocked = slot;
+    blocked.fragment.byte_range.reset();
+    blocked.state = Slot::State::Blocked;
+    std::vector<Slot> rest;
+    for (int p = 1; p < pieces; ++p) {
+        blocked.piece = p;
+        rest.push_back(blocked);
+    }
+    slots_.insert(slots_.begin() + static_cast<std::ptrdiff_t>(index) + 1, rest.begin(), rest.end());
+    for (std::size_t j = index + 1; j < slots_.size(); ++j) slots_[j].key = slots_[j - 1].key + 1;
+    return true;
+}
+
+// The first piece's answer gave the fragment's size (`total`, -1: unknown), or (`whole`) the
+// whole fragment because the server ignores ranges: the other pieces get their ranges, or are
+// not needed.
+void Track::size_pieces(Slot& first, std::int64_t total, bool whole) {
+    const std::int64_t start = whole ? 0 : first.fragment.byte_range->end;
+    const int others = first.pieces - 1;
+    for (int p = 1; p <= others; ++p) {
+        Slot* s = slot_of(first.key + p);
+        if (!s || s->state != Slot::State::Blocked) continue;
+        if (whole || (total < 0 && p > 1)) {
+            s->state = Slot::State::Done;  // nothing left for this piece
+            continue;
+        }
+        if (total < 0) {
+            s->fragment.byte_range = ByteRange{start, 0};  // size unknown: one piece takes the rest
+        } else {
+            const std::int64_t rest = std::max<std::int64_t>(0, total - start);
+            const std::int64_t begin = start + rest * (p - 1) / others;
+            const std::int64_t end = start + rest * p / others;
+            if (end <= begin) {
+                s->state = Slot::State::Done;
+                continue;
+            }
+            s->fragment.byte_range = ByteRange{begin, end};
+        }
+        s->state = Slot::State::Waiting;
+    }
 }
 
 std::string Track::take_buffer() {
@@ -182,13 +255,13 @@ void Track::recycle(std::string& buffer) {
 
 void Track::start(Slot& slot) {
     Active a;
-    a.number = slot.number;
+    a.key = slot.key;
     a.buffer = take_buffer();
     if (slot.fragment.key) {
         const AesKey* key = shared_.keys.get(slot.fragment.key->key_url);
         a.decryptor = std::make_unique<Aes128CbcDecryptor>(*key, media::effective_iv(slot.fragment));
     }
-    if (slot.fragment.byte_range) a.remaining = slot.fragment.byte_range->size();
+    if (const auto& r = slot.fragment.byte_range; r && r->end > 0) a.remaining = r->size();
     net::TransferRequest req;
     req.url = slot.fragment.url;
     req.range = slot.fragment.byte_range;
@@ -205,27 +278,45 @@ bool Track::on_response(net::TransferId id, const net::ResponseHead& head) {
     auto it = active_.find(id);
     if (it == active_.end() || stopped_) return false;
     Active& a = it->second;
-    const Slot* slot = slot_of(a.number);
+    Slot* slot = slot_of(a.key);
     if (head.status < 200 || head.status >= 300) {
         a.failure = net::AttemptFailure{FailReason::Http, head.status,
                                         net::parse_retry_after(head.get("retry-after"), std::time(nullptr))};
         a.problem = describe_status(head.status);
         return false;
     }
-    if (const auto& range = slot->fragment.byte_range) {
-        if (head.status == 200) {
+    bool sized_pieces = false;
+    if (const auto range = slot->fragment.byte_range) {
+        const bool first_piece = slot->pieces > 1 && slot->piece == 0;
+        if (head.status == 200 && first_piece) {
+            // The server ignores Range: this answer is the whole fragment, the other pieces are not needed.
+            slot->fragment.byte_range.reset();
+            a.remaining = -1;
+            size_pieces(*slot, -1, /*whole=*/true);
+            sized_pieces = true;
+        } else if (head.status == 200) {
             a.sliced = true;  // the server ignores Range: cut our bytes out of the whole resource
             a.skip = range->begin;
         } else {
             const auto cr = net::parse_content_range(head.get("content-range"));
-            if (head.status != 206 || !cr || cr->first != range->begin || cr->last != range->end - 1) {
+            bool matches = head.status == 206 && cr && cr->first == range->begin;
+            if (matches && range->end > 0 && cr->last != range->end - 1) {
+                // A fragment shorter than its first piece: the answer ends with the resource.
+                matches = first_piece && cr->total >= 0 && cr->last == cr->total - 1 && cr->last < range->end - 1;
+            }
+            if (!matches) {
                 a.failure = net::AttemptFailure{FailReason::BadResponse, 0, std::nullopt};
                 a.problem = "Content-Range '" + head.get("content-range") + "' does not match the requested bytes";
                 return false;
             }
+            if (first_piece) {
+                a.remaining = cr->last - cr->first + 1;
+                size_pieces(*slot, cr->total, /*whole=*/false);
+                sized_pieces = true;
+            }
         }
     }
-    if (ahead_of(a.number) == 0) {
+    if (ahead_of(a.key) == 0) {
         try_spill(a);
     } else if (const auto length = head.content_length(); length && !a.decryptor) {
         const std::int64_t expected = a.remaining >= 0 ? a.remaining : *length - a.skip;
@@ -233,7 +324,9 @@ bool Track::on_response(net::TransferId id, const net::ResponseHead& head) {
         if (expected > 0 && expected <= settings_.window.max_fragment_bytes)
             a.buffer.reserve(static_cast<std::size_t>(expected));
     }
-    return !check_error();
+    if (check_error()) return false;
+    if (sized_pieces) listener_.track_changed(*this);  // pieces are ready to start; touches nothing after
+    return !stopped_;
 }
 
 bool Track::on_body(net::TransferId id, std::span<const char> data) {
@@ -262,12 +355,12 @@ bool Track::on_body(net::TransferId id, std::span<const char> data) {
     } else {
         a.buffer.append(plain.data(), plain.size());
         held_bytes_ += static_cast<std::int64_t>(plain.size());
-        const std::int64_t ahead = ahead_of(a.number);
+        const std::int64_t ahead = ahead_of(a.key);
         if (ahead == 0) {
             try_spill(a);
         } else if (must_defer(settings_.window, ahead, static_cast<std::int64_t>(a.buffer.size()))) {
             // Too big to wait in memory: fetch it again once it is next, straight to disk.
-            Slot* slot = slot_of(a.number);
+            Slot* slot = slot_of(a.key);
             slot->state = Slot::State::Waiting;
             slot->head_only = true;
             held_bytes_ -= static_cast<std::int64_t>(a.buffer.size());
@@ -287,7 +380,7 @@ void Track::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
     if (it == active_.end() || stopped_) return;
     Active a = std::move(it->second);
     active_.erase(it);
-    Slot* slot = slot_of(a.number);
+    Slot* slot = slot_of(a.key);
     if (!a.spilling) held_bytes_ -= static_cast<std::int64_t>(a.buffer.size());
 
     std::optional<net::AttemptFailure> failure = a.failure;
@@ -322,9 +415,11 @@ void Track::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
         }
         fragment_failed(*slot, *failure, problem);
     } else if (a.spilling) {
+        note_size(*slot, a.spilled);
         commit_head(a.spilled);
         advance();
     } else {
+        note_size(*slot, static_cast<std::int64_t>(a.buffer.size()));
         held_bytes_ += static_cast<std::int64_t>(a.buffer.size());
         slot->data = std::move(a.buffer);
         slot->state = Slot::State::Done;
@@ -339,14 +434,14 @@ void Track::fragment_failed(Slot& slot, net::AttemptFailure failure, std::string
                                              shared_.timing, shared_.rng);
     if (decision.retry) {
         slot.state = Slot::State::Retrying;
-        const std::int64_t number = slot.number;
+        const std::int64_t key = slot.key;
         auto timer = std::make_shared<net::TimerId>();
-        *timer = shared_.engine.add_timer(to_ms(decision.delay_seconds), [this, timer, number] {
+        *timer = shared_.engine.add_timer(to_ms(decision.delay_seconds), [this, timer, key] {
             retry_timers_.erase(*timer);
-            if (Slot* s = slot_of(number)) s->state = Slot::State::Waiting;
+            if (Slot* s = slot_of(key)) s->state = Slot::State::Waiting;
             listener_.track_changed(*this);
         });
-        retry_timers_.emplace(*timer, number);
+        retry_timers_.emplace(*timer, key);
         return;
     }
     std::string message = describe(slot) + ": " + problem;
@@ -383,19 +478,28 @@ bool Track::check_error() {
 void Track::commit_head(std::int64_t bytes) {
     const Slot& head = slots_.front();
     write_pos_ += bytes;
-    seconds_written_ += head.fragment.duration;
-    next_sequence_ = head.fragment.sequence + 1;
-    ++written_;
+    ++slots_done_;
+    if (head.piece + 1 == head.pieces) {  // the fragment is whole
+        seconds_written_ += head.fragment.duration;
+        next_sequence_ = head.fragment.sequence + 1;
+        ++written_;
+        fragments_pos_ = write_pos_;
+    }
     slots_.pop_front();
+}
+
+// Sizes of whole fragments, for cutting the last ones into pieces of a sensible size.
+void Track::note_size(const Slot& slot, std::int64_t bytes) {
+    if (slot.pieces > 1 || slot.fragment.byte_range || bytes <= 0) return;
+    ++sized_fragments_;
+    sized_bytes_ += bytes;
 }
 
 void Track::advance() {
     while (!slots_.empty() && !stopped_) {
         Slot& head = slots_.front();
         if (head.state == Slot::State::Skipped) {
-            next_sequence_ = head.fragment.sequence + 1;
-            ++written_;
-            slots_.pop_front();
+            commit_head(0);
             continue;
         }
         if (head.state == Slot::State::Done) {
@@ -409,7 +513,7 @@ void Track::advance() {
         }
         if (head.state == Slot::State::Active) {
             for (auto& [id, a] : active_)
-                if (a.number == head.number) try_spill(a);
+                if (a.key == head.key) try_spill(a);
         }
         break;
     }
@@ -420,8 +524,8 @@ void Track::advance() {
 // The next fragment to write starts streaming to disk: what it buffered goes first.
 bool Track::try_spill(Active& a) {
     if (a.spilling) return true;
-    const Slot* slot = slot_of(a.number);
-    if (!slot || ahead_of(a.number) != 0 || !ensure_init(*slot)) return false;
+    const Slot* slot = slot_of(a.key);
+    if (!slot || ahead_of(a.key) != 0 || !ensure_init(*slot)) return false;
     if (!write(a.buffer, write_pos_)) return false;
     a.spilled = static_cast<std::int64_t>(a.buffer.size());
     held_bytes_ -= a.spilled;
@@ -521,7 +625,7 @@ TrackResume Track::resume_state() const {
     r.format_id = settings_.format_id;
     r.file = file_->path().filename().string();
     r.fragments_done = written_;
-    r.bytes = write_pos_;
+    r.bytes = fragments_pos_;  // a fragment with only some pieces written is fetched again after a crash
     r.next_sequence = next_sequence_;
     r.fragments_total = settings_.live ? -1 : vod_total_;
     r.init_id = init_id_;

@@ -56,6 +56,7 @@ struct TrackSettings {
     bool live = false;                  ///< fragments are matched by sequence number across refreshes
     WindowLimits window;
     double live_duration = 0;           ///< live only: stop taking fragments after this much media
+    int connections = 1;                ///< of the whole download: how many pieces the last fragments may be cut into
 };
 
 class Track final : private net::TransferHandler {
@@ -97,7 +98,9 @@ public:
     bool closed() const { return closed_; }
     const TrackSettings& settings() const { return settings_; }
     std::int64_t fragments_written() const { return written_; }
-    std::int64_t fragments_known() const { return written_ + static_cast<std::int64_t>(slots_.size()); }
+    std::int64_t fragments_known() const {
+        return vod_total_ >= 0 ? vod_total_ : written_ + static_cast<std::int64_t>(slots_.size());
+    }
     std::int64_t bytes_written() const { return write_pos_; }
     std::int64_t fetched_bytes() const { return fetched_bytes_; }
     std::int64_t held_bytes() const { return held_bytes_; }
@@ -111,17 +114,23 @@ public:
     TrackResume resume_state() const;
 
 private:
+    // One request's worth of a fragment: the whole fragment, or one piece of the last fragments
+    // of a VOD stream, cut so that they keep every connection busy (see split()).
     struct Slot {
-        media::Fragment fragment;
+        media::Fragment fragment;                     // a piece: byte_range is its part (end 0: to the end)
         std::shared_ptr<const media::Fragment> init;  // init section in force; null = none
-        std::int64_t number = 0;                      // 1-based position in the stream
-        enum class State { Waiting, Active, Retrying, Done, Skipped } state = State::Waiting;
+        std::int64_t number = 0;                      // 1-based position of the fragment in the stream
+        std::int64_t key = 0;                         // 1-based position of the slot among all slots
+        int piece = 0;                                // of `pieces` of its fragment
+        int pieces = 1;
+        // Blocked: a piece after the first, whose range waits for the fragment's size (first piece's answer).
+        enum class State { Waiting, Blocked, Active, Retrying, Done, Skipped } state = State::Waiting;
         int failures = 0;
         bool head_only = false;  // too big to hold in memory: start only when it is next to write
         std::string data;        // Done: the whole (decrypted) fragment, waiting for its turn
     };
     struct Active {
-        std::int64_t number = 0;
+        std::int64_t key = 0;
         std::string buffer;                              // received, not yet on disk
         std::unique_ptr<Aes128CbcDecryptor> decryptor;   // encrypted fragments
         bool spilling = false;                           // next to write: bytes go straight to disk
@@ -137,8 +146,11 @@ private:
     bool on_body(net::TransferId id, std::span<const char> data) override;
     void on_done(net::TransferId id, const net::TransferOutcome& outcome) override;
 
-    Slot* slot_of(std::int64_t number);
-    std::int64_t ahead_of(std::int64_t number) const { return number - written_ - 1; }
+    Slot* slot_of(std::int64_t key);
+    std::int64_t ahead_of(std::int64_t key) const { return key - slots_done_ - 1; }
+    bool split(std::size_t index);
+    void size_pieces(Slot& first, std::int64_t total, bool whole);
+    void note_size(const Slot& slot, std::int64_t bytes);
     void start(Slot& slot);
     bool accept(Active& a, std::span<const char> data);
     void fragment_failed(Slot& slot, net::AttemptFailure failure, std::string problem);
@@ -160,9 +172,13 @@ private:
     std::shared_ptr<transfer::PartFile> file_;
     TrackListener& listener_;
 
-    std::deque<Slot> slots_;          // from the next fragment to write onwards
-    std::int64_t written_ = 0;        // fragments written or skipped
-    std::int64_t write_pos_ = 0;      // part file length covering them
+    std::deque<Slot> slots_;          // from the next slot to write onwards
+    std::int64_t slots_done_ = 0;     // slots written or skipped
+    std::int64_t written_ = 0;        // fragments written or skipped (all their pieces)
+    std::int64_t write_pos_ = 0;      // part file length covering the slots done
+    std::int64_t fragments_pos_ = 0;  // part file length covering the fragments done (what resume trusts)
+    std::int64_t sized_fragments_ = 0;  // whole fragments fetched, and their bytes: the typical size
+    std::int64_t sized_bytes_ = 0;
     std::int64_t next_sequence_ = 0;  // sequence of the next fragment to write
     std::optional<std::int64_t> last_sequence_;  // highest sequence taken into the plan
     std::int64_t vod_total_ = -1;     // fragments of a VOD stream
@@ -185,7 +201,7 @@ private:
     std::size_t spare_bytes_ = 0;
 
     std::map<net::TransferId, Active> active_;
-    std::map<net::TimerId, std::int64_t> retry_timers_;  // -> slot number
+    std::map<net::TimerId, std::int64_t> retry_timers_;  // -> slot key
     std::map<std::string, std::string> inits_;            // identity -> decrypted bytes, until written
     std::map<std::string, std::unique_ptr<MemoryFetch>> init_fetches_;
 };
