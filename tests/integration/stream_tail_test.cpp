@@ -106,5 +106,70 @@ TEST_F(StreamTest, AServerIgnoringRangeSendsTheWholeFragmentForTheFirstPieceAndN
     }
 }
 
+// An MP4 with its index at the end, cut into "segments": the muxer following the download only
+// learns where the samples are at the very end, and must go back for them.
+TEST_F(StreamTest, AnMp4WithItsIndexAtTheEndIsMuxed) {
+    const fs::path root = dir / "www/late_index";
+    fs::create_directories(root);
+    const fs::path mp4 = root / "source.mp4";
+    ASSERT_TRUE(media_fx::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
+                                  "sine=frequency=440:sample_rate=44100", "-t", "4", "-c:v", "libx264", "-preset",
+                                  "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mp4", mp4.string()}));
+    const std::string bytes = read_file(mp4);
+    ASSERT_EQ(bytes.find("moov"), bytes.rfind("moov"));
+    ASSERT_GT(bytes.find("moov"), bytes.find("mdat"));  // the index is at the end
+    std::string playlist = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-PLAYLIST-TYPE:VOD\n";
+    for (std::size_t i = 0, from = 0; i < 4; ++i) {
+        const std::size_t to = i == 3 ? bytes.size() : bytes.size() * (i + 1) / 4;
+        write_file(root / ("part" + std::to_string(i) + ".mp4"), bytes.substr(from, to - from));
+        playlist += "#EXTINF:1.0,\npart" + std::to_string(i) + ".mp4\n";
+        from = to;
+    }
+    write_file(root / "index.m3u8", playlist + "#EXT-X-ENDLIST\n");
+    server.serve_directory("/late", root);
+    const auto r = run(job_for("/late/index.m3u8"));
+    EXPECT_STREAM_OK(r);
+    const auto s = media_fx::summarize(r.file);
+    EXPECT_NEAR(s.duration, 4.0, 0.5);
+    EXPECT_EQ(s.codecs, "h264,aac");
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(out())) left.push_back(e.path().filename().string());
+    EXPECT_EQ(left, std::vector<std::string>{"index.mp4"});
+}
+
+// A codec the chosen container cannot carry: the mux that follows the download fails, so does the
+// mux of the finished files, and its message is the download's error. Matroska takes it.
+TEST_F(StreamTest, ACodecTheContainerCannotCarryFailsWithTheMuxersMessage) {
+    const fs::path root = dir / "www/vorbis";
+    fs::create_directories(root);
+    const fs::path webm = root / "source.webm";
+    ASSERT_TRUE(media_fx::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25", "-f", "lavfi", "-i",
+                                  "sine=frequency=440:sample_rate=44100", "-t", "2", "-c:v", "libvpx-vp9", "-deadline",
+                                  "realtime", "-c:a", "libvorbis", "-f", "webm", webm.string()}));
+    const std::string bytes = read_file(webm);
+    std::string playlist = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-PLAYLIST-TYPE:VOD\n";
+    for (std::size_t i = 0, from = 0; i < 2; ++i) {
+        const std::size_t to = i == 1 ? bytes.size() : bytes.size() / 2;
+        write_file(root / ("part" + std::to_string(i) + ".webm"), bytes.substr(from, to - from));
+        playlist += "#EXTINF:1.0,\npart" + std::to_string(i) + ".webm\n";
+        from = to;
+    }
+    write_file(root / "index.m3u8", playlist + "#EXT-X-ENDLIST\n");
+    server.serve_directory("/vorbis", root);
+    auto job = job_for("/vorbis/index.m3u8");
+    const auto r = run(job);
+    ASSERT_TRUE(r.error);
+    EXPECT_EQ(r.error.reason, FailReason::Unsupported);
+    EXPECT_EQ(r.error.message, "stream #1 of " + (out() / "index.mp4.av.part").string() +
+                                   " (vorbis) cannot go into MP4; choose Matroska (mkv)");
+    EXPECT_FALSE(fs::exists(out() / "index.mp4"));
+    EXPECT_FALSE(fs::exists(out() / "index.mp4.tmp"));
+
+    job.merge_format = mux::Container::Mkv;
+    const auto mkv = run(job);
+    EXPECT_STREAM_OK(mkv);
+    EXPECT_EQ(media_fx::summarize(mkv.file).codecs, "vp9,vorbis");
+}
+
 }  // namespace
 }  // namespace arina::test
