@@ -1,5 +1,7 @@
-// The last fragments of a VOD stream cut into two pieces, so the last round keeps every
-// connection busy: ranges asked and answered, servers that ignore Range, a short last fragment.
+// How a stream download ends. The last fragments of a VOD stream cut into two pieces, so the
+// last round keeps every connection busy: ranges asked and answered, servers that ignore Range,
+// a short last fragment. The mux that follows the download: inputs it must read back in, and
+// the fall-back to muxing the finished files when it fails.
 
 #include <fstream>
 
