@@ -27,6 +27,23 @@ TEST_F(DownloadTest, RangedDownloadIsByteExactAndUsesSeveralConnections) {
     EXPECT_EQ(server.body_bytes_sent("/data.bin"), static_cast<std::int64_t>(body.size()));
 }
 
+// --proxy: every request goes to the proxy in absolute form; the origin's name is never resolved
+// (.invalid cannot be), so a byte-exact file proves the proxy carried it all.
+TEST_F(DownloadTest, ProxyCarriesEveryRequest) {
+    const auto body = random_bytes(kMiB + 77, 19);
+    server.serve_bytes("/via-proxy.bin", body);
+    const std::string origin = "http://origin.invalid:8080/via-proxy.bin";
+    const auto r = arina({"-N", "2", "--http-chunk-size", "256K", "--proxy", server.url(""), origin});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(file_sha("via-proxy.bin"), sha256_hex(body));
+    const auto reqs = server.requests_for("/via-proxy.bin");
+    ASSERT_FALSE(reqs.empty());
+    for (const auto& q : reqs) {
+        EXPECT_EQ(q.target, origin);
+        EXPECT_EQ(q.headers.at("host"), "origin.invalid:8080");
+    }
+}
+
 TEST_F(DownloadTest, NoRequestAsksForMoreThanOneChunk) {
     const auto body = random_bytes(2 * kMiB, 12);
     server.serve_bytes("/c.bin", body);
