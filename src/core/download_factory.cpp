@@ -1,8 +1,8 @@
 #include "core/download_factory.hpp"
 
+#include "core/detecting_download.hpp"
 #include "stream/manifest_url.hpp"
 #include "stream/stream_download.hpp"
-#include "transfer/file_download.hpp"
 
 namespace arina {
 namespace {
@@ -12,12 +12,13 @@ public:
     std::unique_ptr<transfer::Download> create(const DownloadTask& task, const Config& config,
                                                transfer::Runtime& runtime,
                                                transfer::Download::Finished finished) override {
-        // Extraction, for now: a manifest URL is a stream, anything else a plain file.
+        // Extraction, for now: a manifest URL is a stream; anything else is a plain file unless
+        // its server says it is a manifest (Content-Type), and then a stream after all.
         if (stream::is_manifest_url(task.url))
             return std::make_unique<stream::StreamDownload>(runtime.engine, runtime.disk, stream_job_for(task, config),
                                                             std::move(finished));
-        return std::make_unique<transfer::FileDownload>(runtime.engine, runtime.disk, file_job_for(task, config),
-                                                        std::move(finished));
+        return std::make_unique<DetectingDownload>(runtime, file_job_for(task, config), stream_job_for(task, config),
+                                                   std::move(finished));
     }
 };
 

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "net/http_options.hpp"
@@ -28,6 +30,10 @@ struct FileJob {
     bool continue_partial = true;                 ///< false: --no-continue, start over
     bool overwrite = false;                       ///< replace a finished file of the same name
     net::HttpOptions http;
+    /// Asked with the Content-Type of the first answer. True: the URL serves a stream manifest
+    /// (HLS, DASH), not a file to keep; the download ends at once, writing nothing, with
+    /// DownloadResult::manifest_url set. Unset: every answer is a file.
+    std::function<bool(std::string_view content_type)> is_manifest;
 };
 
 enum class DownloadStage { Starting, Downloading, Finishing, Done };
@@ -56,6 +62,9 @@ struct DownloadResult {
     /// should not multiply the attempts by retrying the whole download again.
     bool retries_exhausted = false;
     std::vector<std::string> notices;  ///< worth telling the user: resume file discarded, restarts
+    /// Plain downloads: the URL (after redirects) turned out to serve a manifest (FileJob::is_manifest);
+    /// nothing was written and there is no error.
+    std::string manifest_url;
 };
 
 }  // namespace arina::transfer

@@ -219,6 +219,11 @@ bool FileDownload::accept_probe_head(Active& a, const net::ResponseHead& head) {
         }
         return false;
     }
+    if (job_.is_manifest && job_.is_manifest(head.get("content-type"))) {
+        a.manifest = true;  // nothing is written: the caller downloads it as a stream instead
+        request_url_ = head.effective_url.empty() ? job_.url : head.effective_url;
+        return false;
+    }
     const std::string encoding = head.get("content-encoding");
     if (!decode_ && !encoding.empty() && encoding != "identity") {
         // Ranges of an encoded body are ranges of the compressed bytes: useless for
@@ -363,6 +368,12 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
     active_.erase(it);
 
     if (a.reprobe) return begin_probe();
+    if (a.manifest) {
+        DownloadResult r;
+        r.manifest_url = request_url_;
+        r.size = -1;
+        return finish(std::move(r));
+    }
     const bool whole = mode_ != Mode::Ranged;
     if (a.violated) {
         done_.remove({a.begin, a.cursor});  // nothing from a lying response is kept

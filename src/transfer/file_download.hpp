@@ -55,6 +55,7 @@ private:
         bool failed = false;
         bool violated = false;           ///< the response broke the protocol: discard its bytes
         bool reprobe = false;            ///< stopped on purpose to ask again differently
+        bool manifest = false;           ///< the first answer is a stream manifest (FileJob::is_manifest)
         std::string message;             ///< what went wrong, when failed or violated
         std::chrono::steady_clock::time_point started{};  ///< when the request was made
     };

@@ -1,5 +1,6 @@
-// Streams through the `arina` command and the DownloadManager: a manifest URL becomes a
-// stream task, -F lists formats, -f picks one, and a missing fragment fails the task.
+// Streams through the `arina` command and the DownloadManager: a manifest URL (or a URL whose
+// Content-Type says manifest) becomes a stream task, -F lists formats, -f picks one, and a
+// missing fragment fails the task.
 
 #include "download_fixture.hpp"
 #include "fixtures/stream_media.hpp"
@@ -19,6 +20,24 @@ TEST_F(DownloadTest, MasterPlaylistWithAudioRenditionThroughTheCli) {
     EXPECT_EQ(s.video, 1);
     EXPECT_EQ(s.audio, 1);
     EXPECT_NE(r.output.find("Downloaded " + (dir / "movie.mp4").string()), std::string::npos) << r.output;
+}
+
+// No .m3u8 in the URL, but the server says what it is: the task becomes a stream download.
+TEST_F(DownloadTest, APlaylistKnownOnlyByItsContentTypeIsDownloadedAsAStream) {
+    ASSERT_TRUE(media_fx::hls_master_with_audio(dir / "www/hls"));
+    server.serve_directory("/hls", dir / "www/hls");
+    server.serve_bytes("/hls/watch", read_file(dir / "www/hls/master.m3u8"),
+                       {.content_type = "application/vnd.apple.mpegurl"});
+    const auto r = arina({server.url("/hls/watch?v=1")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto s = media_fx::summarize(dir / "watch.mp4");
+    EXPECT_NEAR(s.duration, media_fx::kClipSeconds, 0.5);
+    EXPECT_EQ(s.video, 1);
+    EXPECT_EQ(s.audio, 1);
+    std::vector<std::string> left;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path())) left.push_back(e.path().filename().string());
+    std::sort(left.begin(), left.end());
+    EXPECT_EQ(left, (std::vector<std::string>{"watch.mp4", "www"})) << r.output;
 }
 
 TEST_F(DownloadTest, ListFormatsAndPickOneThroughTheCli) {

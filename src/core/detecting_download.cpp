@@ -1,0 +1,51 @@
+#include "core/detecting_download.hpp"
+
+#include "stream/manifest_url.hpp"
+#include "stream/stream_download.hpp"
+#include "transfer/file_download.hpp"
+
+namespace arina {
+
+DetectingDownload::DetectingDownload(transfer::Runtime& runtime, transfer::FileJob file_job,
+                                     stream::StreamJob stream_job, Finished finished)
+    : runtime_(runtime), stream_job_(std::move(stream_job)), finished_(std::move(finished)) {
+    file_job.is_manifest = [](std::string_view content_type) { return stream::is_manifest_content_type(content_type); };
+    file_ = std::make_unique<transfer::FileDownload>(
+        runtime_.engine, runtime_.disk, std::move(file_job),
+        [this](const transfer::DownloadResult& r) { file_finished(r); });
+    current_ = file_.get();
+}
+
+DetectingDownload::~DetectingDownload() = default;
+
+void DetectingDownload::start() { file_->start(); }
+
+void DetectingDownload::cancel() {
+    cancelled_ = true;
+    if (stream_) stream_->cancel();
+    else file_->cancel();
+}
+
+transfer::DownloadProgress DetectingDownload::progress() const {
+    std::lock_guard lock(mutex_);
+    return current_->progress();
+}
+
+void DetectingDownload::file_finished(const transfer::DownloadResult& result) {
+    if (result.manifest_url.empty()) return finished_(result);
+    if (cancelled_) {
+        transfer::DownloadResult r;
+        r.error = {FailReason::Cancelled, "cancelled: " + stream_job_.url};
+        return finished_(r);
+    }
+    auto stream = std::make_unique<stream::StreamDownload>(
+        runtime_.engine, runtime_.disk, stream_job_, [this](const transfer::DownloadResult& r) { finished_(r); });
+    {
+        std::lock_guard lock(mutex_);
+        stream_ = std::move(stream);
+        current_ = stream_.get();
+    }
+    stream_->start();
+}
+
+}  // namespace arina
