@@ -63,6 +63,7 @@ int queue_add(int argc, char** argv) {
     auto& db = *std::get<std::unique_ptr<store::TaskStore>>(opened);
     std::int64_t position = 0;
     for (const auto& r : db.load_all()) position = std::max(position, r.position);
+    std::vector<store::TaskRecord> records;
     for (const auto& url : parsed.options.urls) {
         DownloadTask task = parsed.options.task;
         task.url = url;
@@ -70,10 +71,14 @@ int queue_add(int argc, char** argv) {
         r.params_json = encode_task(task);
         r.state = std::string(to_string(TaskStatus::Queued));
         r.position = ++position;
-        auto key = db.insert(std::move(r));
-        if (auto* err = std::get_if<Error>(&key)) return fail(*err);
-        std::printf("%lld\t%s\n", static_cast<long long>(std::get<store::TaskKey>(key)), url.c_str());
+        records.push_back(std::move(r));
     }
+    // One transaction for the lot: a list of thousands of URLs costs one sync, not thousands.
+    auto keys = db.insert_many(std::move(records));
+    if (auto* err = std::get_if<Error>(&keys)) return fail(*err);
+    const auto& added = std::get<std::vector<store::TaskKey>>(keys);
+    for (std::size_t i = 0; i < added.size(); ++i)
+        std::printf("%lld\t%s\n", static_cast<long long>(added[i]), parsed.options.urls[i].c_str());
     if (Error err = db.flush()) return fail(err);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -421,6 +422,41 @@ std::variant<TaskKey, Error> TaskStore::insert(TaskRecord record) {
         // A broken promise: the writer went away without answering.
         return Error{FailReason::Internal, "database " + impl_->path.string() + ": insert lost: " + e.what()};
     }
+}
+
+std::variant<std::vector<TaskKey>, Error> TaskStore::insert_many(std::vector<TaskRecord> records) {
+    for (const auto& record : records)
+        if (!record.state.empty() && !is_valid_task_state(record.state)) return invalid_state_error(record.state);
+    std::vector<std::future<detail::InsertResult>> results;
+    results.reserve(records.size());
+    {
+        // Queued under one lock: the writer takes them in one batch, one transaction.
+        std::lock_guard lk(impl_->mutex);
+        if (impl_->stopping || impl_->writer_dead) {
+            return Error{FailReason::Internal, "database " + impl_->path.string() + " is closing"};
+        }
+        for (auto& record : records) {
+            auto done = std::make_shared<std::promise<detail::InsertResult>>();
+            results.push_back(done->get_future());
+            impl_->enqueue_locked(0, detail::InsertJob{std::move(record), std::move(done)});
+        }
+        impl_->urgent = true;
+        impl_->wake.notify_one();
+    }
+    std::vector<TaskKey> keys;
+    std::optional<Error> first_error;
+    for (auto& result : results) {
+        try {
+            auto answer = result.get();
+            if (auto* key = std::get_if<TaskKey>(&answer)) keys.push_back(*key);
+            else if (!first_error) first_error = std::get<Error>(answer);
+        } catch (const std::exception& e) {
+            if (!first_error)
+                first_error = Error{FailReason::Internal, "database " + impl_->path.string() + ": insert lost: " + e.what()};
+        }
+    }
+    if (first_error) return *first_error;
+    return keys;
 }
 
 void TaskStore::update_state(TaskKey key, std::string state, std::string fail_reason,

@@ -89,6 +89,10 @@ class TaskStore {
     /// `created_at` = now when 0, `updated_at` = now; an empty `state` means "queued".
     /// Error: an invalid state (FailReason::Internal), or the commit failed.
     std::variant<TaskKey, Error> insert(TaskRecord record);
+    /// insert() for many tasks, in order, committed together (one transaction, one sync)
+    /// instead of one commit each. Returns their keys once committed, or the first error
+    /// (then some of them may have been added).
+    std::variant<std::vector<TaskKey>, Error> insert_many(std::vector<TaskRecord> records);
 
     // The rest are queued for the writer thread and return at once. A job for a key
     // that does not exist (any more) changes nothing. Each sets updated_at.

@@ -258,6 +258,37 @@ TEST(TaskStore, BurstOfJobsIsOneTransaction) {
     for (const auto& r : store->load_all()) EXPECT_EQ(r.state, "downloading");
 }
 
+TEST(TaskStore, InsertManyCommitsEveryTaskInOneTransactionInOrder) {
+    test::TempDir dir;
+    auto store = open_ok(dir / "tasks.db");
+    ASSERT_TRUE(store);
+    std::vector<TaskRecord> records;
+    for (int i = 0; i < 200; ++i) records.push_back(task("url" + std::to_string(i)));
+    const auto commits_before = store->commit_count();
+    auto added = store->insert_many(std::move(records));
+    ASSERT_TRUE(std::holds_alternative<std::vector<TaskKey>>(added));
+    const auto& keys = std::get<std::vector<TaskKey>>(added);
+    ASSERT_EQ(keys.size(), 200u);
+    EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+    EXPECT_EQ(store->commit_count() - commits_before, 1u);
+    const auto params = params_in_order(*store);
+    ASSERT_EQ(params.size(), 200u);
+    EXPECT_EQ(params.front(), task("url0").params_json);
+    EXPECT_EQ(params.back(), task("url199").params_json);
+}
+
+TEST(TaskStore, InsertManyRefusesAnInvalidStateBeforeAddingAnything) {
+    test::TempDir dir;
+    auto store = open_ok(dir / "tasks.db");
+    ASSERT_TRUE(store);
+    std::vector<TaskRecord> records{task("a"), task("b")};
+    records[1].state = "sleeping";
+    auto added = store->insert_many(std::move(records));
+    ASSERT_TRUE(std::holds_alternative<Error>(added));
+    EXPECT_EQ(std::get<Error>(added).reason, FailReason::Internal);
+    EXPECT_TRUE(store->load_all().empty());
+}
+
 TEST(TaskStore, FullBatchIsCommittedWithoutWaitingForTheWindow) {
     test::TempDir dir;
     auto store = open_ok(dir / "tasks.db", {.batch_window = 60s, .batch_jobs = 100});
