@@ -15,9 +15,26 @@ namespace fs = std::filesystem;
 
 constexpr int kSegments = 8;
 
-// One MPEG-TS file cut at 188-byte packet boundaries into `kSegments` HLS segments (their
-// concatenation is the file again), the last one `last_share` of the others' size. Segments of
-// ~600 KiB: large enough to be cut in two.
+// Cuts `source` at the byte offsets `cuts` into files NAME0.EXT, NAME1.EXT, ... in `root`, listed
+// by root/index.m3u8 as a VOD playlist: downloaded in order, they make `source` again.
+void write_cut_stream(const fs::path& root, const fs::path& source, const std::vector<std::size_t>& cuts,
+                      const std::string& name, const std::string& ext) {
+    const std::string bytes = read_file(source);
+    std::string playlist = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:VOD\n";
+    std::size_t from = 0;
+    for (std::size_t i = 0; i <= cuts.size(); ++i) {
+        const std::size_t to = i < cuts.size() ? cuts[i] : bytes.size();
+        const std::string file = name + std::to_string(i) + "." + ext;
+        write_file(root / file, bytes.substr(from, to - from));
+        playlist += "#EXTINF:1.0,\n" + file + "\n";
+        from = to;
+    }
+    write_file(root / "index.m3u8", playlist + "#EXT-X-ENDLIST\n");
+    fs::remove(source);
+}
+
+// One MPEG-TS file cut at 188-byte packet boundaries into `kSegments` HLS segments, the last one
+// `last_share` of the others' size. Segments of ~600 KiB: large enough to be cut in two.
 void make_stream(const fs::path& root, double last_share) {
     fs::create_directories(root);
     const fs::path ts = root / "source.ts";
@@ -25,38 +42,57 @@ void make_stream(const fs::path& root, double last_share) {
                                   "sine=frequency=440:sample_rate=44100", "-t", "8", "-c:v", "libx264", "-preset",
                                   "ultrafast", "-b:v", "5M", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f",
                                   "mpegts", ts.string()}));
-    const std::string bytes = read_file(ts);
-    const std::size_t packets = bytes.size() / 188;
+    const std::size_t packets = fs::file_size(ts) / 188;
     const double unit = static_cast<double>(packets) / (kSegments - 1 + last_share);
-    std::string playlist = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:VOD\n";
-    std::size_t from = 0;
-    for (int i = 0; i < kSegments; ++i) {
-        const std::size_t to = i + 1 == kSegments ? packets : static_cast<std::size_t>(unit * (i + 1));
-        write_file(root / ("seg" + std::to_string(i) + ".ts"), bytes.substr(from * 188, (to - from) * 188));
-        playlist += "#EXTINF:1.0,\nseg" + std::to_string(i) + ".ts\n";
-        from = to;
-    }
-    playlist += "#EXT-X-ENDLIST\n";
-    write_file(root / "index.m3u8", playlist);
-    fs::remove(ts);
+    std::vector<std::size_t> cuts;
+    for (int i = 1; i < kSegments; ++i) cuts.push_back(static_cast<std::size_t>(unit * i) * 188);
+    write_cut_stream(root, ts, cuts, "seg", "ts");
 }
 
-TEST_F(StreamTest, LastFragmentsAreFetchedInTwoPiecesThatMakeTheWholeFragment) {
-    make_stream(dir / "www/tail", 1.0);
-    server.serve_directory("/tail", dir / "www/tail");
-    auto job = job_for("/tail/index.m3u8");
-    job.connections = 4;
-    const auto r = run(job);
-    EXPECT_STREAM_OK(r);
-    const auto s = media_fx::summarize(r.file);
-    EXPECT_NEAR(s.duration, 8.0, 0.5);
-    EXPECT_EQ(s.codecs, "h264,aac");
+// A file made by ffmpeg with `args` (output format and codecs), cut into `parts` equal pieces.
+void make_cut_file(const fs::path& root, const std::vector<std::string>& args, const std::string& ext, int parts) {
+    fs::create_directories(root);
+    const fs::path file = root / ("source." + ext);
+    std::vector<std::string> all{"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi",
+                                 "-i", "sine=frequency=440:sample_rate=44100", "-t", "4"};
+    all.insert(all.end(), args.begin(), args.end());
+    all.push_back(file.string());
+    ASSERT_TRUE(media_fx::ffmpeg(all));
+    const auto size = fs::file_size(file);
+    std::vector<std::size_t> cuts;
+    for (int i = 1; i < parts; ++i) cuts.push_back(size * static_cast<std::size_t>(i) / static_cast<std::size_t>(parts));
+    write_cut_stream(root, file, cuts, "part", ext);
+}
+
+class StreamTailTest : public StreamTest {
+protected:
+    fs::path www() const { return dir / "www/tail"; }
+    std::int64_t segment_size(int i) const {
+        return static_cast<std::int64_t>(fs::file_size(www() / ("seg" + std::to_string(i) + ".ts")));
+    }
+    // The stream of make_stream() downloaded with 4 connections: its last two fragments are cut.
+    transfer::DownloadResult run_tail(double last_share, testing::Faults faults = {}) {
+        make_stream(www(), last_share);
+        server.serve_directory("/tail", www(), faults);
+        auto job = job_for("/tail/index.m3u8");
+        job.connections = 4;
+        auto r = run(job);
+        EXPECT_FALSE(r.error) << r.error.message;
+        const auto s = media_fx::summarize(r.file);
+        EXPECT_NEAR(s.duration, 8.0, 0.5);
+        EXPECT_EQ(s.codecs, "h264,aac");
+        return r;
+    }
+};
+
+TEST_F(StreamTailTest, LastFragmentsAreFetchedInTwoPiecesThatMakeTheWholeFragment) {
+    run_tail(1.0);
     // The first six whole; the last two (half as many as connections) as two ranges each, which
     // together are exactly the segment.
     for (int i = 0; i < kSegments; ++i) {
         const std::string path = "/tail/seg" + std::to_string(i) + ".ts";
         const auto requests = server.requests_for(path);
-        const auto size = static_cast<std::int64_t>(fs::file_size(dir / "www/tail" / ("seg" + std::to_string(i) + ".ts")));
+        const auto size = segment_size(i);
         if (i < kSegments - 2) {
             ASSERT_EQ(requests.size(), 1u) << path;
             EXPECT_EQ(requests[0].range_header, "") << path;
@@ -73,38 +109,23 @@ TEST_F(StreamTest, LastFragmentsAreFetchedInTwoPiecesThatMakeTheWholeFragment) {
     }
 }
 
-TEST_F(StreamTest, ALastFragmentShorterThanAFirstPieceIsFetchedOnceAndWhole) {
-    make_stream(dir / "www/tail", 0.2);
-    server.serve_directory("/tail", dir / "www/tail");
-    auto job = job_for("/tail/index.m3u8");
-    job.connections = 4;
-    const auto r = run(job);
-    EXPECT_STREAM_OK(r);
-    EXPECT_NEAR(media_fx::summarize(r.file).duration, 8.0, 0.5);
+TEST_F(StreamTailTest, ALastFragmentShorterThanAFirstPieceIsFetchedOnceAndWhole) {
+    run_tail(0.2);
     const std::string last = "/tail/seg" + std::to_string(kSegments - 1) + ".ts";
     const auto requests = server.requests_for(last);
     ASSERT_EQ(requests.size(), 1u);  // its answer said it was all there: no second piece
     EXPECT_NE(requests[0].range_header, "");
-    EXPECT_EQ(server.body_bytes_sent(last),
-              static_cast<std::int64_t>(fs::file_size(dir / "www/tail" / ("seg" + std::to_string(kSegments - 1) + ".ts"))));
+    EXPECT_EQ(server.body_bytes_sent(last), segment_size(kSegments - 1));
 }
 
-TEST_F(StreamTest, AServerIgnoringRangeSendsTheWholeFragmentForTheFirstPieceAndNoSecond) {
-    make_stream(dir / "www/tail", 1.0);
+TEST_F(StreamTailTest, AServerIgnoringRangeSendsTheWholeFragmentForTheFirstPieceAndNoSecond) {
     testing::Faults faults;
     faults.ignore_range = true;
-    server.serve_directory("/tail", dir / "www/tail", faults);
-    auto job = job_for("/tail/index.m3u8");
-    job.connections = 4;
-    const auto r = run(job);
-    EXPECT_STREAM_OK(r);
-    EXPECT_NEAR(media_fx::summarize(r.file).duration, 8.0, 0.5);
-    EXPECT_EQ(media_fx::summarize(r.file).codecs, "h264,aac");
+    run_tail(1.0, faults);
     for (int i = kSegments - 2; i < kSegments; ++i) {
         const std::string path = "/tail/seg" + std::to_string(i) + ".ts";
         EXPECT_EQ(server.requests_for(path).size(), 1u) << path;
-        EXPECT_EQ(server.body_bytes_sent(path),
-                  static_cast<std::int64_t>(fs::file_size(dir / "www/tail" / ("seg" + std::to_string(i) + ".ts"))));
+        EXPECT_EQ(server.body_bytes_sent(path), segment_size(i)) << path;
     }
 }
 
@@ -112,22 +133,12 @@ TEST_F(StreamTest, AServerIgnoringRangeSendsTheWholeFragmentForTheFirstPieceAndN
 // learns where the samples are at the very end, and must go back for them.
 TEST_F(StreamTest, AnMp4WithItsIndexAtTheEndIsMuxed) {
     const fs::path root = dir / "www/late_index";
-    fs::create_directories(root);
-    const fs::path mp4 = root / "source.mp4";
-    ASSERT_TRUE(media_fx::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
-                                  "sine=frequency=440:sample_rate=44100", "-t", "4", "-c:v", "libx264", "-preset",
-                                  "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mp4", mp4.string()}));
-    const std::string bytes = read_file(mp4);
-    ASSERT_EQ(bytes.find("moov"), bytes.rfind("moov"));
-    ASSERT_GT(bytes.find("moov"), bytes.find("mdat"));  // the index is at the end
-    std::string playlist = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-PLAYLIST-TYPE:VOD\n";
-    for (std::size_t i = 0, from = 0; i < 4; ++i) {
-        const std::size_t to = i == 3 ? bytes.size() : bytes.size() * (i + 1) / 4;
-        write_file(root / ("part" + std::to_string(i) + ".mp4"), bytes.substr(from, to - from));
-        playlist += "#EXTINF:1.0,\npart" + std::to_string(i) + ".mp4\n";
-        from = to;
-    }
-    write_file(root / "index.m3u8", playlist + "#EXT-X-ENDLIST\n");
+    make_cut_file(root, {"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mp4"},
+                  "mp4", 4);
+    const std::string joined = read_file(root / "part0.mp4") + read_file(root / "part1.mp4") +
+                               read_file(root / "part2.mp4") + read_file(root / "part3.mp4");
+    ASSERT_EQ(joined.find("moov"), joined.rfind("moov"));
+    ASSERT_GT(joined.find("moov"), joined.find("mdat"));  // the index is at the end
     server.serve_directory("/late", root);
     const auto r = run(job_for("/late/index.m3u8"));
     EXPECT_STREAM_OK(r);
@@ -143,20 +154,7 @@ TEST_F(StreamTest, AnMp4WithItsIndexAtTheEndIsMuxed) {
 // mux of the finished files, and its message is the download's error. Matroska takes it.
 TEST_F(StreamTest, ACodecTheContainerCannotCarryFailsWithTheMuxersMessage) {
     const fs::path root = dir / "www/vorbis";
-    fs::create_directories(root);
-    const fs::path webm = root / "source.webm";
-    ASSERT_TRUE(media_fx::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25", "-f", "lavfi", "-i",
-                                  "sine=frequency=440:sample_rate=44100", "-t", "2", "-c:v", "libvpx-vp9", "-deadline",
-                                  "realtime", "-c:a", "libvorbis", "-f", "webm", webm.string()}));
-    const std::string bytes = read_file(webm);
-    std::string playlist = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-PLAYLIST-TYPE:VOD\n";
-    for (std::size_t i = 0, from = 0; i < 2; ++i) {
-        const std::size_t to = i == 1 ? bytes.size() : bytes.size() / 2;
-        write_file(root / ("part" + std::to_string(i) + ".webm"), bytes.substr(from, to - from));
-        playlist += "#EXTINF:1.0,\npart" + std::to_string(i) + ".webm\n";
-        from = to;
-    }
-    write_file(root / "index.m3u8", playlist + "#EXT-X-ENDLIST\n");
+    make_cut_file(root, {"-c:v", "libvpx-vp9", "-deadline", "realtime", "-c:a", "libvorbis", "-f", "webm"}, "webm", 2);
     server.serve_directory("/vorbis", root);
     auto job = job_for("/vorbis/index.m3u8");
     const auto r = run(job);
