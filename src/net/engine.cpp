@@ -391,7 +391,11 @@ void Engine::Impl::check_stalls() {
     for (const auto& [id, t] : transfers) {
         if (!t->easy || t->paused || t->aborted) continue;
         const double idle = std::chrono::duration<double>(now - t->last_activity).count();
-        if (idle > t->request.http->socket_timeout) stalled.push_back(t.get());
+        const double timeout = t->request.http->socket_timeout;
+        // A connection that slowed down may be trickling bytes below its low-water mark: from
+        // now on every byte wakes us, so it is never taken for stalled.
+        if (t->low_water > 1 && idle > std::min(1.0, timeout / 4)) set_low_water(*t, 1);
+        if (idle > timeout) stalled.push_back(t.get());
     }
     for (Transfer* t : stalled) {
         TransferOutcome outcome;

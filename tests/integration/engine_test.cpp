@@ -119,6 +119,24 @@ TEST(Engine, BatchedReadsStillSeeTheEndOfABodyAndTheNextResponseOnTheConnection)
     EXPECT_EQ(server.connections_accepted(), 1);  // one connection, reused for every response
 }
 
+// A body that drops from 2 MB/s to 2 KiB/s for a while: the batched reads asked for more than
+// the slow patch sends in the stall timeout, yet the transfer is not taken for stalled.
+TEST(Engine, AConnectionThatSlowsDownIsNotTakenForStalled) {
+    testing::TestServer server;
+    const auto body = test::random_bytes(1024 * 1024, 6);
+    server.serve_bytes("/slows.bin", body,
+                       {.rate_bytes_per_sec = 2.0 * 1024 * 1024, .slow_after_bytes = 256 * 1024, .slow_bytes = 8 * 1024,
+                        .slow_rate_bytes_per_sec = 2.0 * 1024});
+    HttpOptions http;
+    http.socket_timeout = 2.5;  // the slow patch lasts 4 s; no 2.5 s without a byte
+    Engine engine;
+    CountingHandler handler(1);
+    engine.post([&] { engine.start({.url = server.url("/slows.bin"), .http = &http}, handler); });
+    handler.all_done.get_future().wait();
+    EXPECT_EQ(handler.failures.load(), 0);
+    EXPECT_EQ(handler.bytes.load(), static_cast<std::int64_t>(body.size()));
+}
+
 TEST(Engine, AHandlerThatThrowsFailsOnlyItsOwnTransfer) {
     testing::TestServer server;
     server.serve_bytes("/f.bin", test::random_bytes(100 * 1024, 3));

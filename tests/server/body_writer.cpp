@@ -91,8 +91,16 @@ BodyOutcome send_body(Channel& channel, const ResponsePlan& plan, std::vector<ch
     Pacer pacer(plan.rate_bytes_per_sec, Pacer::Clock::now());
     std::int64_t sent = 0;
     while (sent < limit) {
+        // The slow patch: its own rate inside, the normal one again after; no slice crosses its edges.
+        std::int64_t edge = limit;
+        if (plan.slow_begin >= 0 && sent == plan.slow_begin)
+            pacer.change_rate(plan.slow_rate, sent, Pacer::Clock::now());
+        else if (plan.slow_begin >= 0 && sent == plan.slow_end)
+            pacer.change_rate(plan.rate_bytes_per_sec, sent, Pacer::Clock::now());
+        if (plan.slow_begin > sent) edge = std::min(edge, plan.slow_begin);
+        else if (plan.slow_end > sent) edge = std::min(edge, plan.slow_end);
         const auto size = static_cast<std::size_t>(
-            std::min<std::int64_t>(static_cast<std::int64_t>(pacer.slice_bytes()), limit - sent));
+            std::min<std::int64_t>(static_cast<std::int64_t>(pacer.slice_bytes()), edge - sent));
         if (pacer.limited()) {
             pacer.forgive_lag(sent, Pacer::Clock::now());
             if (!channel.sleep_until(pacer.due(sent))) return BodyOutcome::failed;

@@ -23,4 +23,10 @@ void Pacer::forgive_lag(std::int64_t sent, Clock::time_point now) {
     start_bytes_ = sent;
 }
 
+void Pacer::change_rate(double bytes_per_second, std::int64_t sent, Clock::time_point now) {
+    rate_ = bytes_per_second;
+    start_ = now;
+    start_bytes_ = sent;
+}
+
 }  // namespace arina::testing

@@ -24,6 +24,8 @@ public:
     /// After a client stopped reading for a while, forgive the backlog beyond kMaxLag so that the
     /// catch-up is not one long burst at full speed.
     void forgive_lag(std::int64_t sent, Clock::time_point now);
+    /// From byte `sent` on, at `bytes_per_second` (<= 0: unlimited), starting now.
+    void change_rate(double bytes_per_second, std::int64_t sent, Clock::time_point now);
 
     static constexpr std::size_t kUnlimitedSlice = 256 * 1024;
     static constexpr std::chrono::milliseconds kMaxLag{250};

@@ -155,6 +155,11 @@ ResponsePlan plan_content(const HttpRequest& request, const Resolution& route, s
 
     choose_cut(f, route.request_number, plan);
     plan.rate_bytes_per_sec = f.rate_bytes_per_sec;
+    if (f.slow_after_bytes >= 0 && f.slow_rate_bytes_per_sec > 0) {
+        plan.slow_begin = f.slow_after_bytes;
+        plan.slow_end = f.slow_after_bytes + f.slow_bytes;
+        plan.slow_rate = f.slow_rate_bytes_per_sec;
+    }
     return plan;
 }
 

@@ -26,6 +26,10 @@ struct ResponsePlan {
 
     double latency_ms = 0;
     double rate_bytes_per_sec = 0;
+    /// Body bytes [slow_begin, slow_end) go out at slow_rate (see Faults::slow_after_bytes).
+    std::int64_t slow_begin = -1;
+    std::int64_t slow_end = -1;
+    double slow_rate = 0;
     /// Cutting the body short: after cut_after body bytes, close (drop) or fall silent (stall).
     enum class Cut { none, drop, stall };
     Cut cut = Cut::none;

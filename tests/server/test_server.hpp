@@ -32,6 +32,12 @@ struct Faults {
     /// per-response clock, so the flow is smooth rather than burst-then-sleep.
     double rate_bytes_per_sec = 0;
 
+    /// A slow patch in the body: after this many body bytes (-1 = never) the next `slow_bytes`
+    /// go out at `slow_rate_bytes_per_sec`, then the rest at `rate_bytes_per_sec` again.
+    std::int64_t slow_after_bytes = -1;
+    std::int64_t slow_bytes = 0;
+    double slow_rate_bytes_per_sec = 0;
+
     /// Close the connection after this many body bytes (-1 = never) ...
     std::int64_t drop_after_bytes = -1;
     /// ... for the first K requests (0 = every request).
