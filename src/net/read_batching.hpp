@@ -6,7 +6,9 @@
 // connection's own speed, so a slow connection is never held back noticeably.
 //
 // The low-water mark never exceeds the bytes still expected, so the end of a response always
-// wakes us, and it is set back to 1 before the connection can carry the next response head.
+// wakes us; it is set back to 1 before the connection can carry the next response head, and
+// when a connection has been quiet for a second (it may have slowed down below the mark: the
+// stall detector must keep seeing its bytes).
 
 #include <cstdint>
 
