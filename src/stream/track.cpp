@@ -208,7 +208,7 @@ bool Track::split(std::size_t index) {
 // The first piece's answer gave the fragment's size (`total`, -1: unknown), or (`whole`) the
 // whole fragment because the server ignores ranges: the other pieces get their ranges, or are
 // not needed.
-void Track::size_pieces(Slot& first, std::int64_t total, bool whole) {
+void Track::size_pieces(Slot& first, std::int64_t total, bool whole, const std::string& validator) {
     const std::int64_t start = whole ? 0 : first.fragment.byte_range->end;
     const int others = first.pieces - 1;
     for (int p = 1; p <= others; ++p) {
@@ -218,6 +218,8 @@ void Track::size_pieces(Slot& first, std::int64_t total, bool whole) {
             s->state = Slot::State::Done;  // nothing left for this piece
             continue;
         }
+        s->first_validator = validator;
+        s->first_total = total;
         if (total < 0) {
             s->fragment.byte_range = ByteRange{start, 0};  // size unknown: one piece takes the rest
         } else {
@@ -286,19 +288,34 @@ bool Track::on_response(net::TransferId id, const net::ResponseHead& head) {
         return false;
     }
     bool sized_pieces = false;
+    const std::string etag = head.get("etag");
+    const std::string validator = net::is_strong_etag(etag) ? etag : head.get("last-modified");
     if (const auto range = slot->fragment.byte_range) {
         const bool first_piece = slot->pieces > 1 && slot->piece == 0;
         if (head.status == 200 && first_piece) {
             // The server ignores Range: this answer is the whole fragment, the other pieces are not needed.
             slot->fragment.byte_range.reset();
             a.remaining = -1;
-            size_pieces(*slot, -1, /*whole=*/true);
+            size_pieces(*slot, -1, /*whole=*/true, validator);
             sized_pieces = true;
         } else if (head.status == 200) {
+            if (slot->piece > 0 && validator != slot->first_validator) {
+                a.failure = net::AttemptFailure{FailReason::RemoteChanged, 0, std::nullopt};
+                a.problem = "changed on the server between the two requests for its halves";
+                return false;
+            }
             a.sliced = true;  // the server ignores Range: cut our bytes out of the whole resource
             a.skip = range->begin;
         } else {
             const auto cr = net::parse_content_range(head.get("content-range"));
+            if (slot->piece > 0 && (validator != slot->first_validator ||
+                                    (cr && cr->total >= 0 && slot->first_total >= 0 && cr->total != slot->first_total))) {
+                // Two versions of the fragment must not be spliced: the download fails, and a rerun
+                // fetches the whole fragment again (the sidecar counts only whole fragments).
+                a.failure = net::AttemptFailure{FailReason::RemoteChanged, 0, std::nullopt};
+                a.problem = "changed on the server between the two requests for its halves";
+                return false;
+            }
             bool matches = head.status == 206 && cr && cr->first == range->begin;
             if (matches && range->end > 0 && cr->last != range->end - 1) {
                 // A fragment shorter than its first piece: the answer ends with the resource.
@@ -311,7 +328,7 @@ bool Track::on_response(net::TransferId id, const net::ResponseHead& head) {
             }
             if (first_piece) {
                 a.remaining = cr->last - cr->first + 1;
-                size_pieces(*slot, cr->total, /*whole=*/false);
+                size_pieces(*slot, cr->total, /*whole=*/false, validator);
                 sized_pieces = true;
             }
         }

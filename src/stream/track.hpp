@@ -123,6 +123,10 @@ private:
         std::int64_t key = 0;                         // 1-based position of the slot among all slots
         int piece = 0;                                // of `pieces` of its fragment
         int pieces = 1;
+        // Later pieces: what the first piece's answer said of the fragment (its validator: strong
+        // ETag, else Last-Modified; its size), which theirs must repeat.
+        std::string first_validator;
+        std::int64_t first_total = -1;
         // Blocked: a piece after the first, whose range waits for the fragment's size (first piece's answer).
         enum class State { Waiting, Blocked, Active, Retrying, Done, Skipped } state = State::Waiting;
         int failures = 0;
@@ -149,7 +153,7 @@ private:
     Slot* slot_of(std::int64_t key);
     std::int64_t ahead_of(std::int64_t key) const { return key - slots_done_ - 1; }
     bool split(std::size_t index);
-    void size_pieces(Slot& first, std::int64_t total, bool whole);
+    void size_pieces(Slot& first, std::int64_t total, bool whole, const std::string& validator);
     void note_size(const Slot& slot, std::int64_t bytes);
     void start(Slot& slot);
     bool accept(Active& a, std::span<const char> data);

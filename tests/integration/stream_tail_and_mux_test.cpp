@@ -129,6 +129,36 @@ TEST_F(StreamTailTest, AServerIgnoringRangeSendsTheWholeFragmentForTheFirstPiece
     }
 }
 
+// The last fragment changes on the server between the requests for its two halves: the halves are
+// never spliced. The download fails naming the fragment; a rerun fetches that fragment whole.
+TEST_F(StreamTailTest, AFragmentThatChangesBetweenItsHalvesIsNeverSpliced) {
+    make_stream(www(), 1.0);
+    server.serve_directory("/tail", www());
+    const std::string last = "/tail/seg" + std::to_string(kSegments - 1) + ".ts";
+    testing::Faults changes;
+    changes.replacement_body = read_file(www() / "seg5.ts");  // another version: valid, and a different size
+    changes.replace_after_requests = 1;
+    server.serve_bytes(last, read_file(www() / ("seg" + std::to_string(kSegments - 1) + ".ts")), changes);
+    auto job = job_for("/tail/index.m3u8");
+    job.connections = 4;
+    const auto first = run(job);
+    ASSERT_TRUE(first.error);
+    EXPECT_EQ(first.error.reason, FailReason::FragmentMissing);
+    const std::string prefix = "fragment 8 of 8 (" + server.url(last) + " bytes ";
+    EXPECT_TRUE(first.error.message.starts_with(prefix)) << first.error.message;
+    EXPECT_TRUE(first.error.message.ends_with("): changed on the server between the two requests for its halves"))
+        << first.error.message;
+    EXPECT_FALSE(fs::exists(out() / "index.mp4"));
+
+    server.clear_log();
+    const auto again = run(job);
+    EXPECT_STREAM_OK(again);
+    const auto requests = server.requests_for(last);
+    ASSERT_EQ(requests.size(), 1u);  // the changed fragment, whole
+    EXPECT_EQ(requests[0].range_header, "");
+    EXPECT_EQ(media_fx::summarize(again.file).codecs, "h264,aac");
+}
+
 // An MP4 with its index at the end, cut into "segments": the muxer following the download only
 // learns where the samples are at the very end, and must go back for them.
 TEST_F(StreamTest, AnMp4WithItsIndexAtTheEndIsMuxed) {

@@ -58,6 +58,7 @@ private:
         enum class Kind { bytes, file, directory, redirect };
         Kind kind = Kind::bytes;
         std::shared_ptr<const Representation> bytes;
+        std::shared_ptr<const Representation> replacement;  ///< Faults::replacement_body
         std::filesystem::path file;  ///< file, or directory root
         std::string location;
         int status = 302;

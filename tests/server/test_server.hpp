@@ -32,6 +32,11 @@ struct Faults {
     /// per-response clock, so the flow is smooth rather than burst-then-sleep.
     double rate_bytes_per_sec = 0;
 
+    /// Bytes routes: from request K+1 on (K = replace_after_requests > 0) the route serves
+    /// `replacement_body`, a new version with its own ETag and a later Last-Modified.
+    std::string replacement_body;
+    int replace_after_requests = 0;
+
     /// A slow patch in the body: after this many body bytes (-1 = never) the next `slow_bytes`
     /// go out at `slow_rate_bytes_per_sec`, then the rest at `rate_bytes_per_sec` again.
     std::int64_t slow_after_bytes = -1;
