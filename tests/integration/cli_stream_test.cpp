@@ -55,6 +55,24 @@ TEST_F(DownloadTest, ListFormatsAndPickOneThroughTheCli) {
     EXPECT_EQ(s.audio, 0);
 }
 
+// -F asks the server too: by Content-Type a URL is a plain file or a manifest with formats.
+TEST_F(DownloadTest, ListFormatsDecidesByContentTypeForOtherUrls) {
+    ASSERT_TRUE(media_fx::dash_template(dir / "www/dash", false));
+    server.serve_directory("/dash", dir / "www/dash");
+    server.serve_bytes("/dash/play", read_file(dir / "www/dash/manifest.mpd"), {.content_type = "application/dash+xml"});
+    server.serve_bytes("/file", random_bytes(5000, 81), {.content_type = "application/octet-stream"});
+    const auto listed = arina({"-F", server.url("/dash/play"), server.url("/file")});
+    ASSERT_EQ(listed.exit_code, 0) << listed.output;
+    EXPECT_NE(listed.output.find("320x240"), std::string::npos) << listed.output;
+    EXPECT_NE(listed.output.find(server.url("/file") + ": a plain file; it has one format"), std::string::npos)
+        << listed.output;
+    const auto file_requests = server.requests_for("/file");
+    ASSERT_EQ(file_requests.size(), 1u);
+    EXPECT_EQ(file_requests[0].range_header, "bytes=0-0");  // one byte asked, not the file
+    const auto missing = arina({"-F", server.url("/missing")});
+    EXPECT_EQ(missing.exit_code, 5) << missing.output;
+}
+
 TEST_F(DownloadTest, AFragmentThatIsGoneFailsTheTaskWithExitCode12) {
     const auto ts = media_fx::source_ts(dir.path());
     ASSERT_TRUE(media_fx::hls_ts(ts, dir / "www/hls"));
