@@ -404,24 +404,11 @@ std::optional<TaskRecord> TaskStore::get(TaskKey key) const {
 // Writes
 
 std::variant<TaskKey, Error> TaskStore::insert(TaskRecord record) {
-    if (!record.state.empty() && !is_valid_task_state(record.state)) return invalid_state_error(record.state);
-    auto done = std::make_shared<std::promise<detail::InsertResult>>();
-    auto result = done->get_future();
-    {
-        std::lock_guard lk(impl_->mutex);
-        if (impl_->stopping || impl_->writer_dead) {
-            return Error{FailReason::Internal, "database " + impl_->path.string() + " is closing"};
-        }
-        impl_->enqueue_locked(0, detail::InsertJob{std::move(record), std::move(done)});
-        impl_->urgent = true;
-        impl_->wake.notify_one();
-    }
-    try {
-        return result.get();
-    } catch (const std::exception& e) {
-        // A broken promise: the writer went away without answering.
-        return Error{FailReason::Internal, "database " + impl_->path.string() + ": insert lost: " + e.what()};
-    }
+    std::vector<TaskRecord> one;
+    one.push_back(std::move(record));
+    auto added = insert_many(std::move(one));
+    if (auto* error = std::get_if<Error>(&added)) return std::move(*error);
+    return std::get<std::vector<TaskKey>>(added).front();
 }
 
 std::variant<std::vector<TaskKey>, Error> TaskStore::insert_many(std::vector<TaskRecord> records) {

@@ -334,23 +334,33 @@ void StreamDownload::begin_fragments() {
     }
     setting_up_ = false;
     if (ended_) return;
-    start_following_mux();
+    if (!start_mux(/*following=*/true)) return;
     schedule_save();
     pump();
     maybe_finalize();
 }
 
-void StreamDownload::start_following_mux() {
+// The mux job: `following` the part files as they grow (started with the fragments), or from
+// the finished part files. False (and the download failed) when there is nothing to mux.
+bool StreamDownload::start_mux(bool following) {
     MuxJobSpec spec;
     spec.output = final_path_;
     spec.container = container_;
     for (std::size_t i = 0; i < parts_.size(); ++i) {
-        spec.inputs.push_back({parts_[i]->path(), std::make_shared<mux::GrowingInput>(tracks_[i]->bytes_written())});
         spec.remove_on_success.push_back(parts_[i]->path());
+        const std::int64_t written = tracks_[i]->bytes_written();
+        if (following) spec.inputs.push_back({parts_[i]->path(), std::make_shared<mux::GrowingInput>(written)});
+        // A live track that recorded nothing (cancelled early) would only make the mux fail.
+        else if (written > 0) spec.inputs.push_back({parts_[i]->path(), nullptr});
     }
     spec.remove_on_success.push_back(sidecar_path_);
+    if (spec.inputs.empty()) {
+        fail({FailReason::FragmentMissing, job_.url + ": no fragment could be downloaded"});
+        return false;
+    }
     mux_job_ = std::make_unique<MuxJob>(engine_, std::move(spec),
-                                        [this](const Error& error) { mux_done(error, /*following=*/true); });
+                                        [this, following](const Error& error) { mux_done(error, following); });
+    return true;
 }
 
 // Hands free connections to the tracks: the one with the fewest in flight first, then the one
@@ -449,18 +459,7 @@ void StreamDownload::run_mux() {
 }
 
 void StreamDownload::mux_from_parts() {
-    MuxJobSpec spec;
-    spec.output = final_path_;
-    spec.container = container_;
-    for (std::size_t i = 0; i < parts_.size(); ++i) {
-        spec.remove_on_success.push_back(parts_[i]->path());
-        // A live track that recorded nothing (cancelled early) would only make the mux fail.
-        if (tracks_[i]->bytes_written() > 0) spec.inputs.push_back({parts_[i]->path(), nullptr});
-    }
-    spec.remove_on_success.push_back(sidecar_path_);
-    if (spec.inputs.empty()) return fail({FailReason::FragmentMissing, job_.url + ": no fragment could be downloaded"});
-    mux_job_ = std::make_unique<MuxJob>(engine_, std::move(spec),
-                                        [this](const Error& error) { mux_done(error, /*following=*/false); });
+    if (!start_mux(/*following=*/false)) return;
     if (mux_cancelled_) mux_job_->cancel();
     mux_job_->complete();
 }

@@ -104,7 +104,7 @@ private:
     void live_gave_up(std::size_t index, const std::string& why);
     void maybe_finalize();
     void finalize();
-    void start_following_mux();
+    bool start_mux(bool following);
     void run_mux();
     void mux_from_parts();
     void mux_done(const Error& error, bool following);

@@ -288,8 +288,12 @@ bool Track::on_response(net::TransferId id, const net::ResponseHead& head) {
         return false;
     }
     bool sized_pieces = false;
-    const std::string etag = head.get("etag");
-    const std::string validator = net::is_strong_etag(etag) ? etag : head.get("last-modified");
+    // Pieces of one fragment must come from one version of it.
+    std::string validator;
+    if (slot->pieces > 1) {
+        const std::string etag = head.get("etag");
+        validator = net::is_strong_etag(etag) ? etag : head.get("last-modified");
+    }
     if (const auto range = slot->fragment.byte_range) {
         const bool first_piece = slot->pieces > 1 && slot->piece == 0;
         if (head.status == 200 && first_piece) {
