@@ -18,8 +18,8 @@ int main(int argc, char** argv) {
 
     // Watch progress (the callback runs on a thread of its own, never the engine's)
     manager.subscribe([](const arina::ProgressEvent& e) {
-        std::printf("task %lld: %s %s\n", static_cast<long long>(e.task_id), std::string(arina::to_string(e.status)).c_str(),
-                    e.details.c_str());
+        std::printf("task %lld: %s %s\n", static_cast<long long>(e.task_id),
+                    std::string(arina::to_string(e.status)).c_str(), e.details.c_str());
     });
 
     // Add download task

@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t pos = 0;
     while (pos < text.size()) {
         auto nl = text.find('\n', pos);
-        const auto line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos + 1);
+        const auto line =
+            text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos + 1);
         add_header_line(head, line);
         pos += line.size();
     }

@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         // What decodes re-encodes to something that decodes to the same state.
         const auto again = decode_resume_state(encode_resume_state(*state));
-        ARINA_FUZZ_REQUIRE(std::holds_alternative<ResumeState>(again) && std::get<ResumeState>(again) == *state);
+        ARINA_FUZZ_REQUIRE(std::holds_alternative<ResumeState>(again) &&
+                           std::get<ResumeState>(again) == *state);
     }
     return 0;
 }

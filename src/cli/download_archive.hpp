@@ -9,7 +9,7 @@
 namespace arina::cli {
 
 class DownloadArchive {
-public:
+  public:
     /// An empty path disables the archive.
     explicit DownloadArchive(std::string path);
     bool contains(const std::string& url) const { return entries_.count(url) > 0; }
@@ -17,7 +17,7 @@ public:
     bool record(const std::string& url);
     bool enabled() const { return !path_.empty(); }
 
-private:
+  private:
     std::string path_;
     std::set<std::string> entries_;
 };

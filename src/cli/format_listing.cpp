@@ -28,9 +28,9 @@ std::variant<bool, Error> serves_manifest(transfer::Runtime& runtime, const stre
     std::promise<stream::FetchResult> answered;
     std::unique_ptr<stream::MemoryFetch> fetch;
     runtime.engine.post([&] {
-        fetch = std::make_unique<stream::MemoryFetch>(runtime.engine, job.http, job.retry_timing, rng,
-                                                      transfer::next_download_key(), spec,
-                                                      [&answered](stream::FetchResult r) { answered.set_value(std::move(r)); });
+        fetch = std::make_unique<stream::MemoryFetch>(
+            runtime.engine, job.http, job.retry_timing, rng, transfer::next_download_key(), spec,
+            [&answered](stream::FetchResult r) { answered.set_value(std::move(r)); });
         fetch->start();
     });
     const stream::FetchResult result = answered.get_future().get();

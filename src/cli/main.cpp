@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include "cli/format_listing.hpp"
 #include "cli/options.hpp"
 #include "cli/queue_commands.hpp"
-#include "cli/format_listing.hpp"
 #include "cli/session.hpp"
 #include "core/log.hpp"
 

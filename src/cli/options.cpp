@@ -1,7 +1,6 @@
 #include "cli/options.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <fstream>
 #include <iostream>
 
@@ -61,8 +60,8 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
     app.set_version_flag("--version", kVersion);
     app.add_option("urls", o.urls, "URLs to download");
 
-    std::string output_dir, output_name, limit_rate, chunk_size, retry_sleep, progress = "auto", ca_file, batch_file,
-        preset, format, merge_format;
+    std::string output_dir, output_name, limit_rate, chunk_size, retry_sleep,
+        progress = "auto", ca_file, batch_file, preset, format, merge_format;
     std::vector<std::string> headers;
     int connections = 0, workers = 0, per_host = -1;
     bool no_continue = false, no_check_certificate = false, force_overwrites = false;
@@ -70,7 +69,8 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
     app.add_option("-o,--output", output_name, "Output file name (relative to -P)");
     app.add_option("-P,--paths", output_dir, "Directory to download into (.)");
     app.add_option("-a,--batch-file", batch_file, "Read URLs from FILE, one per line ('#' comments)");
-    app.add_option("-N,--concurrent-fragments", connections, "Connections per download (4)")->check(CLI::Range(1, 64));
+    app.add_option("-N,--concurrent-fragments", connections, "Connections per download (4)")
+        ->check(CLI::Range(1, 64));
     app.add_option("--max-workers", workers, "Downloads at once (4)")->check(CLI::Range(1, 64));
     app.add_option("--max-connections-per-host", per_host,
                    "Connections to one host across all downloads (8, at least -N; 0 = no limit)")
@@ -82,7 +82,8 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
     app.add_option("-R,--retries", c.retries, "Retries of a whole download (10)");
     app.add_option("--fragment-retries", c.fragment_retries, "Retries of each byte range or fragment (10)");
     app.add_option("--retry-sleep", retry_sleep, "Back-off: SECONDS or exp=START[:END] (exp=1:30)");
-    app.add_option("--socket-timeout", c.socket_timeout, "Seconds to wait for a connection or the next byte (30)")
+    app.add_option("--socket-timeout", c.socket_timeout,
+                   "Seconds to wait for a connection or the next byte (30)")
         ->check(CLI::PositiveNumber);
     app.add_option("--proxy", c.http.proxy, "Proxy URL (http://, socks5://...)");
     app.add_option("--add-header", headers, "Extra request header FIELD:VALUE (repeatable)");
@@ -100,7 +101,8 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
         ->check(CLI::NonNegativeNumber);
     app.add_option("--merge-output-format", merge_format, "Container for merged streams: mp4 or mkv")
         ->check(CLI::IsMember({"mp4", "mkv"}));
-    app.add_option("--download-archive", o.download_archive, "Skip URLs listed in FILE; add finished ones to it");
+    app.add_option("--download-archive", o.download_archive,
+                   "Skip URLs listed in FILE; add finished ones to it");
     app.add_option("--queue-db", c.database, "Task database for `arina queue` and `arina run`");
     app.add_option("--progress", progress, "Progress output: auto, json or none")
         ->check(CLI::IsMember({"auto", "json", "none"}));
@@ -136,7 +138,8 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
     }
     if (workers > 0) c.max_workers = workers;
     if (connections > 0) c.concurrent_fragments = connections;
-    c.max_connections_per_host = per_host >= 0 ? per_host : std::max(c.max_connections_per_host, c.concurrent_fragments);
+    c.max_connections_per_host =
+        per_host >= 0 ? per_host : std::max(c.max_connections_per_host, c.concurrent_fragments);
     if (!output_dir.empty()) c.output_dir = output_dir;
     o.task.output_dir = c.output_dir;
     o.task.output_name = output_name;
@@ -161,14 +164,16 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
         return usage("--retry-sleep: expected SECONDS or exp=START[:END], got '" + retry_sleep + "'");
     for (const auto& h : headers) {
         const auto colon = h.find(':');
-        if (colon == std::string::npos || colon == 0) return usage("--add-header: expected FIELD:VALUE, got '" + h + "'");
+        if (colon == std::string::npos || colon == 0)
+            return usage("--add-header: expected FIELD:VALUE, got '" + h + "'");
         std::string value = h.substr(colon + 1);
         value.erase(0, value.find_first_not_of(' '));
         c.http.headers.push_back(h.substr(0, colon) + ": " + value);
     }
     if (!c.http.cookies_file.empty() && !std::ifstream(c.http.cookies_file))
         return usage("--cookies: cannot read '" + c.http.cookies_file + "'");
-    if (!ca_file.empty() && !std::ifstream(ca_file)) return usage("--ca-certificate: cannot read '" + ca_file + "'");
+    if (!ca_file.empty() && !std::ifstream(ca_file))
+        return usage("--ca-certificate: cannot read '" + ca_file + "'");
     if (!batch_file.empty()) {
         auto batch = read_batch_file(batch_file);
         if (auto* err = std::get_if<Error>(&batch)) {
@@ -178,8 +183,11 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
         for (auto& u : std::get<std::vector<std::string>>(batch)) o.urls.push_back(std::move(u));
     }
     if (urls_required && o.urls.empty()) return usage("no URL given (see --help)");
-    if (!output_name.empty() && o.urls.size() > 1) return usage("-o names one file; it cannot be used with several URLs");
-    o.progress = progress == "json" ? ProgressStyle::Json : progress == "none" ? ProgressStyle::None : ProgressStyle::Auto;
+    if (!output_name.empty() && o.urls.size() > 1)
+        return usage("-o names one file; it cannot be used with several URLs");
+    o.progress = progress == "json"   ? ProgressStyle::Json
+                 : progress == "none" ? ProgressStyle::None
+                                      : ProgressStyle::Auto;
     return out;
 }
 

@@ -15,15 +15,15 @@ namespace arina::cli {
 enum class ProgressStyle { Auto, Json, None };
 
 struct CliOptions {
-    std::vector<std::string> urls;   ///< from the command line and -a files
-    Config config;                   ///< Config::load() overridden by flags
-    DownloadTask task;               ///< template for every URL (url left empty)
+    std::vector<std::string> urls;  ///< from the command line and -a files
+    Config config;                  ///< Config::load() overridden by flags
+    DownloadTask task;              ///< template for every URL (url left empty)
     ProgressStyle progress = ProgressStyle::Auto;
     bool quiet = false;
     bool verbose = false;
-    bool stats = false;              ///< print metrics in the summary
-    std::string download_archive;    ///< file of finished URLs to skip
-    bool list_formats = false;       ///< -F: list the formats of stream URLs and exit
+    bool stats = false;            ///< print metrics in the summary
+    std::string download_archive;  ///< file of finished URLs to skip
+    bool list_formats = false;     ///< -F: list the formats of stream URLs and exit
 };
 
 /// On --help/--version, `exit_now` holds the exit code; on bad input `error` (Usage).

@@ -42,7 +42,8 @@ std::filesystem::path take_db_option(std::vector<std::string>& args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--queue-db" && i + 1 < args.size()) {
             db = args[i + 1];
-            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                       args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
             break;
         }
         if (args[i].rfind("--queue-db=", 0) == 0) {
@@ -92,8 +93,8 @@ int queue_list(const std::filesystem::path& path) {
         std::string progress = format_bytes(static_cast<double>(r.done_bytes));
         if (r.total_bytes >= 0) progress += "/" + format_bytes(static_cast<double>(r.total_bytes));
         auto task = decode_task(r.params_json);
-        std::printf("%-6lld %-16s %-22s %s\n", static_cast<long long>(r.key), r.state.c_str(), progress.c_str(),
-                    task ? task->url.c_str() : "(unreadable)");
+        std::printf("%-6lld %-16s %-22s %s\n", static_cast<long long>(r.key), r.state.c_str(),
+                    progress.c_str(), task ? task->url.c_str() : "(unreadable)");
         if (!r.error_message.empty()) std::printf("       %s\n", r.error_message.c_str());
     }
     return 0;
@@ -107,7 +108,8 @@ int queue_remove(const std::filesystem::path& path, const std::vector<std::strin
     for (const auto& text : ids) {
         char* end = nullptr;
         const long long id = std::strtoll(text.c_str(), &end, 10);
-        if (!end || *end != '\0' || id <= 0) return usage_error("queue remove: not a task ID: '" + text + "'");
+        if (!end || *end != '\0' || id <= 0)
+            return usage_error("queue remove: not a task ID: '" + text + "'");
         if (!db.get(id)) {
             std::fprintf(stderr, "arina: error: no task %lld in the queue\n", id);
             return exit_code(FailReason::Usage);

@@ -15,7 +15,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void on_signal(int) { g_interrupted = 1; }
+void on_signal(int) {
+    g_interrupted = 1;
+}
 
 std::vector<TaskInfo> active_tasks(const DownloadManager& manager) {
     auto all = manager.list();
@@ -73,7 +75,8 @@ int run_urls(DownloadManager& manager, const CliOptions& options, DownloadArchiv
     auto events = manager.subscribe_events();
     for (const auto& url : options.urls) {
         if (archive.contains(url)) {
-            if (!options.quiet) std::fprintf(stderr, "%s has already been recorded in the archive\n", url.c_str());
+            if (!options.quiet)
+                std::fprintf(stderr, "%s has already been recorded in the archive\n", url.c_str());
             continue;
         }
         DownloadTask task = options.task;

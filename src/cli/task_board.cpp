@@ -32,18 +32,19 @@ TaskBoard::TaskBoard(ProgressStyle style, bool quiet, bool verbose)
       last_print_(std::chrono::steady_clock::now()) {}
 
 std::string TaskBoard::task_line(const TaskInfo& t) const {
-    std::string line = "[" + percent(t.done_bytes, t.total_bytes) + "] " + format_bytes(static_cast<double>(t.done_bytes));
+    std::string line =
+        "[" + percent(t.done_bytes, t.total_bytes) + "] " + format_bytes(static_cast<double>(t.done_bytes));
     if (t.total_bytes >= 0) line += "/" + format_bytes(static_cast<double>(t.total_bytes));
-    line += "  " + format_rate(t.speed) + "  ETA " + format_duration(t.eta) + "  " + std::to_string(t.connections) +
-            " conn  ";
+    line += "  " + format_rate(t.speed) + "  ETA " + format_duration(t.eta) + "  " +
+            std::to_string(t.connections) + " conn  ";
     line += t.file.empty() ? t.task.url : t.file.filename().string();
     return line;
 }
 
 std::string TaskBoard::total_line(const Metrics& m, std::size_t active) const {
     return "Total: " + std::to_string(active) + " active, " + std::to_string(m.queued_tasks) + " queued  " +
-           format_rate(m.speed) + "  ETA " + format_duration(m.eta) + "  " + std::to_string(m.active_connections) +
-           " conn";
+           format_rate(m.speed) + "  ETA " + format_duration(m.eta) + "  " +
+           std::to_string(m.active_connections) + " conn";
 }
 
 void TaskBoard::clear_live() {
@@ -61,11 +62,16 @@ void TaskBoard::update(const std::vector<TaskInfo>& active, const Metrics& metri
         if (now - last_print_ < kJsonInterval) return;
         last_print_ = now;
         for (const auto& t : active) {
-            nlohmann::json j = {{"event", "progress"},           {"id", t.id},
-                                {"url", t.task.url},             {"file", t.file.string()},
-                                {"status", to_string(t.status)}, {"total_bytes", t.total_bytes},
-                                {"done_bytes", t.done_bytes},    {"speed", t.speed},
-                                {"eta", t.eta},                  {"connections", t.connections}};
+            nlohmann::json j = {{"event", "progress"},
+                                {"id", t.id},
+                                {"url", t.task.url},
+                                {"file", t.file.string()},
+                                {"status", to_string(t.status)},
+                                {"total_bytes", t.total_bytes},
+                                {"done_bytes", t.done_bytes},
+                                {"speed", t.speed},
+                                {"eta", t.eta},
+                                {"connections", t.connections}};
             std::printf("%s\n", j.dump().c_str());
         }
         std::fflush(stdout);
@@ -122,7 +128,8 @@ void TaskBoard::summary(int completed, int failed, double seconds, const Metrics
     clear_live();
     if (quiet_ || style_ == ProgressStyle::Json) return;
     if (completed + failed > 1 || stats)
-        std::fprintf(stderr, "%d completed, %d failed in %s\n", completed, failed, format_duration(seconds).c_str());
+        std::fprintf(stderr, "%d completed, %d failed in %s\n", completed, failed,
+                     format_duration(seconds).c_str());
     if (stats)
         std::fprintf(stderr, "stats: %d threads, peak RSS %s, %d connections open at the end\n", m.threads,
                      format_bytes(static_cast<double>(m.peak_rss_bytes)).c_str(), m.active_connections);

@@ -14,7 +14,7 @@
 namespace arina::cli {
 
 class TaskBoard {
-public:
+  public:
     TaskBoard(ProgressStyle style, bool quiet, bool verbose);
 
     /// ~10 times a second: the active tasks and the totals.
@@ -24,7 +24,7 @@ public:
     /// Once at the end.
     void summary(int completed, int failed, double seconds, const Metrics& metrics, bool stats);
 
-private:
+  private:
     void clear_live();
     std::string task_line(const TaskInfo& t) const;
     std::string total_line(const Metrics& m, std::size_t active) const;

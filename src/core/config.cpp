@@ -8,8 +8,10 @@
 namespace arina {
 
 std::filesystem::path Config::default_config_path() {
-    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "arina/config.toml";
-    if (const char* home = std::getenv("HOME"); home && *home) return std::filesystem::path(home) / ".config/arina/config.toml";
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
+        return std::filesystem::path(xdg) / "arina/config.toml";
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return std::filesystem::path(home) / ".config/arina/config.toml";
     return "arina.toml";
 }
 
@@ -41,22 +43,28 @@ std::variant<Config, Error> Config::load_file(const std::filesystem::path& path)
     Config c;
     if (auto preset_name = table["preset"].value<std::string>()) {
         auto p = preset(*preset_name);
-        if (!p) return Error{FailReason::Usage, "config " + path.string() + ": unknown preset '" + *preset_name + "'"};
+        if (!p)
+            return Error{FailReason::Usage,
+                         "config " + path.string() + ": unknown preset '" + *preset_name + "'"};
         c = *p;
     }
     std::string bad;
     auto read_int = [&](const char* key, int& into, int min, int max) {
         if (auto node = table[key]; node) {
             auto v = node.value<std::int64_t>();
-            if (!v || *v < min || *v > max) bad = key;
-            else into = static_cast<int>(*v);
+            if (!v || *v < min || *v > max)
+                bad = key;
+            else
+                into = static_cast<int>(*v);
         }
     };
     auto read_double = [&](const char* key, double& into, double min) {
         if (auto node = table[key]; node) {
             auto v = node.value<double>();
-            if (!v || *v < min) bad = key;
-            else into = *v;
+            if (!v || *v < min)
+                bad = key;
+            else
+                into = *v;
         }
     };
     read_int("max_workers", c.max_workers, 1, 64);
@@ -70,8 +78,10 @@ std::variant<Config, Error> Config::load_file(const std::filesystem::path& path)
     read_double("retry_sleep_max", c.retry_sleep_max, 0);
     if (auto node = table["http_chunk_size"]; node) {
         auto v = node.value<std::int64_t>();
-        if (!v || *v < 65536) bad = "http_chunk_size";
-        else c.http_chunk_size = *v;
+        if (!v || *v < 65536)
+            bad = "http_chunk_size";
+        else
+            c.http_chunk_size = *v;
     }
     if (auto v = table["output_dir"].value<std::string>()) c.output_dir = *v;
     if (auto v = table["database"].value<std::string>()) c.database = *v;

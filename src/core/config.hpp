@@ -15,21 +15,21 @@
 namespace arina {
 
 struct Config {
-    int max_workers = 4;                          ///< tasks downloading at once
-    int concurrent_fragments = 4;                 ///< connections / fragments in flight per task
-    int fragment_retries = 10;                    ///< retries of one byte range or fragment
-    int retries = 10;                             ///< retries of a whole task (and its first request)
+    int max_workers = 4;                              ///< tasks downloading at once
+    int concurrent_fragments = 4;                     ///< connections / fragments in flight per task
+    int fragment_retries = 10;                        ///< retries of one byte range or fragment
+    int retries = 10;                                 ///< retries of a whole task (and its first request)
     std::int64_t http_chunk_size = 10 * 1024 * 1024;  ///< largest single range request
-    double socket_timeout = 30;                   ///< seconds: connect timeout and stall detection
-    int max_connections_per_host = 8;             ///< shared by all tasks on one host
-    double rate_limit = 0;                        ///< bytes/s for all tasks together, 0 = unlimited
-    double retry_sleep = 1;                       ///< first back-off in seconds, doubling
+    double socket_timeout = 30;                       ///< seconds: connect timeout and stall detection
+    int max_connections_per_host = 8;                 ///< shared by all tasks on one host
+    double rate_limit = 0;                            ///< bytes/s for all tasks together, 0 = unlimited
+    double retry_sleep = 1;                           ///< first back-off in seconds, doubling
     double retry_sleep_max = 30;
     std::filesystem::path output_dir = ".";
-    bool continue_partial = true;                 ///< false: ignore partial downloads, start over
-    bool overwrite = false;                       ///< download again over an existing file
-    bool skip_unavailable_fragments = false;      ///< streams: leave out fragments that keep failing (reported)
-    double live_duration = 0;                     ///< live streams: stop after this many seconds, 0 = until the end
+    bool continue_partial = true;             ///< false: ignore partial downloads, start over
+    bool overwrite = false;                   ///< download again over an existing file
+    bool skip_unavailable_fragments = false;  ///< streams: leave out fragments that keep failing (reported)
+    double live_duration = 0;  ///< live streams: stop after this many seconds, 0 = until the end
     /// Task database; empty: tasks live in memory only (partial files still resume).
     std::filesystem::path database;
     /// Request settings for every task (user agent, proxy, cookies, TLS); its

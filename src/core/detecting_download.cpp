@@ -9,7 +9,9 @@ namespace arina {
 DetectingDownload::DetectingDownload(transfer::Runtime& runtime, transfer::FileJob file_job,
                                      stream::StreamJob stream_job, Finished finished)
     : runtime_(runtime), stream_job_(std::move(stream_job)), finished_(std::move(finished)) {
-    file_job.is_manifest = [](std::string_view content_type) { return stream::is_manifest_content_type(content_type); };
+    file_job.is_manifest = [](std::string_view content_type) {
+        return stream::is_manifest_content_type(content_type);
+    };
     file_ = std::make_unique<transfer::FileDownload>(
         runtime_.engine, runtime_.disk, std::move(file_job),
         [this](const transfer::DownloadResult& r) { file_finished(r); });
@@ -18,12 +20,16 @@ DetectingDownload::DetectingDownload(transfer::Runtime& runtime, transfer::FileJ
 
 DetectingDownload::~DetectingDownload() = default;
 
-void DetectingDownload::start() { file_->start(); }
+void DetectingDownload::start() {
+    file_->start();
+}
 
 void DetectingDownload::cancel() {
     cancelled_ = true;
-    if (stream_) stream_->cancel();
-    else file_->cancel();
+    if (stream_)
+        stream_->cancel();
+    else
+        file_->cancel();
 }
 
 transfer::DownloadProgress DetectingDownload::progress() const {
@@ -38,8 +44,9 @@ void DetectingDownload::file_finished(const transfer::DownloadResult& result) {
         r.error = {FailReason::Cancelled, "cancelled: " + stream_job_.url};
         return finished_(r);
     }
-    auto stream = std::make_unique<stream::StreamDownload>(
-        runtime_.engine, runtime_.disk, stream_job_, [this](const transfer::DownloadResult& r) { finished_(r); });
+    auto stream =
+        std::make_unique<stream::StreamDownload>(runtime_.engine, runtime_.disk, stream_job_,
+                                                 [this](const transfer::DownloadResult& r) { finished_(r); });
     {
         std::lock_guard lock(mutex_);
         stream_ = std::move(stream);

@@ -17,7 +17,7 @@
 namespace arina {
 
 class DetectingDownload final : public transfer::Download {
-public:
+  public:
     /// `file_job.is_manifest` is set here; `stream_job` is used if the URL serves a manifest.
     DetectingDownload(transfer::Runtime& runtime, transfer::FileJob file_job, stream::StreamJob stream_job,
                       Finished finished);
@@ -27,7 +27,7 @@ public:
     void cancel() override;
     transfer::DownloadProgress progress() const override;
 
-private:
+  private:
     void file_finished(const transfer::DownloadResult& result);
 
     transfer::Runtime& runtime_;

@@ -8,17 +8,17 @@ namespace arina {
 namespace {
 
 class DefaultFactory final : public DownloadFactory {
-public:
+  public:
     std::unique_ptr<transfer::Download> create(const DownloadTask& task, const Config& config,
                                                transfer::Runtime& runtime,
                                                transfer::Download::Finished finished) override {
         // Extraction, for now: a manifest URL is a stream; anything else is a plain file unless
         // its server says it is a manifest (Content-Type), and then a stream after all.
         if (stream::is_manifest_url(task.url))
-            return std::make_unique<stream::StreamDownload>(runtime.engine, runtime.disk, stream_job_for(task, config),
-                                                            std::move(finished));
-        return std::make_unique<DetectingDownload>(runtime, file_job_for(task, config), stream_job_for(task, config),
-                                                   std::move(finished));
+            return std::make_unique<stream::StreamDownload>(
+                runtime.engine, runtime.disk, stream_job_for(task, config), std::move(finished));
+        return std::make_unique<DetectingDownload>(runtime, file_job_for(task, config),
+                                                   stream_job_for(task, config), std::move(finished));
     }
 };
 
@@ -67,6 +67,8 @@ stream::StreamJob stream_job_for(const DownloadTask& task, const Config& config)
     return job;
 }
 
-std::unique_ptr<DownloadFactory> make_default_download_factory() { return std::make_unique<DefaultFactory>(); }
+std::unique_ptr<DownloadFactory> make_default_download_factory() {
+    return std::make_unique<DefaultFactory>();
+}
 
 }  // namespace arina

@@ -14,7 +14,7 @@
 namespace arina {
 
 class DownloadFactory {
-public:
+  public:
     virtual ~DownloadFactory() = default;
     /// Engine thread. The returned download has not been started.
     virtual std::unique_ptr<transfer::Download> create(const DownloadTask& task, const Config& config,

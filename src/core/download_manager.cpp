@@ -29,8 +29,8 @@ DownloadManager::DownloadManager(Config config, std::unique_ptr<DownloadFactory>
     impl_ = std::make_unique<Impl>(std::move(config), std::move(factory), std::move(store));
 }
 
-std::variant<std::unique_ptr<DownloadManager>, Error> DownloadManager::create(Config config,
-                                                                              std::unique_ptr<DownloadFactory> factory) {
+std::variant<std::unique_ptr<DownloadManager>, Error> DownloadManager::create(
+    Config config, std::unique_ptr<DownloadFactory> factory) {
     std::unique_ptr<store::TaskStore> store;
     if (!config.database.empty()) {
         auto opened = store::TaskStore::open(config.database);
@@ -45,7 +45,9 @@ DownloadManager::DownloadManager(std::unique_ptr<Impl> impl) : impl_(std::move(i
 
 DownloadManager::~DownloadManager() = default;
 
-std::future<TaskResult> DownloadManager::add_task(DownloadTask task) { return submit(std::move(task)).second; }
+std::future<TaskResult> DownloadManager::add_task(DownloadTask task) {
+    return submit(std::move(task)).second;
+}
 
 std::pair<TaskId, std::future<TaskResult>> DownloadManager::submit(DownloadTask task) {
     std::future<TaskResult> future;
@@ -110,7 +112,9 @@ void DownloadManager::wait_idle() {
     impl_->changed.wait(lock, [this] { return impl_->idle_locked(); });
 }
 
-void DownloadManager::set_rate_limit(double bytes_per_second) { impl_->runtime.engine.set_rate_limit(bytes_per_second); }
+void DownloadManager::set_rate_limit(double bytes_per_second) {
+    impl_->runtime.engine.set_rate_limit(bytes_per_second);
+}
 
 void DownloadManager::set_max_workers(int max_workers) {
     impl_->run_on_engine([this, max_workers] {
@@ -168,7 +172,8 @@ Metrics DownloadManager::metrics() const {
             if (e.progress.total_bytes > 0) m.total_bytes += e.progress.total_bytes;
         }
     }
-    if (m.speed > 0 && m.total_bytes >= m.done_bytes) m.eta = static_cast<double>(m.total_bytes - m.done_bytes) / m.speed;
+    if (m.speed > 0 && m.total_bytes >= m.done_bytes)
+        m.eta = static_cast<double>(m.total_bytes - m.done_bytes) / m.speed;
     m.active_connections = impl_->runtime.engine.stats().active_transfers;
     m.threads = process_thread_count();
     m.rss_bytes = process_rss_bytes();
@@ -176,6 +181,8 @@ Metrics DownloadManager::metrics() const {
     return m;
 }
 
-const Config& DownloadManager::config() const { return impl_->config; }
+const Config& DownloadManager::config() const {
+    return impl_->config;
+}
 
 }  // namespace arina

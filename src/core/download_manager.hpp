@@ -6,8 +6,8 @@
 //   arina::DownloadManager manager(arina::Config::load());   // or DownloadManager(4)
 //   arina::DownloadTask task{.url = "https://example.com/video", .output_dir = "./downloads"};
 //   std::future<arina::TaskResult> f = manager.add_task(task);
-//   auto id = manager.subscribe([](const arina::ProgressEvent& e) { /* task_id, progress, status, details */ });
-//   arina::TaskResult r = f.get();
+//   auto id = manager.subscribe([](const arina::ProgressEvent& e) { /* task_id, progress, status, details */
+//   }); arina::TaskResult r = f.get();
 //
 // Threads: every method may be called from any thread and never blocks on a download.
 // Downloads run on one shared engine thread (plus one disk thread); the manager never
@@ -32,7 +32,7 @@ namespace arina {
 using SubscriptionId = std::uint64_t;
 
 class DownloadManager {
-public:
+  public:
     /// The seed's DownloadManager(max_workers): defaults otherwise, no persistence.
     explicit DownloadManager(int max_workers = 4);
     /// With config.database set, tasks persist there: queued tasks stay queued across
@@ -93,7 +93,7 @@ public:
 
     struct Impl;  // defined in manager_impl.hpp
 
-private:
+  private:
     explicit DownloadManager(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

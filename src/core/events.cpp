@@ -43,8 +43,10 @@ void EventSubscription::push_progress(const ProgressEvent& event) {
         std::lock_guard lock(mutex_);
         was_empty = events_.empty() && progress_.empty();
         auto [it, inserted] = progress_.insert_or_assign(event.task_id, event);
-        if (inserted) progress_order_.push_back(event.task_id);
-        else ++coalesced_;
+        if (inserted)
+            progress_order_.push_back(event.task_id);
+        else
+            ++coalesced_;
     }
     notify_if_first(was_empty);
 }

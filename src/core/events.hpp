@@ -25,13 +25,13 @@ namespace arina {
 /// shape of the seed's callback: task_id, progress, status, details.
 struct ProgressEvent {
     TaskId task_id = 0;
-    double progress = -1;        ///< 0..1, or -1 while the size is unknown
+    double progress = -1;  ///< 0..1, or -1 while the size is unknown
     TaskStatus status = TaskStatus::Queued;
-    std::string details;         ///< human text: "12.3MiB/45.6MiB 4.2MiB/s ETA 00:08", or the error
+    std::string details;  ///< human text: "12.3MiB/45.6MiB 4.2MiB/s ETA 00:08", or the error
     std::int64_t done_bytes = 0;
     std::int64_t total_bytes = -1;
-    double speed = 0;            ///< bytes per second
-    double eta = -1;             ///< seconds, -1 when unknown
+    double speed = 0;  ///< bytes per second
+    double eta = -1;   ///< seconds, -1 when unknown
     int connections = 0;
 };
 
@@ -40,7 +40,7 @@ struct StateEvent {
     TaskId task_id = 0;
     TaskStatus from = TaskStatus::Queued;
     TaskStatus to = TaskStatus::Queued;
-    Error error;                 ///< set when `to` is Failed
+    Error error;  ///< set when `to` is Failed
 };
 
 struct TaskAddedEvent {
@@ -55,7 +55,7 @@ struct TaskRemovedEvent {
 using Event = std::variant<ProgressEvent, StateEvent, TaskAddedEvent, TaskRemovedEvent>;
 
 class EventSubscription {
-public:
+  public:
     /// Called, from a manager thread and without any manager lock held, when events
     /// become available after the queue was drained. Must be cheap and must not call
     /// back into the manager synchronously.
@@ -72,13 +72,13 @@ public:
     void push(Event event);
     void push_progress(const ProgressEvent& event);
 
-private:
+  private:
     void notify_if_first(bool was_empty);
 
     mutable std::mutex mutex_;
     std::condition_variable ready_;
-    std::vector<Event> events_;                  // never dropped
-    std::map<TaskId, ProgressEvent> progress_;   // newest per task
+    std::vector<Event> events_;                 // never dropped
+    std::map<TaskId, ProgressEvent> progress_;  // newest per task
     std::vector<TaskId> progress_order_;
     std::size_t coalesced_ = 0;
     std::function<void()> notify_;

@@ -1,11 +1,10 @@
 #include "core/manager_impl.hpp"
 
-#include "core/log.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 
+#include "core/log.hpp"
 #include "core/task_codec.hpp"
 #include "net/retry_policy.hpp"
 #include "util/units.hpp"
@@ -55,7 +54,9 @@ DownloadManager::Impl::Impl(Config c, std::unique_ptr<DownloadFactory> f, std::u
     });
 }
 
-DownloadManager::Impl::~Impl() { shutdown(); }
+DownloadManager::Impl::~Impl() {
+    shutdown();
+}
 
 // ------------------------------------------------------------------ any thread
 
@@ -119,7 +120,8 @@ TaskInfo DownloadManager::Impl::info_of(const Entry& e) const {
     t.done_bytes = e.progress.done_bytes;
     t.total_bytes = e.progress.total_bytes;
     t.speed = is_active(e.status) ? e.speed : 0;
-    t.eta = (t.speed > 0 && t.total_bytes >= 0) ? static_cast<double>(t.total_bytes - t.done_bytes) / t.speed : -1;
+    t.eta = (t.speed > 0 && t.total_bytes >= 0) ? static_cast<double>(t.total_bytes - t.done_bytes) / t.speed
+                                                : -1;
     t.connections = is_active(e.status) ? e.progress.connections : 0;
     t.attempts = e.attempts;
     return t;
@@ -137,8 +139,8 @@ void DownloadManager::Impl::transition(Entry& e, TaskStatus to, Error error) {
     e.status = to;
     e.error = to == TaskStatus::Failed ? error : Error{};
     if (store) {
-        store->update_state(e.id, std::string(to_string(to)), error ? std::string(arina::to_string(error.reason)) : "",
-                            error.message);
+        store->update_state(e.id, std::string(to_string(to)),
+                            error ? std::string(arina::to_string(error.reason)) : "", error.message);
     }
     pending.emplace_back(StateEvent{e.id, from, to, e.error});
     pending_progress.push_back(progress_event_of(info_of(e)));
@@ -150,7 +152,8 @@ void DownloadManager::Impl::fulfil(Entry& e) {
     TaskResult r;
     r.id = e.id;
     r.status = e.status;
-    r.error = e.status == TaskStatus::Cancelled ? Error{FailReason::Cancelled, "cancelled: " + e.task.url} : e.error;
+    r.error = e.status == TaskStatus::Cancelled ? Error{FailReason::Cancelled, "cancelled: " + e.task.url}
+                                                : e.error;
     r.file = e.file;
     r.size = e.size;
     r.already_present = e.already_present;
@@ -215,8 +218,9 @@ void DownloadManager::Impl::schedule() {
         std::unique_ptr<transfer::Download> download;
         Error error;
         try {
-            download = factory->create(task, config, runtime,
-                                       [this, pick](const transfer::DownloadResult& r) { on_finished(pick, r); });
+            download =
+                factory->create(task, config, runtime,
+                                [this, pick](const transfer::DownloadResult& r) { on_finished(pick, r); });
         } catch (const std::exception& e) {
             error = {FailReason::Internal, std::string("cannot start ") + task.url + ": " + e.what()};
         }
@@ -276,17 +280,20 @@ void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResul
         } else {
             const net::AttemptFailure failure{result.error.reason, 0, std::nullopt};
             net::RetryTiming timing{config.retry_sleep, config.retry_sleep_max, 120};
-            const auto decision = is_retryable(result.error.reason) && !result.retries_exhausted
-                                      ? net::decide_retry(failure, e.attempts + 1, config.retries, timing, rng)
-                                      : net::RetryDecision{};
+            const auto decision =
+                is_retryable(result.error.reason) && !result.retries_exhausted
+                    ? net::decide_retry(failure, e.attempts + 1, config.retries, timing, rng)
+                    : net::RetryDecision{};
             if (decision.retry) {
                 ++e.attempts;
                 if (store) store->increment_attempts(id);
-                log().info("task {}: {}; retrying in {:.1f} s", id, result.error.message, decision.delay_seconds);
+                log().info("task {}: {}; retrying in {:.1f} s", id, result.error.message,
+                           decision.delay_seconds);
                 transition(e, TaskStatus::Queued);
                 e.retry_waiting = true;
                 e.retry_timer = runtime.engine.add_timer(
-                    std::chrono::milliseconds(static_cast<long long>(decision.delay_seconds * 1000)), [this, id] {
+                    std::chrono::milliseconds(static_cast<long long>(decision.delay_seconds * 1000)),
+                    [this, id] {
                         {
                             std::lock_guard inner(mutex);
                             auto found = entries.find(id);
@@ -317,7 +324,8 @@ void DownloadManager::Impl::stop_task(TaskId id, AfterStop after) {
         auto it = entries.find(id);
         if (it == entries.end()) return;
         Entry& e = it->second;
-        const bool idle = e.status == TaskStatus::Queued || (after == AfterStop::Cancel && e.status == TaskStatus::Paused);
+        const bool idle =
+            e.status == TaskStatus::Queued || (after == AfterStop::Cancel && e.status == TaskStatus::Paused);
         if (idle) {
             if (e.retry_timer) runtime.engine.cancel_timer(e.retry_timer);
             e.retry_timer = 0;
@@ -332,9 +340,13 @@ void DownloadManager::Impl::stop_task(TaskId id, AfterStop after) {
     if (raw) raw->cancel();
 }
 
-void DownloadManager::Impl::do_pause(TaskId id) { stop_task(id, AfterStop::Pause); }
+void DownloadManager::Impl::do_pause(TaskId id) {
+    stop_task(id, AfterStop::Pause);
+}
 
-void DownloadManager::Impl::do_cancel(TaskId id) { stop_task(id, AfterStop::Cancel); }
+void DownloadManager::Impl::do_cancel(TaskId id) {
+    stop_task(id, AfterStop::Cancel);
+}
 
 void DownloadManager::Impl::do_resume(TaskId id) {
     {
@@ -398,7 +410,8 @@ void DownloadManager::Impl::tick() {
             Entry& e = it->second;
             e.meter.sample(p.fetched_bytes, now);
             const double speed = e.meter.bytes_per_second();
-            const bool moved = p.done_bytes != e.progress.done_bytes || p.total_bytes != e.progress.total_bytes ||
+            const bool moved = p.done_bytes != e.progress.done_bytes ||
+                               p.total_bytes != e.progress.total_bytes ||
                                p.connections != e.progress.connections || speed != e.speed;
             e.progress = p;
             e.speed = speed;

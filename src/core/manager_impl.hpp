@@ -33,9 +33,9 @@ struct DownloadManager::Impl {
         DownloadTask task;
         TaskStatus status = TaskStatus::Queued;
         Error error;
-        std::int64_t seq = 0;                 // FIFO order within a priority
+        std::int64_t seq = 0;  // FIFO order within a priority
         int attempts = 0;
-        bool retry_waiting = false;           // queued, but its back-off has not passed
+        bool retry_waiting = false;  // queued, but its back-off has not passed
         net::TimerId retry_timer = 0;
         std::unique_ptr<transfer::Download> download;  // while active; engine thread only
         std::optional<std::promise<TaskResult>> promise;
@@ -107,12 +107,13 @@ struct DownloadManager::Impl {
 
 /// The thread behind DownloadManager::subscribe(callback).
 class CallbackSubscriber {
-public:
-    CallbackSubscriber(std::shared_ptr<EventSubscription> subscription, std::function<void(const ProgressEvent&)> cb);
+  public:
+    CallbackSubscriber(std::shared_ptr<EventSubscription> subscription,
+                       std::function<void(const ProgressEvent&)> cb);
     ~CallbackSubscriber();
     const std::shared_ptr<EventSubscription>& subscription() const { return subscription_; }
 
-private:
+  private:
     void run();
     std::shared_ptr<EventSubscription> subscription_;
     std::function<void(const ProgressEvent&)> callback_;

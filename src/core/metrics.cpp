@@ -24,8 +24,14 @@ std::int64_t status_field(const std::string& name) {
 
 }  // namespace
 
-int process_thread_count() { return static_cast<int>(status_field("Threads")); }
-std::int64_t process_rss_bytes() { return status_field("VmRSS") * 1024; }
-std::int64_t process_peak_rss_bytes() { return status_field("VmHWM") * 1024; }
+int process_thread_count() {
+    return static_cast<int>(status_field("Threads"));
+}
+std::int64_t process_rss_bytes() {
+    return status_field("VmRSS") * 1024;
+}
+std::int64_t process_peak_rss_bytes() {
+    return status_field("VmHWM") * 1024;
+}
 
 }  // namespace arina

@@ -7,13 +7,13 @@
 namespace arina {
 
 struct Metrics {
-    double speed = 0;              ///< bytes per second, all tasks
-    double eta = -1;               ///< seconds until the active tasks finish, -1 unknown
+    double speed = 0;  ///< bytes per second, all tasks
+    double eta = -1;   ///< seconds until the active tasks finish, -1 unknown
     int active_tasks = 0;
     int queued_tasks = 0;
-    int active_connections = 0;    ///< HTTP transfers running right now
-    int threads = 0;               ///< threads of this process
-    std::int64_t rss_bytes = 0;    ///< resident memory of this process
+    int active_connections = 0;  ///< HTTP transfers running right now
+    int threads = 0;             ///< threads of this process
+    std::int64_t rss_bytes = 0;  ///< resident memory of this process
     std::int64_t peak_rss_bytes = 0;
     std::int64_t done_bytes = 0;   ///< of the active tasks
     std::int64_t total_bytes = 0;  ///< of the active tasks with a known size

@@ -21,14 +21,14 @@ using TaskId = std::int64_t;
 /// started from it again, field for field.
 struct DownloadTask {
     std::string url;
-    std::filesystem::path output_dir;        ///< empty: the configuration's output_dir
-    std::string output_name;                 ///< -o; empty: from the server or the URL
-    std::string format;                      ///< stream format selection (-f), empty = best
+    std::filesystem::path output_dir;             ///< empty: the configuration's output_dir
+    std::string output_name;                      ///< -o; empty: from the server or the URL
+    std::string format;                           ///< stream format selection (-f), empty = best
     std::vector<std::string> quality_preference;  ///< e.g. {"1080", "720", "best"}
-    std::string merge_output_format;         ///< "mp4" (default) or "mkv" for streams
-    int priority = 0;                        ///< higher runs first; FIFO within a priority
-    std::optional<int> concurrent_fragments; ///< overrides the configuration for this task
-    std::vector<std::string> headers;        ///< extra "Name: value" request headers
+    std::string merge_output_format;              ///< "mp4" (default) or "mkv" for streams
+    int priority = 0;                             ///< higher runs first; FIFO within a priority
+    std::optional<int> concurrent_fragments;      ///< overrides the configuration for this task
+    std::vector<std::string> headers;             ///< extra "Name: value" request headers
 
     friend bool operator==(const DownloadTask&, const DownloadTask&) = default;
 };
@@ -59,8 +59,8 @@ bool can_transition(TaskStatus from, TaskStatus to);
 struct TaskResult {
     TaskId id = 0;
     TaskStatus status = TaskStatus::Queued;
-    Error error;                       ///< reason None when completed
-    std::filesystem::path file;        ///< the finished file
+    Error error;                 ///< reason None when completed
+    std::filesystem::path file;  ///< the finished file
     std::int64_t size = 0;
     bool already_present = false;      ///< nothing had to be downloaded
     std::int64_t resumed_bytes = 0;    ///< bytes an earlier run (or a pause) had already stored
@@ -76,10 +76,10 @@ struct TaskInfo {
     std::filesystem::path file;
     std::int64_t done_bytes = 0;
     std::int64_t total_bytes = -1;
-    double speed = 0;         ///< bytes per second, over the last few seconds
-    double eta = -1;          ///< seconds, -1 when unknown
+    double speed = 0;  ///< bytes per second, over the last few seconds
+    double eta = -1;   ///< seconds, -1 when unknown
     int connections = 0;
-    int attempts = 0;         ///< task-level retries used
+    int attempts = 0;  ///< task-level retries used
 };
 
 }  // namespace arina

@@ -8,6 +8,8 @@ std::optional<Container> container_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-std::string_view extension(Container container) { return container == Container::Mkv ? "mkv" : "mp4"; }
+std::string_view extension(Container container) {
+    return container == Container::Mkv ? "mkv" : "mp4";
+}
 
 }  // namespace arina::mux

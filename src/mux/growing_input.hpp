@@ -18,7 +18,7 @@
 namespace arina::mux {
 
 class GrowingInput {
-public:
+  public:
     /// What the reader may read: bytes [0, end); `final`: no more will come; `abandoned`: stop.
     struct Extent {
         std::int64_t end = 0;
@@ -39,7 +39,7 @@ public:
     Extent wait_beyond(std::int64_t offset);
     Extent extent() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::int64_t end_;

@@ -23,7 +23,7 @@ constexpr int kGrowingReadBytes = 256 * 1024;
 
 // Reads a growing file up to its final extent, waiting for more as needed.
 class GrowingFileIo final : public CustomInputIo {
-public:
+  public:
     GrowingFileIo(int fd, std::shared_ptr<GrowingInput> input) : fd_(fd), input_(std::move(input)) {}
     ~GrowingFileIo() override { ::close(fd_); }
     GrowingFileIo(const GrowingFileIo&) = delete;
@@ -34,7 +34,8 @@ public:
         const GrowingInput::Extent extent = self.input_->wait_beyond(self.position_);
         if (extent.abandoned) return AVERROR_EXIT;
         if (self.position_ >= extent.end) return AVERROR_EOF;
-        const auto wanted = static_cast<std::size_t>(std::min<std::int64_t>(size, extent.end - self.position_));
+        const auto wanted =
+            static_cast<std::size_t>(std::min<std::int64_t>(size, extent.end - self.position_));
         const ssize_t got = ::pread(self.fd_, buffer, wanted, self.position_);
         if (got < 0) return AVERROR(errno);
         if (got == 0) return AVERROR(EIO);  // shorter than the writer said: truncated behind our back
@@ -47,17 +48,22 @@ public:
         auto& self = *static_cast<GrowingFileIo*>(opaque);
         const GrowingInput::Extent extent = self.input_->extent();
         switch (whence & ~AVSEEK_FORCE) {
-            case AVSEEK_SIZE: return extent.final ? extent.end : AVERROR(ENOSYS);
-            case SEEK_SET: break;
-            case SEEK_CUR: offset += self.position_; break;
-            default: return AVERROR(ENOSYS);
+            case AVSEEK_SIZE:
+                return extent.final ? extent.end : AVERROR(ENOSYS);
+            case SEEK_SET:
+                break;
+            case SEEK_CUR:
+                offset += self.position_;
+                break;
+            default:
+                return AVERROR(ENOSYS);
         }
         if (offset < 0) return AVERROR(EINVAL);
         self.position_ = offset;
         return offset;
     }
 
-private:
+  private:
     int fd_;
     std::shared_ptr<GrowingInput> input_;
     std::int64_t position_ = 0;
@@ -70,12 +76,13 @@ std::variant<AVFormatContext*, Error> growing_context(const std::filesystem::pat
     if (fd < 0) return file_error(errno, "cannot open input", path);
     auto* io = new GrowingFileIo(fd, growing);
     auto* buffer = static_cast<unsigned char*>(av_malloc(kGrowingReadBytes));
-    AVIOContext* pb = buffer ? avio_alloc_context(buffer, kGrowingReadBytes, 0, io, &GrowingFileIo::read, nullptr,
-                                                  &GrowingFileIo::seek)
+    AVIOContext* pb = buffer ? avio_alloc_context(buffer, kGrowingReadBytes, 0, io, &GrowingFileIo::read,
+                                                  nullptr, &GrowingFileIo::seek)
                              : nullptr;
     AVFormatContext* context = pb ? avformat_alloc_context() : nullptr;
     if (context == nullptr) {
-        if (pb) free_custom_io(pb);
+        if (pb)
+            free_custom_io(pb);
         else {
             av_free(buffer);
             delete io;

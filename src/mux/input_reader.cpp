@@ -50,7 +50,8 @@ bool is_adts_aac(const AVFormatContext& context, const AVStream& stream) {
 
 }  // namespace
 
-InputReader::InputReader(std::filesystem::path path, InputContextPtr context, std::shared_ptr<GrowingInput> growing)
+InputReader::InputReader(std::filesystem::path path, InputContextPtr context,
+                         std::shared_ptr<GrowingInput> growing)
     : path_(std::move(path)), context_(std::move(context)), growing_(std::move(growing)) {}
 
 InputReader::~InputReader() = default;

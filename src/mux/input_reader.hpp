@@ -30,8 +30,8 @@ class InputReader {
 
     /// Opens the file and picks its copyable streams (see open_input_file for the errors and
     /// for `growing`: a file still being written).
-    static std::variant<std::unique_ptr<InputReader>, Error> open(const std::filesystem::path& path,
-                                                                  std::shared_ptr<GrowingInput> growing = nullptr);
+    static std::variant<std::unique_ptr<InputReader>, Error> open(
+        const std::filesystem::path& path, std::shared_ptr<GrowingInput> growing = nullptr);
 
     const std::filesystem::path& path() const { return path_; }
     std::vector<Stream>& streams() { return streams_; }

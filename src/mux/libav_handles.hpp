@@ -17,7 +17,7 @@ PacketPtr make_packet();
 
 /// Our own reading behind an input (AVFMT_FLAG_CUSTOM_IO): the AVIOContext's opaque, freed with it.
 class CustomInputIo {
-public:
+  public:
     virtual ~CustomInputIo() = default;
 };
 

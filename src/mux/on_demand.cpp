@@ -63,8 +63,8 @@ const Loaded& load() {
 
 }  // namespace
 
-std::variant<MuxReport, Error> mux_on_demand(const std::vector<MuxInput>& inputs, const std::filesystem::path& output,
-                                             const MuxOptions& options) {
+std::variant<MuxReport, Error> mux_on_demand(const std::vector<MuxInput>& inputs,
+                                             const std::filesystem::path& output, const MuxOptions& options) {
     const auto& loaded = load();
     if (!loaded.api) return Error{FailReason::Internal, loaded.error};
     return loaded.api->mux(inputs, output, options);

@@ -25,8 +25,8 @@ inline constexpr int kPluginApiVersion = 2;
 inline constexpr const char* kPluginEntryPoint = "arina_mux_plugin_api";
 
 /// mux() through the plugin; an Error (Internal) names the module when it cannot be loaded.
-std::variant<MuxReport, Error> mux_on_demand(const std::vector<MuxInput>& inputs, const std::filesystem::path& output,
-                                             const MuxOptions& options);
+std::variant<MuxReport, Error> mux_on_demand(const std::vector<MuxInput>& inputs,
+                                             const std::filesystem::path& output, const MuxOptions& options);
 /// probe() through the plugin.
 std::variant<ProbeInfo, Error> probe_on_demand(const std::filesystem::path& path);
 

@@ -4,6 +4,7 @@
 #include "mux/on_demand.hpp"
 
 extern "C" __attribute__((visibility("default"))) const arina::mux::PluginApi* arina_mux_plugin_api() {
-    static const arina::mux::PluginApi api{arina::mux::kPluginApiVersion, &arina::mux::mux, &arina::mux::probe};
+    static const arina::mux::PluginApi api{arina::mux::kPluginApiVersion, &arina::mux::mux,
+                                           &arina::mux::probe};
     return &api;
 }

@@ -8,10 +8,10 @@
 
 #include <algorithm>
 #include <array>
-#include <stdexcept>
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <unordered_map>
 #include <vector>
 
@@ -121,10 +121,10 @@ struct Engine::Impl {
     // Engine-thread state.
     TransferId next_id = 1;
     std::unordered_map<TransferId, std::unique_ptr<Transfer>> transfers;
-    std::vector<Transfer*> waiting;              // not started yet: per-host budget full
+    std::vector<Transfer*> waiting;  // not started yet: per-host budget full
     std::map<std::string, int> active_per_host;
-    std::vector<TransferId> paused;              // waiting for rate-limit tokens, in wake-up order
-    std::vector<TransferId> to_remove;           // aborted from inside callbacks
+    std::vector<TransferId> paused;     // waiting for rate-limit tokens, in wake-up order
+    std::vector<TransferId> to_remove;  // aborted from inside callbacks
     TimerId next_timer = 1;
     std::map<std::pair<Clock::time_point, TimerId>, std::function<void()>> timers;
     std::unordered_map<TimerId, Clock::time_point> timer_due;
@@ -164,7 +164,8 @@ std::size_t Engine::Impl::header_callback(char* data, std::size_t size, std::siz
     if (!end_of_head) return len;
     // A blank line ends a head; 1xx and followed redirects are followed by another one.
     const int status = t.head.status;
-    const bool redirect = status >= 300 && status < 400 && t.head.has("location") && t.request.http->max_redirects > 0;
+    const bool redirect =
+        status >= 300 && status < 400 && t.head.has("location") && t.request.http->max_redirects > 0;
     if (status < 200 || redirect) return len;
     char* url = nullptr;
     curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &url);
@@ -284,8 +285,10 @@ void Engine::Impl::launch(Transfer& t) {
     if (!http.proxy.empty()) curl_easy_setopt(e, CURLOPT_PROXY, http.proxy.c_str());
     if (!http.cookies_file.empty()) curl_easy_setopt(e, CURLOPT_COOKIEFILE, http.cookies_file.c_str());
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    if (t.request.decode_content) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    else t.headers = curl_slist_append(t.headers, "Accept-Encoding: identity");
+    if (t.request.decode_content)
+        curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    else
+        t.headers = curl_slist_append(t.headers, "Accept-Encoding: identity");
     if (t.request.range) {
         const auto& r = *t.request.range;
         const std::string range = r.end > 0 ? std::to_string(r.begin) + "-" + std::to_string(r.end - 1)
@@ -368,7 +371,8 @@ void Engine::Impl::finish(Transfer& t, CURLcode code) {
         outcome.message = t.request.url + ": internal error: " + t.handler_error;
     } else if (!t.stopped_by_handler && code != CURLE_OK) {
         outcome.reason = fail_reason_for(code);
-        outcome.message = t.request.url + ": " + (t.error_buffer[0] ? t.error_buffer : curl_easy_strerror(code));
+        outcome.message =
+            t.request.url + ": " + (t.error_buffer[0] ? t.error_buffer : curl_easy_strerror(code));
     }
     TransferHandler* handler = t.handler;
     const TransferId id = t.id;
@@ -491,8 +495,10 @@ void Engine::Impl::drain_messages() {
         Transfer* t = nullptr;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
         if (!t) continue;
-        if (t->aborted) release(*t);
-        else finish(*t, msg->data.result);
+        if (t->aborted)
+            release(*t);
+        else
+            finish(*t, msg->data.result);
     }
 }
 
@@ -529,7 +535,8 @@ void Engine::Impl::run() {
             wait_ms = std::min<long>(wait_ms, std::max<long>(0, static_cast<long>(until.count())));
         }
         if (!timers.empty()) {
-            const auto until = std::chrono::ceil<std::chrono::milliseconds>(timers.begin()->first.first - now);
+            const auto until =
+                std::chrono::ceil<std::chrono::milliseconds>(timers.begin()->first.first - now);
             wait_ms = std::min<long>(wait_ms, std::max<long>(0, static_cast<long>(until.count())));
         }
         if (!paused.empty()) wait_ms = std::min<long>(wait_ms, kTick.count());
@@ -538,7 +545,8 @@ void Engine::Impl::run() {
             std::lock_guard lock(mutex);
             if (!posted.empty() || stopping) wait_ms = 0;
         }
-        const int n = ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), static_cast<int>(wait_ms));
+        const int n =
+            ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), static_cast<int>(wait_ms));
         for (int i = 0; i < n; ++i) {
             const int fd = events[static_cast<std::size_t>(i)].data.fd;
             const auto ev = events[static_cast<std::size_t>(i)].events;
@@ -547,7 +555,8 @@ void Engine::Impl::run() {
                 [[maybe_unused]] const auto r = ::read(wake_fd, &count, sizeof count);
                 continue;
             }
-            const int flags = ((ev & EPOLLIN) ? CURL_CSELECT_IN : 0) | ((ev & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
+            const int flags = ((ev & EPOLLIN) ? CURL_CSELECT_IN : 0) |
+                              ((ev & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
                               ((ev & (EPOLLERR | EPOLLHUP)) ? CURL_CSELECT_ERR : 0);
             curl_action(fd, flags);
         }
@@ -569,7 +578,8 @@ Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>(options)) {
     curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, 64L);
     impl_->epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
     impl_->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (impl_->epoll_fd < 0 || impl_->wake_fd < 0) throw std::runtime_error("engine: cannot create epoll/eventfd");
+    if (impl_->epoll_fd < 0 || impl_->wake_fd < 0)
+        throw std::runtime_error("engine: cannot create epoll/eventfd");
     epoll_event wake_event{};
     wake_event.events = EPOLLIN;
     wake_event.data.fd = impl_->wake_fd;

@@ -26,15 +26,15 @@ struct EngineOptions {
 };
 
 struct EngineStats {
-    int active_transfers = 0;   ///< transfers with a connection right now
-    int queued_transfers = 0;   ///< waiting for the per-host budget
+    int active_transfers = 0;  ///< transfers with a connection right now
+    int queued_transfers = 0;  ///< waiting for the per-host budget
     std::int64_t bytes_received = 0;
 };
 
 using TimerId = std::uint64_t;
 
 class Engine {
-public:
+  public:
     explicit Engine(EngineOptions options = {});
     /// Stops the loop. Transfers still running are dropped without callbacks, so owners
     /// must have finished or cancelled their jobs first.
@@ -60,7 +60,7 @@ public:
 
     struct Impl;  // the loop's state; opaque, declared here so that transfers can point at it
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
     std::atomic<std::thread::id> thread_id_{};
     std::thread thread_;

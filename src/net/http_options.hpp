@@ -10,10 +10,11 @@ struct HttpOptions {
     std::string user_agent = "arina/0.1";
     std::vector<std::string> headers;  ///< extra "Name: value" lines (--add-header)
     std::string proxy;                 ///< --proxy URL, empty = none (libcurl also honours *_proxy env vars)
-    std::string cookies_file;          ///< Netscape cookie file (--cookies); libcurl sends each cookie only to its domain
-    bool verify_tls = true;            ///< --no-check-certificate turns it off
-    std::string ca_file;               ///< extra CA bundle (--ca-certificate)
-    double socket_timeout = 30;        ///< seconds: connect timeout and stall detection (no byte for that long)
+    std::string
+        cookies_file;  ///< Netscape cookie file (--cookies); libcurl sends each cookie only to its domain
+    bool verify_tls = true;      ///< --no-check-certificate turns it off
+    std::string ca_file;         ///< extra CA bundle (--ca-certificate)
+    double socket_timeout = 30;  ///< seconds: connect timeout and stall detection (no byte for that long)
     int max_redirects = 10;
 };
 

@@ -9,7 +9,7 @@
 namespace arina::net {
 
 class RateLimiter {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     /// bytes_per_second <= 0 means unlimited.
@@ -26,7 +26,7 @@ public:
     /// Whether there is anything to hand out right now.
     bool has_tokens(Clock::time_point now);
 
-private:
+  private:
     void refill(Clock::time_point now);
 
     double rate_ = 0;

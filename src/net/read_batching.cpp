@@ -12,8 +12,8 @@ constexpr double kBatchSeconds = 0.025;
 
 std::int64_t receive_low_water(double bytes_per_second, std::int64_t remaining) {
     if (remaining <= 0 || !(bytes_per_second > 0)) return 1;
-    const auto batch = static_cast<std::int64_t>(std::min(bytes_per_second * kBatchSeconds,
-                                                          static_cast<double>(kMaxReceiveLowWater)));
+    const auto batch = static_cast<std::int64_t>(
+        std::min(bytes_per_second * kBatchSeconds, static_cast<double>(kMaxReceiveLowWater)));
     return std::clamp<std::int64_t>(std::min(batch, remaining), 1, kMaxReceiveLowWater);
 }
 

@@ -90,7 +90,8 @@ bool add_header_line(ResponseHead& head, std::string_view line) {
         if (sp != std::string_view::npos) {
             // Exactly three digits (from_chars alone would take "-12").
             const auto code = stripped.substr(sp + 1, 3);
-            if (code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            if (code.size() == 3 &&
+                std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; }))
                 head.status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
         }
         return false;

@@ -12,7 +12,7 @@ namespace arina::net {
 
 struct ResponseHead {
     int status = 0;
-    std::string effective_url;                     ///< URL after redirects
+    std::string effective_url;                       ///< URL after redirects
     std::multimap<std::string, std::string> fields;  ///< lower-case names, trimmed values
 
     /// First value of a field, or empty.

@@ -10,8 +10,8 @@
 namespace arina::net {
 
 struct RetryTiming {
-    double base_seconds = 1.0;         ///< first back-off; doubles each attempt (--retry-sleep exp=BASE:MAX)
-    double max_seconds = 30.0;         ///< back-off ceiling
+    double base_seconds = 1.0;  ///< first back-off; doubles each attempt (--retry-sleep exp=BASE:MAX)
+    double max_seconds = 30.0;  ///< back-off ceiling
     double retry_after_cap_seconds = 120.0;  ///< a server's Retry-After is honoured up to this
 };
 
@@ -23,8 +23,8 @@ struct RetryDecision {
 /// What one failed attempt looked like, as far as the retry decision cares.
 struct AttemptFailure {
     FailReason reason = FailReason::Network;
-    int http_status = 0;                    ///< 0 when no HTTP answer
-    std::optional<double> retry_after;      ///< seconds, from the server
+    int http_status = 0;                ///< 0 when no HTTP answer
+    std::optional<double> retry_after;  ///< seconds, from the server
 };
 
 /// Whether an HTTP status is worth retrying: 408, 425, 429 and 5xx other than 501/505.

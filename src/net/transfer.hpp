@@ -20,9 +20,10 @@ struct TransferRequest {
     std::string url;
     std::optional<ByteRange> range;  ///< sends `Range: bytes=begin-(end-1)`; end <= 0 means open-ended
     std::string if_range;            ///< validator for `If-Range` (strong ETag or Last-Modified)
-    bool decode_content = false;     ///< ask for and decode gzip/deflate/br; otherwise `Accept-Encoding: identity`
+    bool decode_content =
+        false;  ///< ask for and decode gzip/deflate/br; otherwise `Accept-Encoding: identity`
     const HttpOptions* http = nullptr;  ///< required; owned by the caller and must outlive the transfer
-    std::uint64_t owner = 0;         ///< the job this transfer belongs to: the host budget is shared fairly by owner
+    std::uint64_t owner = 0;  ///< the job this transfer belongs to: the host budget is shared fairly by owner
 };
 
 struct TransferOutcome {
@@ -34,7 +35,7 @@ struct TransferOutcome {
 
 /// Callbacks run on the engine thread, one transfer at a time; they must not block.
 class TransferHandler {
-public:
+  public:
     virtual ~TransferHandler() = default;
     /// The final response head (after redirects and 1xx). Return false to stop the transfer.
     virtual bool on_response(TransferId id, const ResponseHead& head) = 0;

@@ -14,11 +14,14 @@ constexpr const char* kMagic = "arina-resume";
 nlohmann::json body_of(const ResumeState& s) {
     nlohmann::json done = nlohmann::json::array();
     for (const auto& r : s.done.ranges()) done.push_back({r.begin, r.end});
-    return {{"format", kMagic}, {"version", kVersion}, {"url", s.url},       {"size", s.size},
-            {"etag", s.etag},   {"last_modified", s.last_modified},          {"done", done}};
+    return {{"format", kMagic}, {"version", kVersion}, {"url", s.url},
+            {"size", s.size},   {"etag", s.etag},      {"last_modified", s.last_modified},
+            {"done", done}};
 }
 
-Error corrupt(const std::string& why) { return {FailReason::Internal, "corrupt resume file: " + why}; }
+Error corrupt(const std::string& why) {
+    return {FailReason::Internal, "corrupt resume file: " + why};
+}
 
 }  // namespace
 
@@ -26,7 +29,9 @@ std::filesystem::path resume_path_for(const std::filesystem::path& part_file) {
     return part_file.string() + ".arina";
 }
 
-std::string encode_resume_state(const ResumeState& state) { return seal_json(body_of(state)); }
+std::string encode_resume_state(const ResumeState& state) {
+    return seal_json(body_of(state));
+}
 
 std::variant<ResumeState, Error> decode_resume_state(std::string_view text) {
     auto unsealed = unseal_json(text);
@@ -43,7 +48,8 @@ std::variant<ResumeState, Error> decode_resume_state(std::string_view text) {
         for (const auto& r : j.at("done")) {
             const auto begin = r.at(0).get<std::int64_t>();
             const auto end = r.at(1).get<std::int64_t>();
-            if (begin < 0 || end < begin || (s.size >= 0 && end > s.size)) return corrupt("range out of bounds");
+            if (begin < 0 || end < begin || (s.size >= 0 && end > s.size))
+                return corrupt("range out of bounds");
             s.done.add({begin, end});
         }
         return s;

@@ -16,10 +16,10 @@ namespace arina::store {
 
 struct ResumeState {
     std::string url;
-    std::int64_t size = -1;      ///< total bytes; -1 when unknown
-    std::string etag;            ///< strong ETag, or empty
-    std::string last_modified;   ///< Last-Modified value, or empty
-    IntervalSet done;            ///< byte ranges already in the .part file
+    std::int64_t size = -1;     ///< total bytes; -1 when unknown
+    std::string etag;           ///< strong ETag, or empty
+    std::string last_modified;  ///< Last-Modified value, or empty
+    IntervalSet done;           ///< byte ranges already in the .part file
 
     friend bool operator==(const ResumeState&, const ResumeState&) = default;
 };

@@ -413,7 +413,8 @@ std::variant<TaskKey, Error> TaskStore::insert(TaskRecord record) {
 
 std::variant<std::vector<TaskKey>, Error> TaskStore::insert_many(std::vector<TaskRecord> records) {
     for (const auto& record : records)
-        if (!record.state.empty() && !is_valid_task_state(record.state)) return invalid_state_error(record.state);
+        if (!record.state.empty() && !is_valid_task_state(record.state))
+            return invalid_state_error(record.state);
     std::vector<std::future<detail::InsertResult>> results;
     results.reserve(records.size());
     {
@@ -435,11 +436,14 @@ std::variant<std::vector<TaskKey>, Error> TaskStore::insert_many(std::vector<Tas
     for (auto& result : results) {
         try {
             auto answer = result.get();
-            if (auto* key = std::get_if<TaskKey>(&answer)) keys.push_back(*key);
-            else if (!first_error) first_error = std::get<Error>(answer);
+            if (auto* key = std::get_if<TaskKey>(&answer))
+                keys.push_back(*key);
+            else if (!first_error)
+                first_error = std::get<Error>(answer);
         } catch (const std::exception& e) {
             if (!first_error)
-                first_error = Error{FailReason::Internal, "database " + impl_->path.string() + ": insert lost: " + e.what()};
+                first_error = Error{FailReason::Internal,
+                                    "database " + impl_->path.string() + ": insert lost: " + e.what()};
         }
     }
     if (first_error) return *first_error;

@@ -5,7 +5,9 @@
 namespace arina::stream {
 namespace {
 
-EVP_CIPHER_CTX* ctx_of(void* p) { return static_cast<EVP_CIPHER_CTX*>(p); }
+EVP_CIPHER_CTX* ctx_of(void* p) {
+    return static_cast<EVP_CIPHER_CTX*>(p);
+}
 
 }  // namespace
 
@@ -14,7 +16,9 @@ Aes128CbcDecryptor::Aes128CbcDecryptor(const AesKey& key, const AesIv& iv) : ctx
     EVP_DecryptInit_ex(ctx_of(ctx_), EVP_aes_128_cbc(), nullptr, key.data(), iv.data());
 }
 
-Aes128CbcDecryptor::~Aes128CbcDecryptor() { EVP_CIPHER_CTX_free(ctx_of(ctx_)); }
+Aes128CbcDecryptor::~Aes128CbcDecryptor() {
+    EVP_CIPHER_CTX_free(ctx_of(ctx_));
+}
 
 void Aes128CbcDecryptor::update(std::span<const char> cipher, std::string& plain) {
     // EVP takes int lengths: feed large inputs in slices.
@@ -35,7 +39,8 @@ Error Aes128CbcDecryptor::finish(std::string& plain) {
     const std::size_t old = plain.size();
     plain.resize(old + 16);
     int out_len = 0;
-    const int ok = EVP_DecryptFinal_ex(ctx_of(ctx_), reinterpret_cast<unsigned char*>(plain.data() + old), &out_len);
+    const int ok =
+        EVP_DecryptFinal_ex(ctx_of(ctx_), reinterpret_cast<unsigned char*>(plain.data() + old), &out_len);
     plain.resize(old + static_cast<std::size_t>(ok == 1 ? out_len : 0));
     if (ok != 1)
         return {FailReason::BadResponse,
@@ -43,7 +48,8 @@ Error Aes128CbcDecryptor::finish(std::string& plain) {
     return {};
 }
 
-std::variant<std::string, Error> decrypt_aes128_cbc(std::string_view cipher, const AesKey& key, const AesIv& iv) {
+std::variant<std::string, Error> decrypt_aes128_cbc(std::string_view cipher, const AesKey& key,
+                                                    const AesIv& iv) {
     Aes128CbcDecryptor d(key, iv);
     std::string plain;
     plain.reserve(cipher.size());

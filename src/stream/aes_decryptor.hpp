@@ -17,7 +17,7 @@ using AesKey = std::array<std::uint8_t, 16>;
 using AesIv = std::array<std::uint8_t, 16>;
 
 class Aes128CbcDecryptor {
-public:
+  public:
     Aes128CbcDecryptor(const AesKey& key, const AesIv& iv);
     ~Aes128CbcDecryptor();
     Aes128CbcDecryptor(const Aes128CbcDecryptor&) = delete;
@@ -31,11 +31,12 @@ public:
     /// a truncated fragment).
     Error finish(std::string& plain);
 
-private:
+  private:
     void* ctx_ = nullptr;  // EVP_CIPHER_CTX, kept out of this header
 };
 
 /// One-shot helper: the plaintext of a whole ciphertext, or an Error as for finish().
-std::variant<std::string, Error> decrypt_aes128_cbc(std::string_view cipher, const AesKey& key, const AesIv& iv);
+std::variant<std::string, Error> decrypt_aes128_cbc(std::string_view cipher, const AesKey& key,
+                                                    const AesIv& iv);
 
 }  // namespace arina::stream

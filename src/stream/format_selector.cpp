@@ -22,9 +22,15 @@ struct Candidate {
     std::string group;        // HLS rendition's GROUP-ID
 };
 
-bool is_video(const Candidate& c) { return c.stream->type == StreamType::Video || c.stream->type == StreamType::Muxed; }
-bool is_audio(const Candidate& c) { return c.stream->type == StreamType::Audio; }
-bool selectable(const Candidate& c) { return c.stream->type != StreamType::Subtitle && !c.stream->drm_protected; }
+bool is_video(const Candidate& c) {
+    return c.stream->type == StreamType::Video || c.stream->type == StreamType::Muxed;
+}
+bool is_audio(const Candidate& c) {
+    return c.stream->type == StreamType::Audio;
+}
+bool selectable(const Candidate& c) {
+    return c.stream->type != StreamType::Subtitle && !c.stream->drm_protected;
+}
 
 std::vector<Candidate> candidates_of(const media::Presentation& p) {
     std::vector<Candidate> out;
@@ -78,11 +84,16 @@ std::optional<Condition> parse_condition(std::string_view text) {
     if (op_at == std::string_view::npos || op_at == 0) return std::nullopt;
     const std::string field = lower(text.substr(0, op_at));
     Condition c;
-    if (field == "height") c.field = Field::Height;
-    else if (field == "width") c.field = Field::Width;
-    else if (field == "bandwidth" || field == "tbr") c.field = Field::Bandwidth;
-    else if (field == "fps") c.field = Field::Fps;
-    else return std::nullopt;
+    if (field == "height")
+        c.field = Field::Height;
+    else if (field == "width")
+        c.field = Field::Width;
+    else if (field == "bandwidth" || field == "tbr")
+        c.field = Field::Bandwidth;
+    else if (field == "fps")
+        c.field = Field::Fps;
+    else
+        return std::nullopt;
     std::string_view rest = text.substr(op_at);
     struct OpName {
         std::string_view text;
@@ -107,19 +118,33 @@ std::optional<Condition> parse_condition(std::string_view text) {
 bool holds(const Condition& c, const Stream& s) {
     std::optional<double> actual;
     switch (c.field) {
-        case Field::Height: actual = s.height ? std::optional<double>(*s.height) : std::nullopt; break;
-        case Field::Width: actual = s.width ? std::optional<double>(*s.width) : std::nullopt; break;
-        case Field::Bandwidth: actual = s.bandwidth > 0 ? std::optional<double>(static_cast<double>(s.bandwidth)) : std::nullopt; break;
-        case Field::Fps: actual = s.frame_rate; break;
+        case Field::Height:
+            actual = s.height ? std::optional<double>(*s.height) : std::nullopt;
+            break;
+        case Field::Width:
+            actual = s.width ? std::optional<double>(*s.width) : std::nullopt;
+            break;
+        case Field::Bandwidth:
+            actual = s.bandwidth > 0 ? std::optional<double>(static_cast<double>(s.bandwidth)) : std::nullopt;
+            break;
+        case Field::Fps:
+            actual = s.frame_rate;
+            break;
     }
     if (!actual) return false;  // unknown values never satisfy a condition
     switch (c.op) {
-        case Op::Less: return *actual < c.value;
-        case Op::LessEqual: return *actual <= c.value;
-        case Op::Greater: return *actual > c.value;
-        case Op::GreaterEqual: return *actual >= c.value;
-        case Op::Equal: return *actual == c.value;
-        case Op::NotEqual: return *actual != c.value;
+        case Op::Less:
+            return *actual < c.value;
+        case Op::LessEqual:
+            return *actual <= c.value;
+        case Op::Greater:
+            return *actual > c.value;
+        case Op::GreaterEqual:
+            return *actual >= c.value;
+        case Op::Equal:
+            return *actual == c.value;
+        case Op::NotEqual:
+            return *actual != c.value;
     }
     return false;
 }
@@ -136,7 +161,9 @@ struct Selector {
 
 using Alternative = std::vector<Selector>;
 
-Error usage(std::string message) { return {FailReason::Usage, std::move(message)}; }
+Error usage(std::string message) {
+    return {FailReason::Usage, std::move(message)};
+}
 
 std::variant<Selector, Error> parse_selector(std::string_view text, const std::vector<Candidate>& all) {
     Selector sel;
@@ -162,17 +189,24 @@ std::variant<Selector, Error> parse_selector(std::string_view text, const std::v
             return usage("format selection: malformed condition in '" + whole + "'");
         auto c = parse_condition(filters.substr(1, close - 1));
         if (!c)
-            return usage("format selection: cannot read condition '" + std::string(filters.substr(1, close - 1)) +
+            return usage("format selection: cannot read condition '" +
+                         std::string(filters.substr(1, close - 1)) +
                          "' (use height, width, bandwidth or fps with <, <=, >, >=, =, !=)");
         sel.conditions.push_back(*c);
         filters.remove_prefix(close + 1);
     }
-    if (base == "best" || base == "b") sel.kind = Kind::Best;
-    else if (base == "worst" || base == "w") sel.kind = Kind::Worst;
-    else if (base == "bestvideo" || base == "bv") sel.kind = Kind::BestVideo;
-    else if (base == "worstvideo" || base == "wv") sel.kind = Kind::WorstVideo;
-    else if (base == "bestaudio" || base == "ba") sel.kind = Kind::BestAudio;
-    else if (base == "worstaudio" || base == "wa") sel.kind = Kind::WorstAudio;
+    if (base == "best" || base == "b")
+        sel.kind = Kind::Best;
+    else if (base == "worst" || base == "w")
+        sel.kind = Kind::Worst;
+    else if (base == "bestvideo" || base == "bv")
+        sel.kind = Kind::BestVideo;
+    else if (base == "worstvideo" || base == "wv")
+        sel.kind = Kind::WorstVideo;
+    else if (base == "bestaudio" || base == "ba")
+        sel.kind = Kind::BestAudio;
+    else if (base == "worstaudio" || base == "wa")
+        sel.kind = Kind::WorstAudio;
     else {
         std::string_view digits = text.substr(0, bracket);
         if (digits.ends_with("p") || digits.ends_with("P")) digits.remove_suffix(1);
@@ -188,11 +222,13 @@ std::variant<Selector, Error> parse_selector(std::string_view text, const std::v
     return sel;
 }
 
-std::variant<std::vector<Alternative>, Error> parse_spec(std::string_view spec, const std::vector<Candidate>& all) {
+std::variant<std::vector<Alternative>, Error> parse_spec(std::string_view spec,
+                                                         const std::vector<Candidate>& all) {
     std::vector<Alternative> alternatives;
     std::size_t start = 0;
     std::string text(spec);
-    text.erase(std::remove_if(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); }), text.end());
+    text.erase(std::remove_if(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); }),
+               text.end());
     if (text.empty()) text = "best";
     while (start <= text.size()) {
         // '/' and ',' separate alternatives, but not inside a [condition].
@@ -209,7 +245,8 @@ std::variant<std::vector<Alternative>, Error> parse_spec(std::string_view spec, 
         std::size_t s = 0;
         while (s <= part.size()) {
             const auto plus = part.find('+', s);
-            const auto piece = part.substr(s, plus == std::string_view::npos ? std::string_view::npos : plus - s);
+            const auto piece =
+                part.substr(s, plus == std::string_view::npos ? std::string_view::npos : plus - s);
             auto parsed = parse_selector(piece, all);
             if (auto* e = std::get_if<Error>(&parsed)) return *e;
             alt.push_back(std::get<Selector>(parsed));
@@ -243,9 +280,9 @@ bool meets(const Selector& sel, const Candidate& c) {
 const Candidate* audio_for(const std::vector<Candidate>& all, const Candidate& video, bool best) {
     const std::string& group = video.stream->audio_group;
     if (!group.empty()) {
-        const Candidate* in_group =
-            pick(all, [&](const Candidate& c) { return is_audio(c) && c.rendition && c.group == group; },
-                 audio_rank, best);
+        const Candidate* in_group = pick(
+            all, [&](const Candidate& c) { return is_audio(c) && c.rendition && c.group == group; },
+            audio_rank, best);
         if (in_group) return in_group;
     }
     return pick(all, is_audio, audio_rank, best);
@@ -260,9 +297,11 @@ Picked resolve(const Selector& sel, const std::vector<Candidate>& all) {
             for (const auto& c : all) {
                 if (c.stream->id != sel.id) continue;
                 if (c.stream->type == StreamType::Subtitle)
-                    return Error{FailReason::Unsupported, "format " + sel.id + " is a subtitle track; subtitles are not downloaded"};
+                    return Error{FailReason::Unsupported,
+                                 "format " + sel.id + " is a subtitle track; subtitles are not downloaded"};
                 if (c.stream->drm_protected)
-                    return Error{FailReason::Unsupported, "format " + sel.id + " is DRM-protected and cannot be downloaded"};
+                    return Error{FailReason::Unsupported,
+                                 "format " + sel.id + " is DRM-protected and cannot be downloaded"};
                 if (!meets(sel, c)) return not_available();
                 return std::vector<const Candidate*>{&c};
             }
@@ -281,8 +320,9 @@ Picked resolve(const Selector& sel, const std::vector<Candidate>& all) {
         }
         case Kind::BestAudio:
         case Kind::WorstAudio: {
-            const Candidate* a = pick(all, [&](const Candidate& c) { return is_audio(c) && meets(sel, c); },
-                                      audio_rank, sel.kind == Kind::BestAudio);
+            const Candidate* a = pick(
+                all, [&](const Candidate& c) { return is_audio(c) && meets(sel, c); }, audio_rank,
+                sel.kind == Kind::BestAudio);
             if (!a) return not_available();
             return std::vector<const Candidate*>{a};
         }
@@ -290,8 +330,8 @@ Picked resolve(const Selector& sel, const std::vector<Candidate>& all) {
         case Kind::Worst:
         case Kind::Height: {
             const bool best = sel.kind != Kind::Worst;
-            const Candidate* v = pick(all, [&](const Candidate& c) { return is_video(c) && meets(sel, c); },
-                                      video_rank, best);
+            const Candidate* v = pick(
+                all, [&](const Candidate& c) { return is_video(c) && meets(sel, c); }, video_rank, best);
             if (!v) {
                 // An audio-only presentation: "best" is its best audio, unless a condition asked for video.
                 if (!sel.conditions.empty()) return not_available();
@@ -332,10 +372,14 @@ std::string bandwidth_of(const Stream& s) {
 
 std::string_view type_name(StreamType t) {
     switch (t) {
-        case StreamType::Muxed: return "video+audio";
-        case StreamType::Video: return "video";
-        case StreamType::Audio: return "audio";
-        case StreamType::Subtitle: return "subtitle";
+        case StreamType::Muxed:
+            return "video+audio";
+        case StreamType::Video:
+            return "video";
+        case StreamType::Audio:
+            return "audio";
+        case StreamType::Subtitle:
+            return "subtitle";
     }
     return "-";
 }
@@ -361,8 +405,9 @@ std::variant<std::vector<SelectedFormat>, Error> select_formats(const media::Pre
                 if (std::find(chosen.begin(), chosen.end(), c) == chosen.end()) chosen.push_back(c);
         }
         if (!ok || chosen.empty()) continue;
-        std::stable_sort(chosen.begin(), chosen.end(),
-                         [](const Candidate* a, const Candidate* b) { return is_video(*a) && !is_video(*b); });
+        std::stable_sort(chosen.begin(), chosen.end(), [](const Candidate* a, const Candidate* b) {
+            return is_video(*a) && !is_video(*b);
+        });
         std::vector<SelectedFormat> out;
         for (const Candidate* c : chosen) out.push_back({c->stream, c->rendition});
         return out;
@@ -381,7 +426,8 @@ std::string format_table(const media::Presentation& presentation) {
         if (ka == 1) return video_rank(a) < video_rank(b);
         return false;
     });
-    std::vector<std::vector<std::string>> rows{{"ID", "TYPE", "RESOLUTION", "BANDWIDTH", "CODECS", "LANGUAGE", "NAME"}};
+    std::vector<std::vector<std::string>> rows{
+        {"ID", "TYPE", "RESOLUTION", "BANDWIDTH", "CODECS", "LANGUAGE", "NAME"}};
     for (const auto& c : all) {
         const Stream& s = *c.stream;
         std::string type(type_name(s.type));

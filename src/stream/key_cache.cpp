@@ -23,23 +23,25 @@ const AesKey* KeyCache::get(const std::string& url) {
     spec.max_bytes = 1024;
     spec.retries = retries_;
     spec.what = "key";
-    auto fetch = std::make_unique<MemoryFetch>(engine_, http_, timing_, rng_, owner_, spec, [this, url](FetchResult r) {
-        auto node = fetches_.extract(url);  // destroyed when this lambda returns; it touches nothing after
-        if (!r.error && r.body.size() != 16)
-            r.error = {FailReason::BadResponse,
-                       "key " + url + ": expected 16 bytes, got " + std::to_string(r.body.size())};
-        if (!r.error) {
-            AesKey key{};
-            std::memcpy(key.data(), r.body.data(), key.size());
-            keys_[url] = key;
-            order_.push_back(url);
-            while (order_.size() > kMaxKeys) {
-                keys_.erase(order_.front());
-                order_.pop_front();
+    auto fetch = std::make_unique<MemoryFetch>(
+        engine_, http_, timing_, rng_, owner_, spec, [this, url](FetchResult r) {
+            auto node =
+                fetches_.extract(url);  // destroyed when this lambda returns; it touches nothing after
+            if (!r.error && r.body.size() != 16)
+                r.error = {FailReason::BadResponse,
+                           "key " + url + ": expected 16 bytes, got " + std::to_string(r.body.size())};
+            if (!r.error) {
+                AesKey key{};
+                std::memcpy(key.data(), r.body.data(), key.size());
+                keys_[url] = key;
+                order_.push_back(url);
+                while (order_.size() > kMaxKeys) {
+                    keys_.erase(order_.front());
+                    order_.pop_front();
+                }
             }
-        }
-        changed_(r.error);
-    });
+            changed_(r.error);
+        });
     MemoryFetch& started = *fetch;
     fetches_.emplace(url, std::move(fetch));
     started.start();

@@ -14,20 +14,20 @@
 namespace arina::stream {
 
 class KeyCache {
-public:
+  public:
     /// `changed` runs when a requested key arrived (error None) or could not be had (the error names
     /// the key URL); a failed key is not asked for again.
     using Changed = std::function<void(const Error&)>;
 
-    KeyCache(net::Engine& engine, const net::HttpOptions& http, const net::RetryTiming& timing, std::mt19937& rng,
-             std::uint64_t owner, int retries, Changed changed);
+    KeyCache(net::Engine& engine, const net::HttpOptions& http, const net::RetryTiming& timing,
+             std::mt19937& rng, std::uint64_t owner, int retries, Changed changed);
 
     /// The key when it is here; otherwise starts fetching it (once) and returns nullptr.
     const AesKey* get(const std::string& url);
     /// Stops every fetch in flight.
     void stop() { fetches_.clear(); }
 
-private:
+  private:
     // Keys rotate at most every fragment; a handful is plenty to cover the fragments in flight.
     static constexpr std::size_t kMaxKeys = 64;
 

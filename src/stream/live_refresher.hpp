@@ -17,7 +17,7 @@
 namespace arina::stream {
 
 class LiveRefresher {
-public:
+  public:
     /// A fresh parse of the playlist; `ended` when it now carries EXT-X-ENDLIST.
     using Updated = std::function<void(const media::Stream& stream, bool ended)>;
     /// The outage lasted too long: `why` says what kept failing.
@@ -34,7 +34,7 @@ public:
     void schedule(bool changed);
     void stop();
 
-private:
+  private:
     void refresh();
     void failed(const std::string& why);
 

@@ -34,7 +34,8 @@ bool is_manifest_url(std::string_view url) {
 bool is_manifest_content_type(std::string_view content_type) {
     const std::string type = lower(trim(content_type.substr(0, content_type.find(';'))));
     constexpr std::array<std::string_view, 5> kTypes{"application/vnd.apple.mpegurl", "application/x-mpegurl",
-                                                     "audio/mpegurl", "audio/x-mpegurl", "application/dash+xml"};
+                                                     "audio/mpegurl", "audio/x-mpegurl",
+                                                     "application/dash+xml"};
     return std::find(kTypes.begin(), kTypes.end(), type) != kTypes.end();
 }
 
@@ -44,7 +45,8 @@ std::optional<media::ManifestKind> sniff_manifest(std::string_view text) {
     if (text.starts_with("#EXTM3U")) return media::ManifestKind::Hls;
     // An MPD starts with an XML declaration or comments; look for the root element early on.
     const std::string_view head = text.substr(0, 4096);
-    if (text.starts_with("<") && head.find("<MPD") != std::string_view::npos) return media::ManifestKind::Dash;
+    if (text.starts_with("<") && head.find("<MPD") != std::string_view::npos)
+        return media::ManifestKind::Dash;
     return std::nullopt;
 }
 

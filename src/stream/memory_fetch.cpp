@@ -11,15 +11,17 @@ std::chrono::milliseconds to_ms(double seconds) {
 
 }  // namespace
 
-net::RetryDecision decide_fetch_retry(net::AttemptFailure failure, bool any_status, int failures, int max_retries,
-                                      const net::RetryTiming& timing, std::mt19937& rng) {
+net::RetryDecision decide_fetch_retry(net::AttemptFailure failure, bool any_status, int failures,
+                                      int max_retries, const net::RetryTiming& timing, std::mt19937& rng) {
     // 503 stands for "some HTTP error": retryable, and Retry-After still applies.
     if (any_status && failure.reason == FailReason::Http && !net::is_retryable_status(failure.http_status))
         failure.http_status = 503;
     return net::decide_retry(failure, failures, max_retries, timing, rng);
 }
 
-std::string describe_status(int status) { return "server answered HTTP " + std::to_string(status); }
+std::string describe_status(int status) {
+    return "server answered HTTP " + std::to_string(status);
+}
 
 MemoryFetch::MemoryFetch(net::Engine& engine, const net::HttpOptions& http, const net::RetryTiming& timing,
                          std::mt19937& rng, std::uint64_t owner, FetchSpec spec, Done done)
@@ -36,7 +38,9 @@ MemoryFetch::~MemoryFetch() {
     if (timer_) engine_.cancel_timer(timer_);
 }
 
-void MemoryFetch::start() { attempt(); }
+void MemoryFetch::start() {
+    attempt();
+}
 
 void MemoryFetch::attempt() {
     timer_ = 0;
@@ -71,15 +75,18 @@ bool MemoryFetch::on_response(net::TransferId id, const net::ResponseHead& head)
             skip_ = spec_.range->begin;  // no range support: take our slice of the whole body
         } else {
             const auto cr = net::parse_content_range(head.get("content-range"));
-            if (head.status != 206 || !cr || cr->first != spec_.range->begin || cr->last != spec_.range->end - 1) {
+            if (head.status != 206 || !cr || cr->first != spec_.range->begin ||
+                cr->last != spec_.range->end - 1) {
                 failure_ = net::AttemptFailure{FailReason::BadResponse, 0, std::nullopt};
-                problem_ = "Content-Range '" + head.get("content-range") + "' does not match the requested bytes " +
-                           std::to_string(spec_.range->begin) + "-" + std::to_string(spec_.range->end - 1);
+                problem_ = "Content-Range '" + head.get("content-range") +
+                           "' does not match the requested bytes " + std::to_string(spec_.range->begin) +
+                           "-" + std::to_string(spec_.range->end - 1);
                 return false;
             }
         }
     }
-    if (auto len = head.content_length(); len && !spec_.range && static_cast<std::uint64_t>(*len) > spec_.max_bytes) {
+    if (auto len = head.content_length();
+        len && !spec_.range && static_cast<std::uint64_t>(*len) > spec_.max_bytes) {
         failure_ = net::AttemptFailure{FailReason::BadResponse, 0, std::nullopt};
         problem_ = "larger than " + std::to_string(spec_.max_bytes) + " bytes";
         return false;
@@ -139,7 +146,8 @@ void MemoryFetch::failed(net::AttemptFailure failure, std::string problem) {
     }
     std::string message = (spec_.what.empty() ? "" : spec_.what + " ") + spec_.url + ": " + problem;
     if (spec_.retries > 0 && (failures_ > 1 || net::is_retryable_failure(failure)))
-        message += " (gave up after " + std::to_string(failures_) + (failures_ == 1 ? " attempt)" : " attempts)");
+        message +=
+            " (gave up after " + std::to_string(failures_) + (failures_ == 1 ? " attempt)" : " attempts)");
     FetchResult r;
     r.error = {failure.reason, std::move(message)};
     r.effective_url = effective_url_;

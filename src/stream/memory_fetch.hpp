@@ -21,15 +21,15 @@ struct FetchSpec {
     std::optional<ByteRange> range;  ///< ask for these bytes only (a 200 answer is sliced)
     bool decode_content = false;     ///< accept gzip/br (text resources)
     std::size_t max_bytes = 16u << 20;
-    int retries = 0;                 ///< failures allowed before giving up
-    bool retry_any_status = false;   ///< also retry 4xx answers (see decide_fragment_retry)
-    std::string what;                ///< names the resource in messages: "manifest", "key", ...
+    int retries = 0;                ///< failures allowed before giving up
+    bool retry_any_status = false;  ///< also retry 4xx answers (see decide_fragment_retry)
+    std::string what;               ///< names the resource in messages: "manifest", "key", ...
 };
 
 struct FetchResult {
-    Error error;                 ///< reason None on success
+    Error error;  ///< reason None on success
     std::string body;
-    std::string effective_url;   ///< after redirects: base for relative URIs
+    std::string effective_url;  ///< after redirects: base for relative URIs
     std::string content_type;
     int attempts = 0;
 };
@@ -37,19 +37,19 @@ struct FetchResult {
 /// net::decide_retry, except that with `any_status` every HTTP error status may be retried: CDNs
 /// answer 403 or 404 for a segment that has not reached them yet, so media players (and yt-dlp)
 /// try fragments again whatever the status.
-net::RetryDecision decide_fetch_retry(net::AttemptFailure failure, bool any_status, int failures, int max_retries,
-                                      const net::RetryTiming& timing, std::mt19937& rng);
+net::RetryDecision decide_fetch_retry(net::AttemptFailure failure, bool any_status, int failures,
+                                      int max_retries, const net::RetryTiming& timing, std::mt19937& rng);
 
 /// "server answered HTTP 404" and friends, for messages.
 std::string describe_status(int status);
 
 class MemoryFetch final : private net::TransferHandler {
-public:
+  public:
     using Done = std::function<void(FetchResult)>;
 
     /// `http`, `timing` and `rng` must outlive the fetch. Nothing happens before start().
-    MemoryFetch(net::Engine& engine, const net::HttpOptions& http, const net::RetryTiming& timing, std::mt19937& rng,
-                std::uint64_t owner, FetchSpec spec, Done done);
+    MemoryFetch(net::Engine& engine, const net::HttpOptions& http, const net::RetryTiming& timing,
+                std::mt19937& rng, std::uint64_t owner, FetchSpec spec, Done done);
     /// Stops whatever is in flight; `done` is not called afterwards.
     ~MemoryFetch() override;
     MemoryFetch(const MemoryFetch&) = delete;
@@ -58,7 +58,7 @@ public:
     void start();
     bool running() const { return transfer_ != 0 || timer_ != 0; }
 
-private:
+  private:
     bool on_response(net::TransferId id, const net::ResponseHead& head) override;
     bool on_body(net::TransferId id, std::span<const char> data) override;
     void on_done(net::TransferId id, const net::TransferOutcome& outcome) override;
@@ -81,8 +81,8 @@ private:
     std::string body_;
     std::string effective_url_;
     std::string content_type_;
-    std::int64_t skip_ = 0;       // bytes to drop first (a 200 answer to a range request)
-    std::int64_t remaining_ = -1; // bytes still wanted; -1 = all
+    std::int64_t skip_ = 0;        // bytes to drop first (a 200 answer to a range request)
+    std::int64_t remaining_ = -1;  // bytes still wanted; -1 = all
     std::optional<net::AttemptFailure> failure_;
     std::string problem_;
 };

@@ -17,7 +17,8 @@ MuxJob::~MuxJob() {
 }
 
 void MuxJob::extend(std::size_t index, std::int64_t bytes) {
-    if (index < spec_.inputs.size() && spec_.inputs[index].growing) spec_.inputs[index].growing->extend(bytes);
+    if (index < spec_.inputs.size() && spec_.inputs[index].growing)
+        spec_.inputs[index].growing->extend(bytes);
 }
 
 void MuxJob::complete() {
@@ -29,9 +30,10 @@ void MuxJob::complete() {
     }
     for (auto& input : spec_.inputs)
         if (input.growing) input.growing->finish();
-    if (post_now) engine_.post([done = done_, result = result_, wanted = wanted_] {
-        if (*wanted) done(result);
-    });
+    if (post_now)
+        engine_.post([done = done_, result = result_, wanted = wanted_] {
+            if (*wanted) done(result);
+        });
 }
 
 void MuxJob::abandon() {
@@ -68,9 +70,10 @@ void MuxJob::run() {
         post = completed_;
     }
     // Posted last: the receiver may destroy this job (joining this thread) as soon as it runs.
-    if (post) engine_.post([done = done_, error, wanted = wanted_] {
-        if (*wanted) done(error);
-    });
+    if (post)
+        engine_.post([done = done_, error, wanted = wanted_] {
+            if (*wanted) done(error);
+        });
 }
 
 }  // namespace arina::stream

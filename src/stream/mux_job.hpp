@@ -27,14 +27,14 @@
 namespace arina::stream {
 
 struct MuxJobSpec {
-    std::vector<mux::MuxInput> inputs;            // with `growing` set: followed while written
+    std::vector<mux::MuxInput> inputs;  // with `growing` set: followed while written
     std::filesystem::path output;
     mux::Container container = mux::Container::Mp4;
     std::vector<std::filesystem::path> remove_on_success;  // part files and the sidecar
 };
 
 class MuxJob {
-public:
+  public:
     using Done = std::function<void(const Error&)>;  // engine thread; no error = the output is in place
 
     MuxJob(net::Engine& engine, MuxJobSpec spec, Done done);
@@ -51,7 +51,7 @@ public:
     /// Stops and joins the job; `done` is not called afterwards. Engine thread.
     void abandon();
 
-private:
+  private:
     void run();
 
     net::Engine& engine_;

@@ -26,10 +26,14 @@ std::string lower(std::string text) {
 
 std::string role_of(const media::Stream& s) {
     switch (s.type) {
-        case media::StreamType::Video: return "video";
-        case media::StreamType::Audio: return "audio";
-        case media::StreamType::Subtitle: return "subtitle";
-        case media::StreamType::Muxed: break;
+        case media::StreamType::Video:
+            return "video";
+        case media::StreamType::Audio:
+            return "audio";
+        case media::StreamType::Subtitle:
+            return "subtitle";
+        case media::StreamType::Muxed:
+            break;
     }
     return "av";
 }
@@ -49,9 +53,12 @@ fs::path output_path_for(const StreamJob& job, mux::Container& container) {
     std::string name = job.output_name;
     if (!name.empty()) {
         const std::string l = lower(name);
-        if (l.ends_with(".mp4")) container = mux::Container::Mp4;
-        else if (l.ends_with(".mkv")) container = mux::Container::Mkv;
-        else name += "." + std::string(mux::extension(container));
+        if (l.ends_with(".mp4"))
+            container = mux::Container::Mp4;
+        else if (l.ends_with(".mkv"))
+            container = mux::Container::Mkv;
+        else
+            name += "." + std::string(mux::extension(container));
         return fs::path(name).is_absolute() ? fs::path(name) : job.output_dir / name;
     }
     name = filename_from_url(job.url);
@@ -60,7 +67,8 @@ fs::path output_path_for(const StreamJob& job, mux::Container& container) {
     return job.output_dir / (name + "." + std::string(mux::extension(container)));
 }
 
-StreamDownload::StreamDownload(net::Engine& engine, transfer::DiskWorker& disk, StreamJob job, Finished finished)
+StreamDownload::StreamDownload(net::Engine& engine, transfer::DiskWorker& disk, StreamJob job,
+                               Finished finished)
     : engine_(engine),
       disk_(disk),
       job_(std::move(job)),
@@ -78,7 +86,8 @@ void StreamDownload::enter(Phase phase) {
     publish();
 }
 
-std::unique_ptr<MemoryFetch> StreamDownload::make_fetch(FetchSpec spec, std::function<void(FetchResult)> done) {
+std::unique_ptr<MemoryFetch> StreamDownload::make_fetch(FetchSpec spec,
+                                                        std::function<void(FetchResult)> done) {
     return std::make_unique<MemoryFetch>(engine_, job_.http, job_.retry_timing, rng_, key_, std::move(spec),
                                          std::move(done));
 }
@@ -120,15 +129,17 @@ void StreamDownload::on_manifest(FetchResult r) {
     manifest_bytes_ += static_cast<std::int64_t>(r.body.size());
     const auto kind = sniff_manifest(r.body);
     if (!kind) {
-        return fail({FailReason::BadManifest, manifest_url_ + ": not an HLS playlist or DASH manifest (Content-Type " +
-                                                  (r.content_type.empty() ? "unknown" : r.content_type) + ")"});
+        return fail({FailReason::BadManifest,
+                     manifest_url_ + ": not an HLS playlist or DASH manifest (Content-Type " +
+                         (r.content_type.empty() ? "unknown" : r.content_type) + ")"});
     }
     auto parsed = *kind == media::ManifestKind::Hls ? media::parse_hls(r.body, manifest_url_)
-                                                   : media::parse_dash(r.body, manifest_url_);
+                                                    : media::parse_dash(r.body, manifest_url_);
     if (auto* e = std::get_if<Error>(&parsed)) return fail({e->reason, manifest_url_ + ": " + e->message});
     presentation_ = std::move(std::get<media::Presentation>(parsed));
     if (presentation_.kind == media::ManifestKind::Dash && presentation_.is_live)
-        return fail({FailReason::Unsupported, manifest_url_ + ": live DASH (MPD type=\"dynamic\") is not supported"});
+        return fail(
+            {FailReason::Unsupported, manifest_url_ + ": live DASH (MPD type=\"dynamic\") is not supported"});
     {
         std::lock_guard lock(progress_mutex_);
         listing_ = format_table(presentation_);
@@ -197,7 +208,8 @@ void StreamDownload::on_media_playlist(std::size_t index, FetchResult r) {
     if (auto* e = std::get_if<Error>(&parsed)) return fail({e->reason, r.effective_url + ": " + e->message});
     auto& media_playlist = std::get<media::Presentation>(parsed);
     if (media_playlist.is_master || media_playlist.streams.empty())
-        return fail({FailReason::BadManifest, r.effective_url + ": expected a media playlist, found a master playlist"});
+        return fail({FailReason::BadManifest,
+                     r.effective_url + ": expected a media playlist, found a master playlist"});
     Pending& p = pending_[index];
     media::Stream& s = media_playlist.streams.front();
     p.stream.fragments = std::move(s.fragments);
@@ -208,7 +220,8 @@ void StreamDownload::on_media_playlist(std::size_t index, FetchResult r) {
     p.playlist_url = r.effective_url;
     p.refresh_interval = media_playlist.refresh_interval;
     p.ready = true;
-    if (std::all_of(pending_.begin(), pending_.end(), [](const Pending& q) { return q.ready; })) begin_fragments();
+    if (std::all_of(pending_.begin(), pending_.end(), [](const Pending& q) { return q.ready; }))
+        begin_fragments();
 }
 
 void StreamDownload::on_index(std::size_t index, FetchResult r) {
@@ -221,7 +234,8 @@ void StreamDownload::on_index(std::size_t index, FetchResult r) {
     p.stream.fragments = std::move(std::get<std::vector<media::Fragment>>(fragments));
     p.stream.needs_index.reset();
     p.ready = true;
-    if (std::all_of(pending_.begin(), pending_.end(), [](const Pending& q) { return q.ready; })) begin_fragments();
+    if (std::all_of(pending_.begin(), pending_.end(), [](const Pending& q) { return q.ready; }))
+        begin_fragments();
 }
 
 // ------------------------------------------------------------------ fragments
@@ -252,8 +266,9 @@ bool StreamDownload::prepare_files(std::vector<TrackResume>& resume) {
             if (reuse) {
                 resume = s->tracks;
             } else {
-                notices_.push_back("the partial download does not match this stream (other formats, or the "
-                                   "manifest changed); starting over");
+                notices_.push_back(
+                    "the partial download does not match this stream (other formats, or the "
+                    "manifest changed); starting over");
                 fs::remove(sidecar_path_, ec);
             }
         }
@@ -279,7 +294,8 @@ bool StreamDownload::prepare_files(std::vector<TrackResume>& resume) {
         std::int64_t done = 0, total = 0;
         for (std::size_t i = 0; i < resume.size(); ++i) {
             done += resume[i].fragments_done;
-            total += live_ ? resume[i].fragments_done : static_cast<std::int64_t>(pending_[i].stream.fragments.size());
+            total += live_ ? resume[i].fragments_done
+                           : static_cast<std::int64_t>(pending_[i].stream.fragments.size());
             for (auto n : resume[i].skipped)
                 notices_.push_back(pending_[i].role + " fragment " + std::to_string(n) +
                                    " was unavailable in an earlier run and is missing from the output");
@@ -349,17 +365,19 @@ bool StreamDownload::start_mux(bool following) {
     for (std::size_t i = 0; i < parts_.size(); ++i) {
         spec.remove_on_success.push_back(parts_[i]->path());
         const std::int64_t written = tracks_[i]->bytes_written();
-        if (following) spec.inputs.push_back({parts_[i]->path(), std::make_shared<mux::GrowingInput>(written)});
+        if (following)
+            spec.inputs.push_back({parts_[i]->path(), std::make_shared<mux::GrowingInput>(written)});
         // A live track that recorded nothing (cancelled early) would only make the mux fail.
-        else if (written > 0) spec.inputs.push_back({parts_[i]->path(), nullptr});
+        else if (written > 0)
+            spec.inputs.push_back({parts_[i]->path(), nullptr});
     }
     spec.remove_on_success.push_back(sidecar_path_);
     if (spec.inputs.empty()) {
         fail({FailReason::FragmentMissing, job_.url + ": no fragment could be downloaded"});
         return false;
     }
-    mux_job_ = std::make_unique<MuxJob>(engine_, std::move(spec),
-                                        [this, following](const Error& error) { mux_done(error, following); });
+    mux_job_ = std::make_unique<MuxJob>(
+        engine_, std::move(spec), [this, following](const Error& error) { mux_done(error, following); });
     return true;
 }
 
@@ -406,13 +424,17 @@ void StreamDownload::track_finished(Track& track) {
     maybe_finalize();
 }
 
-void StreamDownload::track_failed(Track&, const Error& error) { fail(error); }
+void StreamDownload::track_failed(Track&, const Error& error) {
+    fail(error);
+}
 
 void StreamDownload::live_updated(std::size_t index, const media::Stream& stream, bool ended) {
     if (ended_ || stopping_live_) return;
     const std::size_t added = tracks_[index]->extend(stream, ended);
-    if (tracks_[index]->closed()) refreshers_[index]->stop();
-    else refreshers_[index]->schedule(added > 0);
+    if (tracks_[index]->closed())
+        refreshers_[index]->stop();
+    else
+        refreshers_[index]->schedule(added > 0);
     pump();
 }
 
@@ -591,10 +613,18 @@ void StreamDownload::publish() {
     transfer::DownloadProgress p;
     switch (phase_) {
         case Phase::Manifest:
-        case Phase::Playlists: p.stage = transfer::DownloadStage::Starting; break;
-        case Phase::Fragments: p.stage = transfer::DownloadStage::Downloading; break;
-        case Phase::Muxing: p.stage = transfer::DownloadStage::Finishing; break;
-        case Phase::Done: p.stage = transfer::DownloadStage::Done; break;
+        case Phase::Playlists:
+            p.stage = transfer::DownloadStage::Starting;
+            break;
+        case Phase::Fragments:
+            p.stage = transfer::DownloadStage::Downloading;
+            break;
+        case Phase::Muxing:
+            p.stage = transfer::DownloadStage::Finishing;
+            break;
+        case Phase::Done:
+            p.stage = transfer::DownloadStage::Done;
+            break;
     }
     p.fetched_bytes = manifest_bytes_;
     p.done_bytes = 0;

@@ -61,7 +61,7 @@ namespace arina::stream {
 std::filesystem::path output_path_for(const StreamJob& job, mux::Container& container);
 
 class StreamDownload final : public transfer::Download, private TrackListener {
-public:
+  public:
     using Finished = std::function<void(const transfer::DownloadResult&)>;
 
     StreamDownload(net::Engine& engine, transfer::DiskWorker& disk, StreamJob job, Finished finished);
@@ -74,13 +74,13 @@ public:
     /// Once the manifest is parsed: the `-F` table of what it offers (empty before). Any thread.
     std::string format_listing() const;
 
-private:
+  private:
     enum class Phase { Manifest, Playlists, Fragments, Muxing, Done };
 
     /// A chosen stream on its way to becoming a Track.
     struct Pending {
-        media::Stream stream;    // fragments filled once its playlist or index is in
-        std::string role;        // "video", "audio", "av", "audio2", ...
+        media::Stream stream;  // fragments filled once its playlist or index is in
+        std::string role;      // "video", "audio", "av", "audio2", ...
         bool live = false;
         std::string playlist_url;  // HLS media playlist (for live refreshes)
         double refresh_interval = 0;

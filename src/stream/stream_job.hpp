@@ -14,22 +14,22 @@
 namespace arina::stream {
 
 struct StreamJob {
-    std::string url;                        ///< the .m3u8 (master or media playlist) or .mpd
+    std::string url;  ///< the .m3u8 (master or media playlist) or .mpd
     std::filesystem::path output_dir = ".";
     /// -o: file name relative to output_dir (or absolute). A name ending in .mp4 or .mkv is used as
     /// it is (and decides the container); any other name gets the merge format's extension. Empty:
     /// the manifest URL's file name without its extension ("index.m3u8" -> "index.mp4").
     std::string output_name;
-    std::string format;                     ///< -f: format selection, see format_selector.hpp ("" = best)
+    std::string format;  ///< -f: format selection, see format_selector.hpp ("" = best)
     /// -F: fetch and parse the manifest only, fill StreamDownload::format_listing(), download nothing.
     bool list_formats = false;
     mux::Container merge_format = mux::Container::Mp4;  ///< --merge-output-format mp4|mkv
-    int connections = 4;                    ///< -N: fragments in flight for the whole download (all streams)
-    int retries = 10;                       ///< manifest, playlist, key and index requests
-    int fragment_retries = 10;              ///< failures of one fragment (or init section) before giving up
+    int connections = 4;        ///< -N: fragments in flight for the whole download (all streams)
+    int retries = 10;           ///< manifest, playlist, key and index requests
+    int fragment_retries = 10;  ///< failures of one fragment (or init section) before giving up
     net::RetryTiming retry_timing;
-    bool continue_partial = true;           ///< false: --no-continue, ignore part files and start over
-    bool overwrite = false;                 ///< download again even if the output file exists
+    bool continue_partial = true;  ///< false: --no-continue, ignore part files and start over
+    bool overwrite = false;        ///< download again even if the output file exists
     net::HttpOptions http;
     /// Leave out fragments that fail after all retries instead of failing the download; the result's
     /// notices name each one. Off by default: a file with holes is never produced silently.

@@ -11,7 +11,9 @@ namespace {
 constexpr const char* kMagic = "arina-stream-resume";
 constexpr int kVersion = 1;
 
-Error corrupt(const std::string& why) { return {FailReason::Internal, "corrupt stream resume file: " + why}; }
+Error corrupt(const std::string& why) {
+    return {FailReason::Internal, "corrupt stream resume file: " + why};
+}
 
 nlohmann::json body_of(const StreamResumeState& s) {
     nlohmann::json tracks = nlohmann::json::array();
@@ -32,7 +34,9 @@ nlohmann::json body_of(const StreamResumeState& s) {
 
 }  // namespace
 
-std::string encode_stream_resume(const StreamResumeState& state) { return seal_json(body_of(state)); }
+std::string encode_stream_resume(const StreamResumeState& state) {
+    return seal_json(body_of(state));
+}
 
 std::variant<StreamResumeState, Error> decode_stream_resume(std::string_view text) {
     auto unsealed = unseal_json(text);

@@ -21,23 +21,24 @@ namespace arina::stream {
 
 /// What is on disk for one selected stream.
 struct TrackResume {
-    std::string format_id;             ///< Stream::id of the format
-    std::string file;                  ///< the part file's name, relative to the sidecar's directory
-    std::int64_t fragments_done = 0;   ///< fragments written (or skipped) from the start, in order
-    std::int64_t bytes = 0;            ///< part file length covering exactly those fragments (+ init sections)
-    std::int64_t next_sequence = 0;    ///< media sequence number of the first fragment not yet written
-    std::int64_t fragments_total = -1; ///< fragments in the stream when it began (VOD); -1 for live
-    std::string init_id;               ///< which init section was written last ("" = none); see init_identity()
-    std::string init_sha256;           ///< SHA-256 of its (decrypted) bytes
-    std::vector<std::int64_t> skipped; ///< 1-based numbers of fragments left out (skip_unavailable_fragments)
+    std::string format_id;            ///< Stream::id of the format
+    std::string file;                 ///< the part file's name, relative to the sidecar's directory
+    std::int64_t fragments_done = 0;  ///< fragments written (or skipped) from the start, in order
+    std::int64_t bytes = 0;           ///< part file length covering exactly those fragments (+ init sections)
+    std::int64_t next_sequence = 0;   ///< media sequence number of the first fragment not yet written
+    std::int64_t fragments_total = -1;  ///< fragments in the stream when it began (VOD); -1 for live
+    std::string init_id;      ///< which init section was written last ("" = none); see init_identity()
+    std::string init_sha256;  ///< SHA-256 of its (decrypted) bytes
+    std::vector<std::int64_t>
+        skipped;  ///< 1-based numbers of fragments left out (skip_unavailable_fragments)
 
     friend bool operator==(const TrackResume&, const TrackResume&) = default;
 };
 
 struct StreamResumeState {
-    std::string url;        ///< the manifest URL the download was started with
-    std::string container;  ///< "mp4" or "mkv"
-    bool live = false;      ///< a live recording (fragments are matched by sequence number)
+    std::string url;                  ///< the manifest URL the download was started with
+    std::string container;            ///< "mp4" or "mkv"
+    bool live = false;                ///< a live recording (fragments are matched by sequence number)
     std::vector<TrackResume> tracks;  ///< in the order of the selected formats
 
     friend bool operator==(const StreamResumeState&, const StreamResumeState&) = default;

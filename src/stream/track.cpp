@@ -36,7 +36,8 @@ std::string hex(const std::array<std::uint8_t, 16>& bytes) {
 
 std::string init_identity(const media::Fragment& init) {
     std::string id = init.url;
-    if (init.byte_range) id += " bytes=" + std::to_string(init.byte_range->begin) + "-" + std::to_string(init.byte_range->end);
+    if (init.byte_range)
+        id += " bytes=" + std::to_string(init.byte_range->begin) + "-" + std::to_string(init.byte_range->end);
     if (init.key) id += " key=" + init.key->key_url + " iv=" + hex(media::effective_iv(init));
     return id;
 }
@@ -56,7 +57,9 @@ Track::Track(Shared shared, TrackSettings settings, std::shared_ptr<transfer::Pa
       init_sha_(resume.init_sha256),
       skipped_(resume.skipped) {}
 
-Track::~Track() { stop(); }
+Track::~Track() {
+    stop();
+}
 
 // ------------------------------------------------------------------ the plan
 
@@ -147,7 +150,8 @@ std::string Track::describe(const Slot& slot) const {
     if (vod_total_ >= 0) text += " of " + std::to_string(vod_total_);
     text += " (" + slot.fragment.url;
     if (const auto& r = slot.fragment.byte_range)
-        text += " bytes " + std::to_string(r->begin) + "-" + (r->end > 0 ? std::to_string(r->end - 1) : std::string());
+        text += " bytes " + std::to_string(r->begin) + "-" +
+                (r->end > 0 ? std::to_string(r->end - 1) : std::string());
     return text + ")";
 }
 
@@ -178,8 +182,8 @@ bool Track::start_one() {
 // it has started, since the slots after it move.
 bool Track::split(std::size_t index) {
     Slot& slot = slots_[index];
-    if (settings_.live || settings_.skip_unavailable || slot.pieces > 1 || slot.head_only || slot.failures > 0 ||
-        slot.fragment.byte_range || slot.fragment.key || sized_fragments_ == 0)
+    if (settings_.live || settings_.skip_unavailable || slot.pieces > 1 || slot.head_only ||
+        slot.failures > 0 || slot.fragment.byte_range || slot.fragment.key || sized_fragments_ == 0)
         return false;
     std::int64_t left = 0;  // fragments still to start, this one included
     for (std::size_t j = index; j < slots_.size(); ++j) {
@@ -312,8 +316,9 @@ bool Track::on_response(net::TransferId id, const net::ResponseHead& head) {
             a.skip = range->begin;
         } else {
             const auto cr = net::parse_content_range(head.get("content-range"));
-            if (slot->piece > 0 && (validator != slot->first_validator ||
-                                    (cr && cr->total >= 0 && slot->first_total >= 0 && cr->total != slot->first_total))) {
+            if (slot->piece > 0 &&
+                (validator != slot->first_validator ||
+                 (cr && cr->total >= 0 && slot->first_total >= 0 && cr->total != slot->first_total))) {
                 // Two versions of the fragment must not be spliced: the download fails, and a rerun
                 // fetches the whole fragment again (the sidecar counts only whole fragments).
                 a.failure = net::AttemptFailure{FailReason::RemoteChanged, 0, std::nullopt};
@@ -323,11 +328,13 @@ bool Track::on_response(net::TransferId id, const net::ResponseHead& head) {
             bool matches = head.status == 206 && cr && cr->first == range->begin;
             if (matches && range->end > 0 && cr->last != range->end - 1) {
                 // A fragment shorter than its first piece: the answer ends with the resource.
-                matches = first_piece && cr->total >= 0 && cr->last == cr->total - 1 && cr->last < range->end - 1;
+                matches =
+                    first_piece && cr->total >= 0 && cr->last == cr->total - 1 && cr->last < range->end - 1;
             }
             if (!matches) {
                 a.failure = net::AttemptFailure{FailReason::BadResponse, 0, std::nullopt};
-                a.problem = "Content-Range '" + head.get("content-range") + "' does not match the requested bytes";
+                a.problem =
+                    "Content-Range '" + head.get("content-range") + "' does not match the requested bytes";
                 return false;
             }
             if (first_piece) {
@@ -423,7 +430,8 @@ void Track::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
             failure = net::AttemptFailure{FailReason::BadResponse, 0, std::nullopt};
             problem = e.message;
         } else if (a.spilling) {
-            if (write(scratch_, write_pos_ + a.spilled)) a.spilled += static_cast<std::int64_t>(scratch_.size());
+            if (write(scratch_, write_pos_ + a.spilled))
+                a.spilled += static_cast<std::int64_t>(scratch_.size());
         } else {
             a.buffer += scratch_;
         }
@@ -451,8 +459,8 @@ void Track::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
 
 void Track::fragment_failed(Slot& slot, net::AttemptFailure failure, std::string problem) {
     ++slot.failures;
-    const auto decision = decide_fetch_retry(failure, /*any_status=*/true, slot.failures, settings_.fragment_retries,
-                                             shared_.timing, shared_.rng);
+    const auto decision = decide_fetch_retry(failure, /*any_status=*/true, slot.failures,
+                                             settings_.fragment_retries, shared_.timing, shared_.rng);
     if (decision.retry) {
         slot.state = Slot::State::Retrying;
         const std::int64_t key = slot.key;
@@ -467,7 +475,8 @@ void Track::fragment_failed(Slot& slot, net::AttemptFailure failure, std::string
     }
     std::string message = describe(slot) + ": " + problem;
     if (net::is_retryable_failure(failure) || failure.reason == FailReason::Http)
-        message += " (gave up after " + std::to_string(slot.failures) + (slot.failures == 1 ? " attempt)" : " attempts)");
+        message += " (gave up after " + std::to_string(slot.failures) +
+                   (slot.failures == 1 ? " attempt)" : " attempts)");
     if (settings_.skip_unavailable) {
         slot.state = Slot::State::Skipped;
         skipped_.push_back(slot.number);
@@ -601,7 +610,8 @@ void Track::request_init(const media::Fragment& init) {
                 if (!key) return;  // evicted meanwhile: asked for again when it is back
                 auto plain = decrypt_aes128_cbc(r.body, *key, media::effective_iv(init));
                 if (auto* e = std::get_if<Error>(&plain))
-                    return fail({FailReason::FragmentMissing, "init section " + init.url + ": " + e->message});
+                    return fail(
+                        {FailReason::FragmentMissing, "init section " + init.url + ": " + e->message});
                 r.body = std::move(std::get<std::string>(plain));
             }
             inits_[id] = std::move(r.body);

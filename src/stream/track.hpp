@@ -38,7 +38,7 @@ class Track;
 
 /// What a track tells its owner. Called on the engine thread, possibly from inside a Track call.
 class TrackListener {
-public:
+  public:
     virtual ~TrackListener() = default;
     /// Bytes were written or a transfer ended: slots may be free, progress changed.
     virtual void track_changed(Track& track) = 0;
@@ -50,17 +50,17 @@ public:
 
 struct TrackSettings {
     std::string format_id;
-    std::string label;                  ///< "video", "audio", ... for messages about several tracks
+    std::string label;  ///< "video", "audio", ... for messages about several tracks
     int fragment_retries = 10;
     bool skip_unavailable = false;
-    bool live = false;                  ///< fragments are matched by sequence number across refreshes
+    bool live = false;  ///< fragments are matched by sequence number across refreshes
     WindowLimits window;
-    double live_duration = 0;           ///< live only: stop taking fragments after this much media
-    int connections = 1;                ///< of the whole download: how many pieces the last fragments may be cut into
+    double live_duration = 0;  ///< live only: stop taking fragments after this much media
+    int connections = 1;       ///< of the whole download: how many pieces the last fragments may be cut into
 };
 
 class Track final : private net::TransferHandler {
-public:
+  public:
     struct Shared {  // the owner's, outliving the track
         net::Engine& engine;
         const net::HttpOptions& http;
@@ -72,8 +72,8 @@ public:
 
     /// `resume` (may be default) says what is already in `file`: the first resume.fragments_done
     /// fragments (VOD) or those with a sequence below resume.next_sequence (live) are not fetched.
-    Track(Shared shared, TrackSettings settings, std::shared_ptr<transfer::PartFile> file, const TrackResume& resume,
-          TrackListener& listener);
+    Track(Shared shared, TrackSettings settings, std::shared_ptr<transfer::PartFile> file,
+          const TrackResume& resume, TrackListener& listener);
     ~Track() override;
     Track(const Track&) = delete;
     Track& operator=(const Track&) = delete;
@@ -113,7 +113,7 @@ public:
     /// The state to record in the sidecar (only durable once the part file is synced).
     TrackResume resume_state() const;
 
-private:
+  private:
     // One request's worth of a fragment: the whole fragment, or one piece of the last fragments
     // of a VOD stream, cut so that they keep every connection busy (see split()).
     struct Slot {
@@ -135,14 +135,14 @@ private:
     };
     struct Active {
         std::int64_t key = 0;
-        std::string buffer;                              // received, not yet on disk
-        std::unique_ptr<Aes128CbcDecryptor> decryptor;   // encrypted fragments
-        bool spilling = false;                           // next to write: bytes go straight to disk
-        std::int64_t spilled = 0;                        // bytes of this fragment already on disk
-        std::int64_t skip = 0;                           // 200 to a range request: bytes to drop first
-        std::int64_t remaining = -1;                     // range requests: bytes still expected
-        bool sliced = false;                             // a 200 answer to a range request
-        std::optional<net::AttemptFailure> failure;      // why we stopped it
+        std::string buffer;                             // received, not yet on disk
+        std::unique_ptr<Aes128CbcDecryptor> decryptor;  // encrypted fragments
+        bool spilling = false;                          // next to write: bytes go straight to disk
+        std::int64_t spilled = 0;                       // bytes of this fragment already on disk
+        std::int64_t skip = 0;                          // 200 to a range request: bytes to drop first
+        std::int64_t remaining = -1;                    // range requests: bytes still expected
+        bool sliced = false;                            // a 200 answer to a range request
+        std::optional<net::AttemptFailure> failure;     // why we stopped it
         std::string problem;
     };
 
@@ -176,16 +176,16 @@ private:
     std::shared_ptr<transfer::PartFile> file_;
     TrackListener& listener_;
 
-    std::deque<Slot> slots_;          // from the next slot to write onwards
-    std::int64_t slots_done_ = 0;     // slots written or skipped
-    std::int64_t written_ = 0;        // fragments written or skipped (all their pieces)
-    std::int64_t write_pos_ = 0;      // part file length covering the slots done
-    std::int64_t fragments_pos_ = 0;  // part file length covering the fragments done (what resume trusts)
+    std::deque<Slot> slots_;            // from the next slot to write onwards
+    std::int64_t slots_done_ = 0;       // slots written or skipped
+    std::int64_t written_ = 0;          // fragments written or skipped (all their pieces)
+    std::int64_t write_pos_ = 0;        // part file length covering the slots done
+    std::int64_t fragments_pos_ = 0;    // part file length covering the fragments done (what resume trusts)
     std::int64_t sized_fragments_ = 0;  // whole fragments fetched, and their bytes: the typical size
     std::int64_t sized_bytes_ = 0;
-    std::int64_t next_sequence_ = 0;  // sequence of the next fragment to write
+    std::int64_t next_sequence_ = 0;             // sequence of the next fragment to write
     std::optional<std::int64_t> last_sequence_;  // highest sequence taken into the plan
-    std::int64_t vod_total_ = -1;     // fragments of a VOD stream
+    std::int64_t vod_total_ = -1;                // fragments of a VOD stream
     bool closed_ = false;
     bool finished_ = false;
     bool stopped_ = false;
@@ -193,12 +193,12 @@ private:
     std::int64_t fetched_bytes_ = 0;
     double seconds_written_ = 0;
     double seconds_planned_ = 0;
-    std::string init_id_;             // last init section written
+    std::string init_id_;  // last init section written
     std::string init_sha_;
     std::vector<std::int64_t> skipped_;
     std::vector<std::string> notices_;
-    std::optional<Error> error_;      // a write failed: reported once the current callback unwinds
-    std::string scratch_;             // decrypted bytes on their way to disk
+    std::optional<Error> error_;  // a write failed: reported once the current callback unwinds
+    std::string scratch_;         // decrypted bytes on their way to disk
     // Buffers of fragments already written, kept for the next ones: a fragment of a few MiB
     // would otherwise cost fresh pages (faults, zeroing) and their return to the system each time.
     std::vector<std::string> spare_buffers_;
@@ -206,7 +206,7 @@ private:
 
     std::map<net::TransferId, Active> active_;
     std::map<net::TimerId, std::int64_t> retry_timers_;  // -> slot key
-    std::map<std::string, std::string> inits_;            // identity -> decrypted bytes, until written
+    std::map<std::string, std::string> inits_;           // identity -> decrypted bytes, until written
     std::map<std::string, std::unique_ptr<MemoryFetch>> init_fetches_;
 };
 

@@ -14,7 +14,7 @@
 namespace arina::transfer {
 
 class DiskWorker {
-public:
+  public:
     DiskWorker();
     /// Runs the jobs already queued, then stops.
     ~DiskWorker();
@@ -24,7 +24,7 @@ public:
     /// key 0 never coalesces.
     void submit(std::uint64_t key, std::function<void()> job);
 
-private:
+  private:
     void run();
 
     std::mutex mutex_;

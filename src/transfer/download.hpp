@@ -23,7 +23,7 @@ inline std::uint64_t next_download_key() {
 }
 
 class Download {
-public:
+  public:
     /// The constructor argument every implementation takes: called exactly once.
     using Finished = std::function<void(const DownloadResult&)>;
 

@@ -22,13 +22,13 @@ struct FileJob {
     /// -o: a path relative to output_dir (or absolute). Empty: the name comes from
     /// Content-Disposition, else the URL path, sanitised.
     std::string output_name;
-    int connections = 4;                          ///< -N / concurrent_fragments
-    std::int64_t chunk_size = 10 * 1024 * 1024;   ///< --http-chunk-size: the largest single request
-    int retries = 10;                             ///< whole-download failures (first request, restarts)
-    int fragment_retries = 10;                    ///< failures of one byte range
+    int connections = 4;                         ///< -N / concurrent_fragments
+    std::int64_t chunk_size = 10 * 1024 * 1024;  ///< --http-chunk-size: the largest single request
+    int retries = 10;                            ///< whole-download failures (first request, restarts)
+    int fragment_retries = 10;                   ///< failures of one byte range
     net::RetryTiming retry_timing;
-    bool continue_partial = true;                 ///< false: --no-continue, start over
-    bool overwrite = false;                       ///< replace a finished file of the same name
+    bool continue_partial = true;  ///< false: --no-continue, start over
+    bool overwrite = false;        ///< replace a finished file of the same name
     net::HttpOptions http;
     /// Asked with the Content-Type of the first answer. True: the URL serves a stream manifest
     /// (HLS, DASH), not a file to keep; the download ends at once, writing nothing, with
@@ -51,9 +51,9 @@ struct DownloadProgress {
 };
 
 struct DownloadResult {
-    Error error;                     ///< reason None on success
-    std::filesystem::path file;      ///< the finished file (or where it would have gone)
-    bool already_present = false;    ///< nothing to do: the file was already downloaded
+    Error error;                   ///< reason None on success
+    std::filesystem::path file;    ///< the finished file (or where it would have gone)
+    bool already_present = false;  ///< nothing to do: the file was already downloaded
     std::int64_t size = 0;
     std::int64_t fetched_bytes = 0;  ///< body bytes this run received
     std::int64_t resumed_bytes = 0;  ///< bytes an earlier run had already written

@@ -1,8 +1,8 @@
 #include "transfer/file_download.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <chrono>
+#include <limits>
 
 #include "transfer/range_planner.hpp"
 #include "util/atomic_file.hpp"
@@ -115,11 +115,12 @@ void FileDownload::begin_probe() {
 bool FileDownload::choose_output(const net::ResponseHead* head) {
     std::string name = job_.output_name;
     if (name.empty() && head) name = filename_from_content_disposition(head->get("content-disposition"));
-    if (name.empty()) name = filename_from_url(head && !head->effective_url.empty() ? head->effective_url : job_.url);
+    if (name.empty())
+        name = filename_from_url(head && !head->effective_url.empty() ? head->effective_url : job_.url);
     if (name.empty()) name = filename_from_url(job_.url);
     if (name.empty()) name = "download";
-    const std::filesystem::path chosen = std::filesystem::path(name).is_absolute() ? std::filesystem::path(name)
-                                                                                   : job_.output_dir / name;
+    const std::filesystem::path chosen =
+        std::filesystem::path(name).is_absolute() ? std::filesystem::path(name) : job_.output_dir / name;
     const bool changed = chosen != final_path_;
     final_path_ = chosen;
     part_path_ = final_path_.string() + ".part";
@@ -194,7 +195,8 @@ bool FileDownload::on_response(net::TransferId id, const net::ResponseHead& head
     auto it = active_.find(id);
     if (ended_ || it == active_.end()) return false;
     Active& a = it->second;
-    const bool ok = (mode_ == Mode::Probe && a.probe) ? accept_probe_head(a, head) : accept_range_head(a, head);
+    const bool ok =
+        (mode_ == Mode::Probe && a.probe) ? accept_probe_head(a, head) : accept_range_head(a, head);
     publish();
     return ok;
 }
@@ -203,7 +205,8 @@ bool FileDownload::accept_probe_head(Active& a, const net::ResponseHead& head) {
     const int status = head.status;
     if (status >= 300 || status < 200) {
         a.failed = true;
-        a.failure = {FailReason::Http, status, net::parse_retry_after(head.get("retry-after"), std::time(nullptr))};
+        a.failure = {FailReason::Http, status,
+                     net::parse_retry_after(head.get("retry-after"), std::time(nullptr))};
         a.message = job_.url + ": server answered HTTP " + std::to_string(status);
         if (status == 416) {
             // An empty file answers a range request with 416 and `bytes */0`.
@@ -230,7 +233,8 @@ bool FileDownload::accept_probe_head(Active& a, const net::ResponseHead& head) {
         // writing in place. Fetch the whole representation once, decoded.
         decode_ = true;
         a.reprobe = true;
-        notices_.push_back("server sends Content-Encoding: " + encoding + "; downloading as one decoded stream");
+        notices_.push_back("server sends Content-Encoding: " + encoding +
+                           "; downloading as one decoded stream");
         return false;
     }
     request_url_ = head.effective_url.empty() ? job_.url : head.effective_url;
@@ -323,7 +327,8 @@ bool FileDownload::accept_range_head(Active& a, const net::ResponseHead& head) {
         return false;
     }
     a.failed = true;
-    a.failure = {FailReason::Http, status, net::parse_retry_after(head.get("retry-after"), std::time(nullptr))};
+    a.failure = {FailReason::Http, status,
+                 net::parse_retry_after(head.get("retry-after"), std::time(nullptr))};
     a.message = request_url_ + ": server answered HTTP " + std::to_string(status) + " for " +
                 range_text(a.begin, a.requested_end);
     return false;
@@ -352,8 +357,8 @@ bool FileDownload::on_body(net::TransferId id, std::span<const char> data) {
         }
         if (n < data.size()) {
             a.violated = true;
-            a.message = request_url_ + ": server sent more than the " + std::to_string(a.requested_end - a.begin) +
-                        " bytes asked for";
+            a.message = request_url_ + ": server sent more than the " +
+                        std::to_string(a.requested_end - a.begin) + " bytes asked for";
             return false;
         }
     }
@@ -448,8 +453,10 @@ void FileDownload::pump() {
             const double elapsed = std::chrono::duration<double>(now - a.started).count();
             const auto received = static_cast<double>(a.cursor - a.begin);
             double seconds_left = 0;
-            if (received > 0) seconds_left = static_cast<double>(a.end - a.cursor) / (received / std::max(elapsed, 1e-3));
-            else if (elapsed > kNotFlowingSeconds) seconds_left = std::numeric_limits<double>::infinity();
+            if (received > 0)
+                seconds_left = static_cast<double>(a.end - a.cursor) / (received / std::max(elapsed, 1e-3));
+            else if (elapsed > kNotFlowingSeconds)
+                seconds_left = std::numeric_limits<double>::infinity();
             pieces.push_back({{a.cursor, a.end}, seconds_left});
         }
         auto split = plan_split(pieces, kMinSplitPiece, kMinSplitSeconds);
@@ -464,7 +471,8 @@ void FileDownload::pump() {
 
 void FileDownload::piece_failed(Active a, net::AttemptFailure failure, std::string message) {
     const int failures = a.failures + 1;
-    const auto decision = net::decide_retry(failure, failures, job_.fragment_retries, job_.retry_timing, rng_);
+    const auto decision =
+        net::decide_retry(failure, failures, job_.fragment_retries, job_.retry_timing, rng_);
     if (!decision.retry) {
         if (net::is_retryable_failure(failure)) {
             message += " (gave up after " + std::to_string(failures) + " attempts)";
@@ -507,8 +515,8 @@ void FileDownload::whole_failed(net::AttemptFailure failure, std::string message
 
 void FileDownload::restart(const std::string& why) {
     if (++restarts_ > kMaxRestarts) {
-        return fail({FailReason::RemoteChanged,
-                     job_.url + ": " + why + "; gave up after " + std::to_string(kMaxRestarts) + " restarts"});
+        return fail({FailReason::RemoteChanged, job_.url + ": " + why + "; gave up after " +
+                                                    std::to_string(kMaxRestarts) + " restarts"});
     }
     notices_.push_back(why + "; starting over");
     stop_everything();
@@ -532,7 +540,9 @@ void FileDownload::maybe_complete() {
 
 // ------------------------------------------------------------------ ending
 
-std::string FileDownload::if_range() const { return !etag_.empty() ? etag_ : last_modified_; }
+std::string FileDownload::if_range() const {
+    return !etag_.empty() ? etag_ : last_modified_;
+}
 
 store::ResumeState FileDownload::resume_state() const {
     return {job_.url, size_, etag_, last_modified_, done_};
@@ -649,7 +659,7 @@ void FileDownload::finish(DownloadResult result) {
 
 void FileDownload::publish() {
     std::lock_guard lock(progress_mutex_);
-    progress_.stage = finalizing_ ? DownloadStage::Finishing
+    progress_.stage = finalizing_            ? DownloadStage::Finishing
                       : mode_ == Mode::Probe ? DownloadStage::Starting
                                              : DownloadStage::Downloading;
     progress_.total_bytes = size_;

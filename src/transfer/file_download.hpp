@@ -9,13 +9,13 @@
 // The object must outlive the `finished` call; destroy it afterwards, from any thread.
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <set>
-#include <deque>
 
 #include "net/engine.hpp"
 #include "store/resume_file.hpp"
@@ -27,7 +27,7 @@
 namespace arina::transfer {
 
 class FileDownload final : public Download, private net::TransferHandler {
-public:
+  public:
     FileDownload(net::Engine& engine, DiskWorker& disk, FileJob job, Finished finished);
     ~FileDownload() override;
 
@@ -35,7 +35,7 @@ public:
     void cancel() override;
     DownloadProgress progress() const override;
 
-private:
+  private:
     // net::TransferHandler
     bool on_response(net::TransferId id, const net::ResponseHead& head) override;
     bool on_body(net::TransferId id, std::span<const char> data) override;
@@ -51,12 +51,12 @@ private:
         std::int64_t requested_end = 0;  ///< what the Range header asked for
         int failures = 0;
         bool probe = false;
-        net::AttemptFailure failure;     ///< why the handler stopped it, if it did
+        net::AttemptFailure failure;  ///< why the handler stopped it, if it did
         bool failed = false;
-        bool violated = false;           ///< the response broke the protocol: discard its bytes
-        bool reprobe = false;            ///< stopped on purpose to ask again differently
-        bool manifest = false;           ///< the first answer is a stream manifest (FileJob::is_manifest)
-        std::string message;             ///< what went wrong, when failed or violated
+        bool violated = false;  ///< the response broke the protocol: discard its bytes
+        bool reprobe = false;   ///< stopped on purpose to ask again differently
+        bool manifest = false;  ///< the first answer is a stream manifest (FileJob::is_manifest)
+        std::string message;    ///< what went wrong, when failed or violated
         std::chrono::steady_clock::time_point started{};  ///< when the request was made
     };
     struct Waiting {

@@ -9,7 +9,8 @@
 
 namespace arina::transfer {
 
-std::variant<std::shared_ptr<PartFile>, Error> PartFile::open(const std::filesystem::path& path, bool truncate) {
+std::variant<std::shared_ptr<PartFile>, Error> PartFile::open(const std::filesystem::path& path,
+                                                              bool truncate) {
     const int flags = O_RDWR | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0);
     const int fd = ::open(path.c_str(), flags, 0644);
     if (fd < 0) return file_error(errno, "cannot create", path);

@@ -13,9 +13,10 @@
 namespace arina::transfer {
 
 class PartFile {
-public:
+  public:
     /// Opens (creating if needed) without truncating; `truncate` empties it first.
-    static std::variant<std::shared_ptr<PartFile>, Error> open(const std::filesystem::path& path, bool truncate);
+    static std::variant<std::shared_ptr<PartFile>, Error> open(const std::filesystem::path& path,
+                                                               bool truncate);
     ~PartFile();
     PartFile(const PartFile&) = delete;
     PartFile& operator=(const PartFile&) = delete;
@@ -29,7 +30,7 @@ public:
     Error sync();
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     PartFile(std::filesystem::path path, int fd) : path_(std::move(path)), fd_(fd) {}
     std::filesystem::path path_;
     int fd_ = -1;

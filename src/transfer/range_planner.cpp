@@ -13,7 +13,8 @@ std::deque<ByteRange> plan_pieces(std::span<const ByteRange> holes, std::int64_t
     return pieces;
 }
 
-std::int64_t balanced_piece_size(std::int64_t bytes, std::int64_t chunk_size, int connections, std::int64_t min_piece) {
+std::int64_t balanced_piece_size(std::int64_t bytes, std::int64_t chunk_size, int connections,
+                                 std::int64_t min_piece) {
     constexpr std::int64_t kAlign = 16 * 1024;
     chunk_size = std::max<std::int64_t>(chunk_size, 1);
     const std::int64_t n = std::max(1, connections);
@@ -25,14 +26,17 @@ std::int64_t balanced_piece_size(std::int64_t bytes, std::int64_t chunk_size, in
     return std::clamp(size, std::min(min_piece, chunk_size), chunk_size);
 }
 
-std::optional<SplitPlan> plan_split(std::span<const InFlight> pieces, std::int64_t min_piece, double min_seconds) {
+std::optional<SplitPlan> plan_split(std::span<const InFlight> pieces, std::int64_t min_piece,
+                                    double min_seconds) {
     constexpr std::int64_t kAlign = 16 * 1024;
     std::optional<std::size_t> slowest;
     for (std::size_t i = 0; i < pieces.size(); ++i) {
         const auto& p = pieces[i];
-        if (p.remaining.size() < 2 * std::max<std::int64_t>(min_piece, 1) || p.seconds_left < min_seconds) continue;
+        if (p.remaining.size() < 2 * std::max<std::int64_t>(min_piece, 1) || p.seconds_left < min_seconds)
+            continue;
         if (!slowest || p.seconds_left > pieces[*slowest].seconds_left ||
-            (p.seconds_left == pieces[*slowest].seconds_left && p.remaining.size() > pieces[*slowest].remaining.size()))
+            (p.seconds_left == pieces[*slowest].seconds_left &&
+             p.remaining.size() > pieces[*slowest].remaining.size()))
             slowest = i;
     }
     if (!slowest) return std::nullopt;

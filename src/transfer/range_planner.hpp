@@ -19,7 +19,8 @@ namespace arina::transfer {
 /// chosen so that the pieces come out as a whole number of rounds (every connection
 /// gets the same number), so the last round does not leave most connections idle.
 /// Never below min_piece; a multiple of 16 KiB.
-std::int64_t balanced_piece_size(std::int64_t bytes, std::int64_t chunk_size, int connections, std::int64_t min_piece);
+std::int64_t balanced_piece_size(std::int64_t bytes, std::int64_t chunk_size, int connections,
+                                 std::int64_t min_piece);
 
 /// Pieces covering `holes`, in file order, none larger than chunk_size.
 std::deque<ByteRange> plan_pieces(std::span<const ByteRange> holes, std::int64_t chunk_size);
@@ -31,14 +32,15 @@ struct SplitPlan {
 
 /// One in-flight piece as the splitter sees it.
 struct InFlight {
-    ByteRange remaining;        ///< what it still has to receive
-    double seconds_left = 0;    ///< at its current speed (infinity when it has not started flowing)
+    ByteRange remaining;      ///< what it still has to receive
+    double seconds_left = 0;  ///< at its current speed (infinity when it has not started flowing)
 };
 
 /// Picks the in-flight piece that will take longest and splits it in the middle
 /// (aligned to 16 KiB), unless it will be done within `min_seconds` anyway (on a fast
 /// link the bytes already in flight would be wasted) or either half would be smaller
 /// than `min_piece` (a new connection's set-up costs more than it saves).
-std::optional<SplitPlan> plan_split(std::span<const InFlight> pieces, std::int64_t min_piece, double min_seconds);
+std::optional<SplitPlan> plan_split(std::span<const InFlight> pieces, std::int64_t min_piece,
+                                    double min_seconds);
 
 }  // namespace arina::transfer

@@ -9,16 +9,17 @@
 namespace arina::transfer {
 
 class SpeedMeter {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
-    explicit SpeedMeter(std::chrono::milliseconds window = std::chrono::milliseconds(3000)) : window_(window) {}
+    explicit SpeedMeter(std::chrono::milliseconds window = std::chrono::milliseconds(3000))
+        : window_(window) {}
 
     /// Records the running total of bytes at `now`.
     void sample(std::int64_t total_bytes, Clock::time_point now = Clock::now());
     /// Bytes per second over the window; 0 until two samples exist.
     double bytes_per_second() const;
 
-private:
+  private:
     std::chrono::milliseconds window_;
     std::deque<std::pair<Clock::time_point, std::int64_t>> samples_;
 };

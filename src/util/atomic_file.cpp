@@ -11,7 +11,8 @@
 namespace arina {
 
 Error file_error(int err, std::string_view what, const std::filesystem::path& path) {
-    const FailReason reason = (err == ENOSPC || err == EDQUOT) ? FailReason::DiskFull : FailReason::FileAccess;
+    const FailReason reason =
+        (err == ENOSPC || err == EDQUOT) ? FailReason::DiskFull : FailReason::FileAccess;
     std::string msg = std::string(what) + " " + path.string() + ": " + std::strerror(err);
     if (reason == FailReason::DiskFull) msg = "disk full: " + msg;
     return {reason, std::move(msg)};

@@ -16,7 +16,8 @@ namespace arina {
 Error write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
 /// Reads a whole (small) file; nullopt when it does not exist or cannot be read.
-std::optional<std::string> read_small_file(const std::filesystem::path& path, std::size_t max_bytes = 64u << 20);
+std::optional<std::string> read_small_file(const std::filesystem::path& path,
+                                           std::size_t max_bytes = 64u << 20);
 
 /// fsyncs a directory so that a rename inside it is durable.
 void sync_directory(const std::filesystem::path& dir);

@@ -42,9 +42,15 @@ const ReasonInfo& info(FailReason reason) {
 
 }  // namespace
 
-int exit_code(FailReason reason) { return info(reason).exit_code; }
-std::string_view to_string(FailReason reason) { return info(reason).name; }
-bool is_retryable(FailReason reason) { return info(reason).retryable; }
+int exit_code(FailReason reason) {
+    return info(reason).exit_code;
+}
+std::string_view to_string(FailReason reason) {
+    return info(reason).name;
+}
+bool is_retryable(FailReason reason) {
+    return info(reason).retryable;
+}
 
 FailReason fail_reason_from_string(std::string_view text) {
     for (const auto& r : kReasons)

@@ -20,10 +20,14 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t len = 0;
     if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0 && c >= 0xC2) len = 2;
-    else if ((c & 0xF0) == 0xE0) len = 3;
-    else if ((c & 0xF8) == 0xF0 && c <= 0xF4) len = 4;
-    else return 0;
+    if ((c & 0xE0) == 0xC0 && c >= 0xC2)
+        len = 2;
+    else if ((c & 0xF0) == 0xE0)
+        len = 3;
+    else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
+        len = 4;
+    else
+        return 0;
     if (i + len > s.size()) return 0;
     for (std::size_t k = 1; k < len; ++k)
         if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
@@ -74,8 +78,10 @@ std::string sanitize_filename(std::string_view raw) {
             continue;
         }
         if (len == 1) {
-            if (c < 0x20 || c == 0x7F) name.push_back('_');  // control characters
-            else name.push_back(static_cast<char>(c));
+            if (c < 0x20 || c == 0x7F)
+                name.push_back('_');  // control characters
+            else
+                name.push_back(static_cast<char>(c));
         } else if (len == 2 && c == 0xC2 && static_cast<unsigned char>(raw[i + 1]) < 0xA0) {
             name.push_back('_');  // C1 control characters U+0080..U+009F
         } else {
@@ -139,7 +145,8 @@ std::string filename_from_content_disposition(std::string_view value) {
         if (eq == std::string_view::npos) continue;
         std::string key(part.substr(0, eq));
         while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
-        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        std::transform(key.begin(), key.end(), key.begin(),
+                       [](unsigned char ch) { return std::tolower(ch); });
         std::string_view val = part.substr(eq + 1);
         while (!val.empty() && std::isspace(static_cast<unsigned char>(val.front()))) val.remove_prefix(1);
         while (!val.empty() && std::isspace(static_cast<unsigned char>(val.back()))) val.remove_suffix(1);

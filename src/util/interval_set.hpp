@@ -17,7 +17,7 @@ struct ByteRange {
 };
 
 class IntervalSet {
-public:
+  public:
     /// Adds [begin, end), merging with neighbours it touches or overlaps.
     void add(ByteRange range);
     /// Removes [begin, end) (used when a response turns out to be bogus).
@@ -32,7 +32,7 @@ public:
 
     friend bool operator==(const IntervalSet&, const IntervalSet&) = default;
 
-private:
+  private:
     std::vector<ByteRange> ranges_;  // sorted, disjoint, non-adjacent
 };
 

@@ -4,11 +4,10 @@
 // sidecar is either trusted whole or not at all. Every resume format uses this.
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "util/atomic_file.hpp"
 #include "util/fail_reason.hpp"

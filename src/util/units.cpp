@@ -23,15 +23,23 @@ std::optional<std::int64_t> parse_size(std::string_view text) {
     }
     std::string suffix(text.substr(i));
     for (auto& c : suffix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (suffix.ends_with("IB")) suffix.erase(suffix.size() - 2);
-    else if (suffix.size() == 2 && suffix.back() == 'B') suffix.pop_back();
+    if (suffix.ends_with("IB"))
+        suffix.erase(suffix.size() - 2);
+    else if (suffix.size() == 2 && suffix.back() == 'B')
+        suffix.pop_back();
     double mult = 1;
-    if (suffix.empty() || suffix == "B") mult = 1;
-    else if (suffix == "K") mult = 1024.0;
-    else if (suffix == "M") mult = 1024.0 * 1024;
-    else if (suffix == "G") mult = 1024.0 * 1024 * 1024;
-    else if (suffix == "T") mult = 1024.0 * 1024 * 1024 * 1024;
-    else return std::nullopt;
+    if (suffix.empty() || suffix == "B")
+        mult = 1;
+    else if (suffix == "K")
+        mult = 1024.0;
+    else if (suffix == "M")
+        mult = 1024.0 * 1024;
+    else if (suffix == "G")
+        mult = 1024.0 * 1024 * 1024;
+    else if (suffix == "T")
+        mult = 1024.0 * 1024 * 1024 * 1024;
+    else
+        return std::nullopt;
     const double bytes = value * mult;
     if (!std::isfinite(bytes) || bytes > 9.0e18) return std::nullopt;
     return static_cast<std::int64_t>(std::llround(bytes));
@@ -45,12 +53,16 @@ std::string format_bytes(double bytes) {
         ++unit;
     }
     char buf[32];
-    if (unit == 0) std::snprintf(buf, sizeof buf, "%.0f%s", bytes, kUnits[unit]);
-    else std::snprintf(buf, sizeof buf, "%.2f%s", bytes, kUnits[unit]);
+    if (unit == 0)
+        std::snprintf(buf, sizeof buf, "%.0f%s", bytes, kUnits[unit]);
+    else
+        std::snprintf(buf, sizeof buf, "%.2f%s", bytes, kUnits[unit]);
     return buf;
 }
 
-std::string format_rate(double bytes_per_second) { return format_bytes(bytes_per_second) + "/s"; }
+std::string format_rate(double bytes_per_second) {
+    return format_bytes(bytes_per_second) + "/s";
+}
 
 std::string format_duration(double seconds) {
     if (seconds < 0 || !std::isfinite(seconds)) return "--:--";

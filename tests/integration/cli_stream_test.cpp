@@ -35,7 +35,8 @@ TEST_F(DownloadTest, APlaylistKnownOnlyByItsContentTypeIsDownloadedAsAStream) {
     EXPECT_EQ(s.video, 1);
     EXPECT_EQ(s.audio, 1);
     std::vector<std::string> left;
-    for (const auto& e : std::filesystem::directory_iterator(dir.path())) left.push_back(e.path().filename().string());
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+        left.push_back(e.path().filename().string());
     std::sort(left.begin(), left.end());
     EXPECT_EQ(left, (std::vector<std::string>{"watch.mp4", "www"})) << r.output;
 }
@@ -48,7 +49,8 @@ TEST_F(DownloadTest, ListFormatsAndPickOneThroughTheCli) {
     EXPECT_NE(listed.output.find("320x240"), std::string::npos) << listed.output;
     EXPECT_NE(listed.output.find("avc1"), std::string::npos) << listed.output;
     EXPECT_FALSE(exists("manifest.mp4"));  // -F downloads nothing
-    const auto picked = arina({"-f", "bestvideo", "--merge-output-format", "mkv", server.url("/dash/manifest.mpd")});
+    const auto picked =
+        arina({"-f", "bestvideo", "--merge-output-format", "mkv", server.url("/dash/manifest.mpd")});
     ASSERT_EQ(picked.exit_code, 0) << picked.output;
     const auto s = media_fx::summarize(dir / "manifest.mkv");
     EXPECT_EQ(s.video, 1);
@@ -59,12 +61,14 @@ TEST_F(DownloadTest, ListFormatsAndPickOneThroughTheCli) {
 TEST_F(DownloadTest, ListFormatsDecidesByContentTypeForOtherUrls) {
     ASSERT_TRUE(media_fx::dash_template(dir / "www/dash", false));
     server.serve_directory("/dash", dir / "www/dash");
-    server.serve_bytes("/dash/play", read_file(dir / "www/dash/manifest.mpd"), {.content_type = "application/dash+xml"});
+    server.serve_bytes("/dash/play", read_file(dir / "www/dash/manifest.mpd"),
+                       {.content_type = "application/dash+xml"});
     server.serve_bytes("/file", random_bytes(5000, 81), {.content_type = "application/octet-stream"});
     const auto listed = arina({"-F", server.url("/dash/play"), server.url("/file")});
     ASSERT_EQ(listed.exit_code, 0) << listed.output;
     EXPECT_NE(listed.output.find("320x240"), std::string::npos) << listed.output;
-    EXPECT_NE(listed.output.find(server.url("/file") + ": a plain file; it has one format"), std::string::npos)
+    EXPECT_NE(listed.output.find(server.url("/file") + ": a plain file; it has one format"),
+              std::string::npos)
         << listed.output;
     const auto file_requests = server.requests_for("/file");
     ASSERT_EQ(file_requests.size(), 1u);

@@ -50,7 +50,8 @@ TEST_F(DownloadTest, NoRequestAsksForMoreThanOneChunk) {
     const auto r = arina({"-N", "2", "--http-chunk-size", "300K", server.url("/c.bin")});
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(file_sha("c.bin"), sha256_hex(body));
-    for (const auto& q : server.requests_for("/c.bin")) EXPECT_LE(q.body_bytes_sent, 300 * 1024) << q.range_header;
+    for (const auto& q : server.requests_for("/c.bin"))
+        EXPECT_LE(q.body_bytes_sent, 300 * 1024) << q.range_header;
 }
 
 TEST_F(DownloadTest, RerunAfterFinishSaysSoAndFetchesNothing) {
@@ -76,7 +77,8 @@ TEST_F(DownloadTest, OutputNameOption) {
 
 TEST_F(DownloadTest, ContentDispositionNameIsSanitised) {
     const auto body = random_bytes(4000, 15);
-    server.serve_bytes("/get", body, {.content_disposition = "attachment; filename=\"../../.evil\x01name.sh\""});
+    server.serve_bytes("/get", body,
+                       {.content_disposition = "attachment; filename=\"../../.evil\x01name.sh\""});
     const auto r = arina({server.url("/get")});
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(file_sha("evil_name.sh"), sha256_hex(body));
@@ -128,7 +130,8 @@ TEST_F(DownloadTest, RequestSettingsReachTheServer) {
     const auto body = random_bytes(2000, 18);
     server.serve_bytes("/h.bin", body);
     server.set_header_required("/h.bin", "X-Token", "secret");
-    const auto r = arina({"--add-header", "X-Token: secret", "--user-agent", "ua-test/1", server.url("/h.bin")});
+    const auto r =
+        arina({"--add-header", "X-Token: secret", "--user-agent", "ua-test/1", server.url("/h.bin")});
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(server.requests_for("/h.bin").front().headers.at("user-agent"), "ua-test/1");
     const auto denied = arina({"-o", "other.bin", server.url("/h.bin")});
@@ -139,9 +142,12 @@ TEST_F(DownloadTest, CookiesGoOnlyToTheirDomain) {
     const auto body = random_bytes(2000, 19);
     server.serve_bytes("/c.bin", body);
     server.set_cookie_required("/c.bin", "session", "abc");
-    write_file(dir / "good.txt", "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc\n");
-    write_file(dir / "other.txt", "# Netscape HTTP Cookie File\nexample.com\tFALSE\t/\tFALSE\t0\tsession\tabc\n");
-    const auto wrong = arina({"--cookies", (dir / "other.txt").string(), "-o", "w.bin", server.url("/c.bin")});
+    write_file(dir / "good.txt",
+               "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc\n");
+    write_file(dir / "other.txt",
+               "# Netscape HTTP Cookie File\nexample.com\tFALSE\t/\tFALSE\t0\tsession\tabc\n");
+    const auto wrong =
+        arina({"--cookies", (dir / "other.txt").string(), "-o", "w.bin", server.url("/c.bin")});
     EXPECT_EQ(wrong.exit_code, 5) << wrong.output;
     EXPECT_FALSE(exists("w.bin"));
     const auto right = arina({"--cookies", (dir / "good.txt").string(), server.url("/c.bin")});
@@ -153,7 +159,8 @@ TEST_F(DownloadTest, RateLimitIsSharedByAllConnections) {
     const auto body = random_bytes(1536 * 1024, 20);
     server.serve_bytes("/slow.bin", body);
     const auto started = std::chrono::steady_clock::now();
-    const auto r = arina({"-N", "4", "--http-chunk-size", "128K", "--limit-rate", "1M", server.url("/slow.bin")});
+    const auto r =
+        arina({"-N", "4", "--http-chunk-size", "128K", "--limit-rate", "1M", server.url("/slow.bin")});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(file_sha("slow.bin"), sha256_hex(body));

@@ -33,15 +33,18 @@ TEST_F(DownloadTest, StalledConnectionIsAbandonedAfterSocketTimeout) {
 
 TEST_F(DownloadTest, StallForeverIsATimeoutError) {
     server.serve_bytes("/stuck.bin", random_bytes(100000, 23), {.stall_after_bytes = 10});
-    const auto r = arina({"--socket-timeout", "1", "--retries", "1", "--fragment-retries", "1", server.url("/stuck.bin")});
+    const auto r = arina(
+        {"--socket-timeout", "1", "--retries", "1", "--fragment-retries", "1", server.url("/stuck.bin")});
     EXPECT_EQ(r.exit_code, 4) << r.output;
-    EXPECT_NE(r.output.find("no data received for 1 s (gave up after 2 attempts)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("no data received for 1 s (gave up after 2 attempts)"), std::string::npos)
+        << r.output;
     EXPECT_FALSE(exists("stuck.bin"));
 }
 
 TEST_F(DownloadTest, ServiceUnavailableWithRetryAfterIsHonoured) {
     const auto body = random_bytes(200000, 24);
-    server.serve_bytes("/busy.bin", body, {.error_status = 503, .error_first_requests = 2, .retry_after_seconds = 1});
+    server.serve_bytes("/busy.bin", body,
+                       {.error_status = 503, .error_first_requests = 2, .retry_after_seconds = 1});
     const auto started = std::chrono::steady_clock::now();
     const auto r = arina({server.url("/busy.bin")});
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -113,8 +116,9 @@ TEST_F(DownloadTest, MismatchedContentRangeIsAnErrorForThatRange) {
     server.serve_bytes("/liar.bin", body, {.content_range_shift = 10});
     const auto bad = arina({"--retries", "1", server.url("/liar.bin")});
     EXPECT_EQ(bad.exit_code, 7) << bad.output;
-    EXPECT_NE(bad.output.find("Content-Range 'bytes 10-131081/600000' does not match the requested bytes 0-131071"),
-              std::string::npos)
+    EXPECT_NE(
+        bad.output.find("Content-Range 'bytes 10-131081/600000' does not match the requested bytes 0-131071"),
+        std::string::npos)
         << bad.output;
     EXPECT_FALSE(exists("liar.bin"));
 }
@@ -132,9 +136,12 @@ TEST_F(DownloadTest, FileChangedOnTheServerRestartsCleanly) {
     const auto v2 = random_bytes(2 * kMiB, 32);
     server.serve_bytes("/changing.bin", v1, {.rate_bytes_per_sec = 1.0 * kMiB});
     RunResult r;
-    std::thread client([&] { r = arina({"-N", "2", "--http-chunk-size", "256K", server.url("/changing.bin")}); });
+    std::thread client([&] {
+        r = arina({"-N", "2", "--http-chunk-size", "256K", server.url("/changing.bin")});
+    });
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (server.body_bytes_sent("/changing.bin") < 600 * 1024 && std::chrono::steady_clock::now() < deadline)
+    while (server.body_bytes_sent("/changing.bin") < 600 * 1024 &&
+           std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     server.replace_bytes("/changing.bin", v2);
     server.set_faults("/changing.bin", {});

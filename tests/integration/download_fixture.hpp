@@ -13,7 +13,7 @@
 namespace arina::test {
 
 class DownloadTest : public ::testing::Test {
-protected:
+  protected:
     testing::TestServer server;
     TempDir dir;
 

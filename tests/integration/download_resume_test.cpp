@@ -18,7 +18,8 @@ std::int64_t wait_for_sidecar(const std::filesystem::path& sidecar, std::int64_t
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
         auto loaded = store::load_resume_state(sidecar);
-        if (auto* s = std::get_if<store::ResumeState>(&loaded); s && s->done.total() >= bytes) return s->done.total();
+        if (auto* s = std::get_if<store::ResumeState>(&loaded); s && s->done.total() >= bytes)
+            return s->done.total();
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return -1;
@@ -58,7 +59,8 @@ TEST_F(DownloadTest, ResumesAfterSigkillFetchingOnlyTheMissingRanges) {
 TEST_F(DownloadTest, CtrlCKeepsThePartialDownloadForResume) {
     const auto body = random_bytes(3 * kMiB, 42);
     server.serve_bytes("/int.bin", body, {.rate_bytes_per_sec = 512.0 * 1024});
-    Child first({ARINA_BIN, "-P", dir.path().string(), "-N", "2", "--http-chunk-size", "256K", server.url("/int.bin")},
+    Child first({ARINA_BIN, "-P", dir.path().string(), "-N", "2", "--http-chunk-size", "256K",
+                 server.url("/int.bin")},
                 dir / "int.log");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (server.body_bytes_sent("/int.bin") < 300 * 1024 && std::chrono::steady_clock::now() < deadline)
@@ -131,7 +133,8 @@ TEST_F(DownloadTest, StaleSidecarForAnotherVersionIsNotSpliced) {
 TEST_F(DownloadTest, DiskFullIsAClearErrorAndKeepsThePart) {
     const auto mnt = dir / "small";
     std::filesystem::create_directories(mnt);
-    if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=1m") != 0) GTEST_SKIP() << "cannot mount a tmpfs here";
+    if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=1m") != 0)
+        GTEST_SKIP() << "cannot mount a tmpfs here";
     struct Unmount {
         std::filesystem::path p;
         ~Unmount() { ::umount2(p.c_str(), MNT_DETACH); }
@@ -140,8 +143,8 @@ TEST_F(DownloadTest, DiskFullIsAClearErrorAndKeepsThePart) {
     server.serve_bytes("/huge.bin", body);
     const auto r = run_program({ARINA_BIN, "-P", mnt.string(), server.url("/huge.bin")});
     EXPECT_EQ(r.exit_code, 9) << r.output;
-    EXPECT_NE(r.output.find("arina: error: disk full: cannot reserve space for " + (mnt / "huge.bin.part").string() +
-                            ": No space left on device"),
+    EXPECT_NE(r.output.find("arina: error: disk full: cannot reserve space for " +
+                            (mnt / "huge.bin.part").string() + ": No space left on device"),
               std::string::npos)
         << r.output;
     EXPECT_FALSE(std::filesystem::exists(mnt / "huge.bin"));

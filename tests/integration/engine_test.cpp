@@ -1,5 +1,7 @@
 // The engine in-process: thread count, per-host budget and fairness, shared rate limit.
 
+#include "net/engine.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -7,19 +9,15 @@
 #include <set>
 #include <thread>
 
-#include "net/engine.hpp"
 #include "server/test_server.hpp"
 #include "support/test_support.hpp"
-
-#include <thread>
 
 namespace arina::net {
 namespace {
 
-
 // Counts bytes per transfer and reports when all are done.
 class CountingHandler : public TransferHandler {
-public:
+  public:
     explicit CountingHandler(int expected) : remaining_(expected) {}
     bool on_response(TransferId, const ResponseHead& head) override { return head.status / 100 == 2; }
     bool on_body(TransferId, std::span<const char> data) override {
@@ -34,23 +32,24 @@ public:
     std::atomic<int> failures{0};
     std::promise<void> all_done;
 
-private:
+  private:
     int remaining_;
 };
 
 // The test server runs in this process with a thread per connection, so the engine's
 // threads are counted in a separate process: the arina binary.
 int peak_threads_of_download(testing::TestServer& server, const std::filesystem::path& dir, int connections) {
-    test::Child child({ARINA_BIN, "-q", "-P", dir.string(), "-N", std::to_string(connections), "--http-chunk-size",
-                       "64K", "-o", "f" + std::to_string(connections), server.url("/f.bin")},
-                      dir / "log.txt");
+    test::Child child(
+        {ARINA_BIN, "-q", "-P", dir.string(), "-N", std::to_string(connections), "--http-chunk-size", "64K",
+         "-o", "f" + std::to_string(connections), server.url("/f.bin")},
+        dir / "log.txt");
     const auto task_dir = "/proc/" + std::to_string(child.pid()) + "/task";
     int peak = 0;
     for (int i = 0; i < 400 && !child.exited(); ++i) {  // bounded: at most ~20 s
         std::error_code ec;
         int n = 0;
-        for (auto it = std::filesystem::directory_iterator(task_dir, ec); !ec && it != std::filesystem::directory_iterator();
-             it.increment(ec))
+        for (auto it = std::filesystem::directory_iterator(task_dir, ec);
+             !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
             ++n;
         if (ec || n == 0) break;
         peak = std::max(peak, n);
@@ -62,7 +61,8 @@ int peak_threads_of_download(testing::TestServer& server, const std::filesystem:
 
 TEST(Engine, ThreadCountDoesNotGrowWithConnections) {
     testing::TestServer server;
-    server.serve_bytes("/f.bin", test::random_bytes(2 * 1024 * 1024, 1), {.rate_bytes_per_sec = 512.0 * 1024});
+    server.serve_bytes("/f.bin", test::random_bytes(2 * 1024 * 1024, 1),
+                       {.rate_bytes_per_sec = 512.0 * 1024});
     test::TempDir dir;
     const int one = peak_threads_of_download(server, dir.path(), 1);
     const int many = peak_threads_of_download(server, dir.path(), 24);
@@ -83,8 +83,9 @@ TEST(Engine, PerHostBudgetIsSharedFairlyByOwners) {
         // Owner 1 asks first and for many; owners 2 and 3 must still get a share at once.
         for (std::uint64_t owner : {1, 2, 3})
             for (int i = 0; i < kPerOwner; ++i)
-                engine.start({.url = server.url("/f.bin?o=" + std::to_string(owner)), .http = &http, .owner = owner},
-                             handler);
+                engine.start(
+                    {.url = server.url("/f.bin?o=" + std::to_string(owner)), .http = &http, .owner = owner},
+                    handler);
     });
     handler.all_done.get_future().wait();
     EXPECT_EQ(handler.failures.load(), 0);
@@ -113,7 +114,8 @@ TEST(Engine, BatchedReadsStillSeeTheEndOfABodyAndTheNextResponseOnTheConnection)
         engine.post([&] { engine.start({.url = server.url(path), .http = &http}, handler); });
         handler.all_done.get_future().wait();
         EXPECT_EQ(handler.failures.load(), 0) << path;
-        EXPECT_EQ(handler.bytes.load(), std::string(path) == "/big.bin" ? static_cast<std::int64_t>(big.size()) : 10)
+        EXPECT_EQ(handler.bytes.load(),
+                  std::string(path) == "/big.bin" ? static_cast<std::int64_t>(big.size()) : 10)
             << path;
     }
     EXPECT_EQ(server.connections_accepted(), 1);  // one connection, reused for every response
@@ -125,7 +127,9 @@ TEST(Engine, AConnectionThatSlowsDownIsNotTakenForStalled) {
     testing::TestServer server;
     const auto body = test::random_bytes(1024 * 1024, 6);
     server.serve_bytes("/slows.bin", body,
-                       {.rate_bytes_per_sec = 2.0 * 1024 * 1024, .slow_after_bytes = 256 * 1024, .slow_bytes = 8 * 1024,
+                       {.rate_bytes_per_sec = 2.0 * 1024 * 1024,
+                        .slow_after_bytes = 256 * 1024,
+                        .slow_bytes = 8 * 1024,
                         .slow_rate_bytes_per_sec = 2.0 * 1024});
     HttpOptions http;
     http.socket_timeout = 2.5;  // the slow patch lasts 4 s; no 2.5 s without a byte
@@ -165,7 +169,8 @@ TEST(Engine, TimersAndPostedWorkRunOnTheEngineThread) {
     Engine engine;
     std::promise<bool> on_thread;
     engine.post([&] {
-        engine.add_timer(std::chrono::milliseconds(20), [&] { on_thread.set_value(engine.on_engine_thread()); });
+        engine.add_timer(std::chrono::milliseconds(20),
+                         [&] { on_thread.set_value(engine.on_engine_thread()); });
     });
     EXPECT_TRUE(on_thread.get_future().get());
     EXPECT_FALSE(engine.on_engine_thread());

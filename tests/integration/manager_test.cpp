@@ -34,21 +34,33 @@ TEST_F(DownloadTest, FiftyTasksWithRandomFaultsAllCompleteByteExact) {
         bodies.push_back(random_bytes(64 * kKiB + rng() % (448 * kKiB), 100 + static_cast<unsigned>(i)));
         testing::Faults f;
         switch (rng() % 5) {
-            case 0: f.drop_after_bytes = 20000, f.drop_first_requests = 2; break;
-            case 1: f.error_status = 503, f.error_first_requests = 2, f.retry_after_seconds = 0; break;
-            case 2: f.stall_after_bytes = 5000, f.stall_first_requests = 1; break;
-            case 3: f.content_length_delta = 7, f.lie_first_requests = 1; break;
-            default: f.rate_bytes_per_sec = 2.0 * 1024 * 1024; break;
+            case 0:
+                f.drop_after_bytes = 20000, f.drop_first_requests = 2;
+                break;
+            case 1:
+                f.error_status = 503, f.error_first_requests = 2, f.retry_after_seconds = 0;
+                break;
+            case 2:
+                f.stall_after_bytes = 5000, f.stall_first_requests = 1;
+                break;
+            case 3:
+                f.content_length_delta = 7, f.lie_first_requests = 1;
+                break;
+            default:
+                f.rate_bytes_per_sec = 2.0 * 1024 * 1024;
+                break;
         }
         server.serve_bytes("/f" + std::to_string(i) + ".bin", bodies.back(), f);
     }
     DownloadManager manager(test_config(dir));
     std::vector<std::future<TaskResult>> futures;
-    for (int i = 0; i < 50; ++i) futures.push_back(manager.add_task({.url = server.url("/f" + std::to_string(i) + ".bin")}));
+    for (int i = 0; i < 50; ++i)
+        futures.push_back(manager.add_task({.url = server.url("/f" + std::to_string(i) + ".bin")}));
     for (int i = 0; i < 50; ++i) {
         const auto r = futures[static_cast<std::size_t>(i)].get();
         ASSERT_EQ(r.status, TaskStatus::Completed) << i << ": " << r.error.message;
-        EXPECT_EQ(file_sha("f" + std::to_string(i) + ".bin"), sha256_hex(bodies[static_cast<std::size_t>(i)])) << i;
+        EXPECT_EQ(file_sha("f" + std::to_string(i) + ".bin"), sha256_hex(bodies[static_cast<std::size_t>(i)]))
+            << i;
     }
     EXPECT_LE(server.max_concurrent_connections(), 4 * 3);
     const auto m = manager.metrics();
@@ -119,17 +131,19 @@ TEST_F(DownloadTest, GlobalRateLimitIsSharedAndChangesWhileRunning) {
 TEST_F(DownloadTest, QueueSurvivesSigkillWithTenTasksInFlight) {
     std::vector<std::string> bodies;
     const auto db = (dir / "tasks.db").string();
-    std::vector<std::string> add{ARINA_BIN, "queue", "add", "--queue-db", db, "-P", dir.path().string(),
-                                 "--http-chunk-size", "128K"};
+    std::vector<std::string> add{
+        ARINA_BIN, "queue", "add", "--queue-db", db, "-P", dir.path().string(), "--http-chunk-size", "128K"};
     for (int i = 0; i < 10; ++i) {
         bodies.push_back(random_bytes(1024 * kKiB, 200 + static_cast<unsigned>(i)));
-        server.serve_bytes("/q" + std::to_string(i) + ".bin", bodies.back(), {.rate_bytes_per_sec = 256.0 * kKiB});
+        server.serve_bytes("/q" + std::to_string(i) + ".bin", bodies.back(),
+                           {.rate_bytes_per_sec = 256.0 * kKiB});
         add.push_back(server.url("/q" + std::to_string(i) + ".bin"));
     }
     const auto added = run_program(add);
     ASSERT_EQ(added.exit_code, 0) << added.output;
     {
-        Child first({ARINA_BIN, "run", "--queue-db", db, "--max-workers", "10", "-N", "2", "--http-chunk-size", "128K"},
+        Child first({ARINA_BIN, "run", "--queue-db", db, "--max-workers", "10", "-N", "2",
+                     "--http-chunk-size", "128K"},
                     dir / "run1.log");
         const auto deadline = std::chrono::steady_clock::now() + 30s;
         auto all_started = [&] {
@@ -137,7 +151,8 @@ TEST_F(DownloadTest, QueueSurvivesSigkillWithTenTasksInFlight) {
                 if (server.body_bytes_sent("/q" + std::to_string(i) + ".bin") < 300 * 1024) return false;
             return true;
         };
-        while (!all_started() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+        while (!all_started() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(20ms);
         ASSERT_TRUE(all_started());
         first.kill(SIGKILL);
         EXPECT_EQ(first.wait(), 128 + SIGKILL);
@@ -149,11 +164,13 @@ TEST_F(DownloadTest, QueueSurvivesSigkillWithTenTasksInFlight) {
     const auto second = run_program({ARINA_BIN, "run", "--queue-db", db, "--max-workers", "10"});
     ASSERT_EQ(second.exit_code, 0) << second.output;
     for (int i = 0; i < 10; ++i)
-        EXPECT_EQ(file_sha("q" + std::to_string(i) + ".bin"), sha256_hex(bodies[static_cast<std::size_t>(i)])) << i;
+        EXPECT_EQ(file_sha("q" + std::to_string(i) + ".bin"), sha256_hex(bodies[static_cast<std::size_t>(i)]))
+            << i;
     const auto listed = run_program({ARINA_BIN, "queue", "list", "--queue-db", db});
     ASSERT_EQ(listed.exit_code, 0) << listed.output;
     int completed = 0;
-    for (std::size_t pos = 0; (pos = listed.output.find(" completed ", pos)) != std::string::npos; ++pos) ++completed;
+    for (std::size_t pos = 0; (pos = listed.output.find(" completed ", pos)) != std::string::npos; ++pos)
+        ++completed;
     EXPECT_EQ(completed, 10) << listed.output;  // none lost, none duplicated
     // Nothing queued is left to do, and a third run finds nothing.
     const auto third = run_program({ARINA_BIN, "run", "--queue-db", db});
@@ -165,7 +182,8 @@ TEST_F(DownloadTest, BatchFileAndDownloadArchive) {
     const auto b = random_bytes(20000, 72);
     server.serve_bytes("/a.bin", a);
     server.serve_bytes("/b.bin", b);
-    write_file(dir / "list.txt", "# my downloads\n" + server.url("/a.bin") + "\n\n   " + server.url("/b.bin") + "  \n");
+    write_file(dir / "list.txt",
+               "# my downloads\n" + server.url("/a.bin") + "\n\n   " + server.url("/b.bin") + "  \n");
     const auto archive = (dir / "archive.txt").string();
     auto r = arina({"-a", (dir / "list.txt").string(), "--download-archive", archive});
     ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -182,7 +200,8 @@ TEST_F(DownloadTest, BatchFileAndDownloadArchive) {
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_TRUE(server.requests().empty());
     EXPECT_FALSE(exists("a.bin"));  // recorded in the archive, so skipped even though the file is gone
-    EXPECT_NE(r.output.find(server.url("/a.bin") + " has already been recorded in the archive"), std::string::npos)
+    EXPECT_NE(r.output.find(server.url("/a.bin") + " has already been recorded in the archive"),
+              std::string::npos)
         << r.output;
 }
 
@@ -190,7 +209,8 @@ TEST_F(DownloadTest, CorruptQueueDatabaseIsAClearError) {
     write_file(dir / "bad.db", std::string(8192, 'x'));
     const auto r = run_program({ARINA_BIN, "queue", "list", "--queue-db", (dir / "bad.db").string()});
     EXPECT_EQ(r.exit_code, 14) << r.output;
-    EXPECT_NE(r.output.find("arina: error: database " + (dir / "bad.db").string() + " is corrupt"), std::string::npos)
+    EXPECT_NE(r.output.find("arina: error: database " + (dir / "bad.db").string() + " is corrupt"),
+              std::string::npos)
         << r.output;
     EXPECT_NE(r.output.find("move it aside"), std::string::npos) << r.output;
 }

@@ -57,7 +57,8 @@ TEST_F(StreamTest, DashSegmentBaseFetchesTheIndexFirst) {
         }
         // ftyp+moov (init), sidx, then every moof+mdat once; the trailing mfra is not media.
         std::int64_t media = 0;
-        for (const auto& b : media_fx::top_level_boxes(dir / ("www" + name))) media += b.type == "mfra" ? 0 : b.size;
+        for (const auto& b : media_fx::top_level_boxes(dir / ("www" + name)))
+            media += b.type == "mfra" ? 0 : b.size;
         EXPECT_EQ(bytes, media) << name;
     }
 }

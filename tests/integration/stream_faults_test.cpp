@@ -9,7 +9,7 @@ namespace {
 namespace media_fx = stream_media;
 
 class StreamFaultTest : public StreamTest {
-protected:
+  protected:
     void SetUp() override {
         const auto ts = media_fx::source_ts(dir.path());
         ASSERT_TRUE(media_fx::hls_ts(ts, dir / "www/hls"));
@@ -29,7 +29,8 @@ TEST_F(StreamFaultTest, FragmentMissingForeverFailsNamingIt) {
 }
 
 TEST_F(StreamFaultTest, FragmentRetriedAfterRetryAfterThenSucceeds) {
-    server.set_faults("/hls/seg2.ts", {.error_status = 503, .error_first_requests = 2, .retry_after_seconds = 1});
+    server.set_faults("/hls/seg2.ts",
+                      {.error_status = 503, .error_first_requests = 2, .retry_after_seconds = 1});
     const auto started = std::chrono::steady_clock::now();
     const auto r = run(job_for("/hls/index.m3u8"));
     EXPECT_STREAM_OK(r);
@@ -38,7 +39,8 @@ TEST_F(StreamFaultTest, FragmentRetriedAfterRetryAfterThenSucceeds) {
     EXPECT_EQ(q[0].status, 503);
     EXPECT_EQ(q[1].status, 503);
     EXPECT_EQ(q[2].status, 200);
-    EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1900));  // Retry-After: 1, twice
+    EXPECT_GE(std::chrono::steady_clock::now() - started,
+              std::chrono::milliseconds(1900));  // Retry-After: 1, twice
     EXPECT_NEAR(media_fx::summarize(r.file).duration, media_fx::kClipSeconds, 0.5);
 }
 
@@ -78,7 +80,8 @@ TEST_F(StreamFaultTest, SkipUnavailableFragmentsListsWhatIsMissing) {
     EXPECT_STREAM_OK(r);
     ASSERT_TRUE(std::filesystem::exists(r.file));
     const std::string all = notices(r);
-    EXPECT_NE(all.find("fragment 4 of 8 (" + server.url("/hls/seg3.ts") + "): server answered HTTP 404 (gave up "
+    EXPECT_NE(all.find("fragment 4 of 8 (" + server.url("/hls/seg3.ts") +
+                       "): server answered HTTP 404 (gave up "
                        "after 3 attempts); skipped"),
               std::string::npos)
         << all;

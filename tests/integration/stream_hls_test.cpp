@@ -28,7 +28,8 @@ TEST_F(StreamTest, ClassicTsHlsBecomesAnMp4) {
     const auto segments = requests_like("/hls/seg", ".ts");
     EXPECT_EQ(segments.size(), static_cast<std::size_t>(kClip));
     std::vector<std::string> left;
-    for (const auto& e : std::filesystem::directory_iterator(out())) left.push_back(e.path().filename().string());
+    for (const auto& e : std::filesystem::directory_iterator(out()))
+        left.push_back(e.path().filename().string());
     EXPECT_EQ(left, std::vector<std::string>{"index.mp4"});
 }
 

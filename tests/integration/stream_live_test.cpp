@@ -14,7 +14,7 @@ namespace media_fx = stream_media;
 constexpr int kLiveSeconds = 12;
 
 class StreamLiveTest : public StreamTest {
-protected:
+  protected:
     std::vector<std::pair<std::string, std::string>> segments;
     std::atomic<std::size_t> published{0};
     std::atomic<bool> stop_growing{false};
@@ -98,7 +98,8 @@ TEST_F(StreamLiveTest, ShortPlaylistOutageDoesNotEndTheRecording) {
     std::thread outage([this] {
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
         server.set_faults("/tv/live.m3u8", {.error_status = 503});
-        for (int i = 0; i < 200 && !stop_growing; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        for (int i = 0; i < 200 && !stop_growing; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
         publish(kLiveSeconds, true);
         server.set_faults("/tv/live.m3u8", {});
     });
@@ -123,7 +124,8 @@ TEST_F(StreamLiveTest, LongOutageEndsTheRecordingPlayably) {
     const auto r = run(job);
     outage.join();
     EXPECT_STREAM_OK(r);
-    EXPECT_NE(notices(r).find("server answered HTTP 503; the playlist has been unavailable for"), std::string::npos)
+    EXPECT_NE(notices(r).find("server answered HTTP 503; the playlist has been unavailable for"),
+              std::string::npos)
         << notices(r);
     EXPECT_NEAR(media_fx::summarize(r.file).duration, 4, 0.5);
 }

@@ -27,7 +27,7 @@ std::int64_t wait_for_sidecar(const std::filesystem::path& sidecar, std::int64_t
 }
 
 class StreamResumeTest : public StreamTest {
-protected:
+  protected:
     void SetUp() override {
         const auto ts = media_fx::source_ts(dir.path());
         ASSERT_TRUE(media_fx::hls_ts(ts, dir / "www/hls"));
@@ -56,8 +56,8 @@ protected:
 TEST_F(StreamResumeTest, SigkillThenResumeFetchesOnlyWhatIsMissing) {
     const auto sidecar = out() / "index.mp4.stream.arina";
     {
-        Child first({ARINA_STREAM_DRIVER_BIN, "-P", out().string(), "-N", "2", "--retry-sleep", "exp=0.02:0.1",
-                     server.url("/hls/index.m3u8")},
+        Child first({ARINA_STREAM_DRIVER_BIN, "-P", out().string(), "-N", "2", "--retry-sleep",
+                     "exp=0.02:0.1", server.url("/hls/index.m3u8")},
                     dir / "first.log");
         ASSERT_GE(wait_for_sidecar(sidecar, 3), 3) << read_file(dir / "first.log");
         first.kill(SIGKILL);
@@ -78,7 +78,8 @@ TEST_F(StreamResumeTest, SigkillThenResumeFetchesOnlyWhatIsMissing) {
     EXPECT_STREAM_OK(r);
     // No fragment already on disk is asked for again; every other one is.
     std::vector<int> expected;
-    for (int i = static_cast<int>(recorded.fragments_done); i < media_fx::kClipSeconds; ++i) expected.push_back(i);
+    for (int i = static_cast<int>(recorded.fragments_done); i < media_fx::kClipSeconds; ++i)
+        expected.push_back(i);
     EXPECT_EQ(segments_requested(), expected);
     EXPECT_NE(notices(r).find("resumed: " + std::to_string(recorded.fragments_done) + " of 8 fragments"),
               std::string::npos)

@@ -38,10 +38,13 @@ void write_cut_stream(const fs::path& root, const fs::path& source, const std::v
 void make_stream(const fs::path& root, double last_share) {
     fs::create_directories(root);
     const fs::path ts = root / "source.ts";
-    ASSERT_TRUE(media_fx::ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i",
-                                  "sine=frequency=440:sample_rate=44100", "-t", "8", "-c:v", "libx264", "-preset",
-                                  "ultrafast", "-b:v", "5M", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f",
-                                  "mpegts", ts.string()}));
+    ASSERT_TRUE(media_fx::ffmpeg({"-f",       "lavfi",     "-i",       "testsrc2=size=640x360:rate=25",
+                                  "-f",       "lavfi",     "-i",       "sine=frequency=440:sample_rate=44100",
+                                  "-t",       "8",         "-c:v",     "libx264",
+                                  "-preset",  "ultrafast", "-b:v",     "5M",
+                                  "-g",       "25",        "-pix_fmt", "yuv420p",
+                                  "-c:a",     "aac",       "-f",       "mpegts",
+                                  ts.string()}));
     const std::size_t packets = fs::file_size(ts) / 188;
     const double unit = static_cast<double>(packets) / (kSegments - 1 + last_share);
     std::vector<std::size_t> cuts;
@@ -50,22 +53,25 @@ void make_stream(const fs::path& root, double last_share) {
 }
 
 // A file made by ffmpeg with `args` (output format and codecs), cut into `parts` equal pieces.
-void make_cut_file(const fs::path& root, const std::vector<std::string>& args, const std::string& ext, int parts) {
+void make_cut_file(const fs::path& root, const std::vector<std::string>& args, const std::string& ext,
+                   int parts) {
     fs::create_directories(root);
     const fs::path file = root / ("source." + ext);
-    std::vector<std::string> all{"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi",
-                                 "-i", "sine=frequency=440:sample_rate=44100", "-t", "4"};
+    std::vector<std::string> all{"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+                                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                                 "-t", "4"};
     all.insert(all.end(), args.begin(), args.end());
     all.push_back(file.string());
     ASSERT_TRUE(media_fx::ffmpeg(all));
     const auto size = fs::file_size(file);
     std::vector<std::size_t> cuts;
-    for (int i = 1; i < parts; ++i) cuts.push_back(size * static_cast<std::size_t>(i) / static_cast<std::size_t>(parts));
+    for (int i = 1; i < parts; ++i)
+        cuts.push_back(size * static_cast<std::size_t>(i) / static_cast<std::size_t>(parts));
     write_cut_stream(root, file, cuts, "part", ext);
 }
 
 class StreamTailTest : public StreamTest {
-protected:
+  protected:
     fs::path www() const { return dir / "www/tail"; }
     std::int64_t segment_size(int i) const {
         return static_cast<std::int64_t>(fs::file_size(www() / ("seg" + std::to_string(i) + ".ts")));
@@ -146,7 +152,8 @@ TEST_F(StreamTailTest, AFragmentThatChangesBetweenItsHalvesIsNeverSpliced) {
     EXPECT_EQ(first.error.reason, FailReason::FragmentMissing);
     const std::string prefix = "fragment 8 of 8 (" + server.url(last) + " bytes ";
     EXPECT_TRUE(first.error.message.starts_with(prefix)) << first.error.message;
-    EXPECT_TRUE(first.error.message.ends_with("): changed on the server between the two requests for its halves"))
+    EXPECT_TRUE(
+        first.error.message.ends_with("): changed on the server between the two requests for its halves"))
         << first.error.message;
     EXPECT_FALSE(fs::exists(out() / "index.mp4"));
 
@@ -163,8 +170,9 @@ TEST_F(StreamTailTest, AFragmentThatChangesBetweenItsHalvesIsNeverSpliced) {
 // learns where the samples are at the very end, and must go back for them.
 TEST_F(StreamTest, AnMp4WithItsIndexAtTheEndIsMuxed) {
     const fs::path root = dir / "www/late_index";
-    make_cut_file(root, {"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mp4"},
-                  "mp4", 4);
+    make_cut_file(
+        root, {"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mp4"},
+        "mp4", 4);
     const std::string joined = read_file(root / "part0.mp4") + read_file(root / "part1.mp4") +
                                read_file(root / "part2.mp4") + read_file(root / "part3.mp4");
     ASSERT_EQ(joined.find("moov"), joined.rfind("moov"));
@@ -184,7 +192,8 @@ TEST_F(StreamTest, AnMp4WithItsIndexAtTheEndIsMuxed) {
 // mux of the finished files, and its message is the download's error. Matroska takes it.
 TEST_F(StreamTest, ACodecTheContainerCannotCarryFailsWithTheMuxersMessage) {
     const fs::path root = dir / "www/vorbis";
-    make_cut_file(root, {"-c:v", "libvpx-vp9", "-deadline", "realtime", "-c:a", "libvorbis", "-f", "webm"}, "webm", 2);
+    make_cut_file(root, {"-c:v", "libvpx-vp9", "-deadline", "realtime", "-c:a", "libvorbis", "-f", "webm"},
+                  "webm", 2);
     server.serve_directory("/vorbis", root);
     auto job = job_for("/vorbis/index.m3u8");
     const auto r = run(job);

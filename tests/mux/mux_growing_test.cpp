@@ -1,8 +1,6 @@
 // mux() following files that are still being written (GrowingInput), as a stream download does:
 // a writer thread appends the inputs in small steps while the mux reads behind it.
 
-#include "mux/mux.hpp"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -12,6 +10,7 @@
 #include <thread>
 
 #include "media_fixtures.hpp"
+#include "mux/mux.hpp"
 #include "support/test_support.hpp"
 
 namespace arina::mux {
@@ -89,7 +88,8 @@ TEST(MuxGrowing, TransportStreamWrittenWhileMuxedGivesTheSamePacketsAsAfterwards
         for (std::size_t i = 0; i < dts.size(); ++i)
             ASSERT_NEAR(following.at(stream)[i], dts[i], 0.001) << "stream " << stream << " packet " << i;
     }
-    EXPECT_EQ(codecs(test::media::ffprobe(dir / "following.mp4")), (std::multiset<std::string>{"aac", "h264"}));
+    EXPECT_EQ(codecs(test::media::ffprobe(dir / "following.mp4")),
+              (std::multiset<std::string>{"aac", "h264"}));
     EXPECT_NEAR(duration(dir / "following.mp4"), duration(source), 0.1);
 }
 
@@ -121,7 +121,8 @@ TEST(MuxGrowing, AbandonedInputEndsTheMuxAsCancelledAndLeavesNoOutput) {
     abandoner.join();
     ASSERT_TRUE(std::holds_alternative<Error>(result));
     EXPECT_EQ(std::get<Error>(result).reason, FailReason::Cancelled);
-    EXPECT_EQ(std::get<Error>(result).message, "reading " + part.string() + " while it downloads was abandoned");
+    EXPECT_EQ(std::get<Error>(result).message,
+              "reading " + part.string() + " while it downloads was abandoned");
     EXPECT_FALSE(fs::exists(dir / "movie.mp4"));
     EXPECT_FALSE(fs::exists(dir / "movie.mp4.tmp"));
 }

@@ -27,7 +27,7 @@ bool read_at(int fd, std::int64_t offset, char* out, std::size_t size) {
 }
 
 class SliceSender {
-public:
+  public:
     SliceSender(Channel& channel, const ResponsePlan& plan, std::vector<char>& scratch,
                 const std::function<void(std::int64_t)>& on_sent)
         : channel_(channel), plan_(plan), scratch_(scratch), on_sent_(on_sent) {
@@ -69,7 +69,7 @@ public:
         });
     }
 
-private:
+  private:
     Channel::Progress counted() const {
         return [this](std::size_t n) { on_sent_(static_cast<std::int64_t>(n)); };
     }
@@ -97,8 +97,10 @@ BodyOutcome send_body(Channel& channel, const ResponsePlan& plan, std::vector<ch
             pacer.change_rate(plan.slow_rate, sent, Pacer::Clock::now());
         else if (plan.slow_begin >= 0 && sent == plan.slow_end)
             pacer.change_rate(plan.rate_bytes_per_sec, sent, Pacer::Clock::now());
-        if (plan.slow_begin > sent) edge = std::min(edge, plan.slow_begin);
-        else if (plan.slow_end > sent) edge = std::min(edge, plan.slow_end);
+        if (plan.slow_begin > sent)
+            edge = std::min(edge, plan.slow_begin);
+        else if (plan.slow_end > sent)
+            edge = std::min(edge, plan.slow_end);
         const auto size = static_cast<std::size_t>(
             std::min<std::int64_t>(static_cast<std::int64_t>(pacer.slice_bytes()), edge - sent));
         if (pacer.limited()) {

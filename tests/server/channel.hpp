@@ -14,7 +14,7 @@
 namespace arina::testing {
 
 class Channel {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     /// Told how many bytes each successful send() accepted.
     using Progress = std::function<void(std::size_t)>;
@@ -44,7 +44,7 @@ public:
     /// closing with unread input would send a reset that can destroy the response in flight.
     void finish(bool graceful);
 
-private:
+  private:
     enum class Wait { ready, stopped, timeout };
     Wait wait(IoStatus want, std::chrono::milliseconds timeout);
 

@@ -45,7 +45,7 @@ RequestRecord make_record(const HttpRequest* request, int status, int connection
 }
 
 class Connection {
-public:
+  public:
     Connection(const ConnectionContext& context, Channel& channel, int id)
         : ctx_(context), channel_(channel), id_(id) {}
 
@@ -74,7 +74,7 @@ public:
         return respond(&request, plan_response(request, ctx_.routes.resolve(request.path), now));
     }
 
-private:
+  private:
     enum class HeadStatus { ok, closed, too_large };
 
     HeadStatus read_head(std::size_t& head_length) {
@@ -138,7 +138,7 @@ private:
 
 // Tells the registry exactly once, before the socket is closed, even when serving threw.
 class ClosingNotice {
-public:
+  public:
     ClosingNotice(const ConnectionContext& ctx, int id) : ctx_(ctx), id_(id) {}
     ~ClosingNotice() { give(); }
     ClosingNotice(const ClosingNotice&) = delete;
@@ -149,7 +149,7 @@ public:
         if (ctx_.on_closing) ctx_.on_closing(id_);
     }
 
-private:
+  private:
     const ConnectionContext& ctx_;
     int id_;
     bool given_ = false;

@@ -9,7 +9,7 @@
 namespace arina::testing {
 
 class ConnectionRegistry {
-public:
+  public:
     /// A socket was accepted; returns its 1-based connection id.
     int opened(int fd);
     /// The connection's thread is about to close `id`'s socket; after this the fd may be reused.
@@ -18,7 +18,7 @@ public:
     int accepted() const;
     int max_concurrent() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::map<int, int> open_;  ///< id -> socket fd
     int accepted_ = 0;

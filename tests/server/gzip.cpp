@@ -15,7 +15,7 @@ namespace {
 constexpr std::size_t kPiece = 1 << 20;
 
 class GzipStream {
-public:
+  public:
     GzipStream() {
         // windowBits 15 + 16 selects the gzip wrapper instead of zlib's.
         if (deflateInit2(&z_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -41,7 +41,7 @@ public:
     }
     std::string take() { return std::move(out_); }
 
-private:
+  private:
     z_stream z_{};
     std::string out_;
 };

@@ -37,7 +37,7 @@ std::int64_t size_of(const std::string& text) {
 
 // One JSON line per finished response, flushed at once: benchmarks read the log while we run.
 class JsonLineLog {
-public:
+  public:
     explicit JsonLineLog(const std::string& path)
         : file_(path.empty() ? nullptr : std::fopen(path.c_str(), "a")) {}
     ~JsonLineLog() {
@@ -60,7 +60,7 @@ public:
         std::fflush(file_);
     }
 
-private:
+  private:
     std::FILE* file_;
     std::mutex mutex_;
     const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();

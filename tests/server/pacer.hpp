@@ -9,7 +9,7 @@
 namespace arina::testing {
 
 class Pacer {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     /// `bytes_per_second` <= 0 means unlimited.
@@ -30,7 +30,7 @@ public:
     static constexpr std::size_t kUnlimitedSlice = 256 * 1024;
     static constexpr std::chrono::milliseconds kMaxLag{250};
 
-private:
+  private:
     double rate_;
     Clock::time_point start_;
     std::int64_t start_bytes_ = 0;

@@ -15,7 +15,7 @@ IoResult from_syscall(ssize_t n, IoStatus would_block) {
 }
 
 class PlainTransport final : public Transport {
-public:
+  public:
     explicit PlainTransport(UniqueFd socket) : socket_(std::move(socket)) {}
 
     IoResult handshake() override { return {IoStatus::done, 0}; }
@@ -34,7 +34,7 @@ public:
     void finish(bool /*graceful*/) override { ::shutdown(socket_.get(), SHUT_WR); }
     int fd() const override { return socket_.get(); }
 
-private:
+  private:
     UniqueFd socket_;
 };
 

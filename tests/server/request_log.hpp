@@ -17,7 +17,7 @@
 namespace arina::testing {
 
 class RequestLog {
-public:
+  public:
     explicit RequestLog(std::function<void(const RequestRecord&)> on_done) : on_done_(std::move(on_done)) {}
 
     /// Appends a record for a response about to be sent; returns its id for the calls below.
@@ -33,7 +33,7 @@ public:
     void clear();
     bool wait_until_idle(std::chrono::milliseconds timeout) const;
 
-private:
+  private:
     RequestRecord* find(std::uint64_t id);
 
     std::function<void(const RequestRecord&)> on_done_;

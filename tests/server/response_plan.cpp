@@ -16,7 +16,7 @@ bool applies(int first_k, int request_number) {
 }
 
 class HeadBuilder {
-public:
+  public:
     HeadBuilder(int status, std::time_t now) {
         head_ = fmt::format("HTTP/1.1 {} {}\r\n", status, reason_phrase(status));
         add("Date", format_http_date(now));
@@ -31,7 +31,7 @@ public:
         return std::move(head_);
     }
 
-private:
+  private:
     std::string head_;
 };
 

@@ -24,7 +24,8 @@ void RouteTable::add_bytes(std::string path, std::string body, Faults faults) {
     route.bytes = bytes_representation(std::move(body), guess_content_type(path), last_modified_);
     if (faults.replace_after_requests > 0) {
         last_modified_ += 1;
-        route.replacement = bytes_representation(faults.replacement_body, guess_content_type(path), last_modified_);
+        route.replacement =
+            bytes_representation(faults.replacement_body, guess_content_type(path), last_modified_);
     }
     route.faults = std::move(faults);
     exact_[std::move(path)] = std::move(route);
@@ -143,7 +144,8 @@ Resolution RouteTable::resolve(const std::string& path) {
             if (key == path) break;
         }
         if (route->kind == Route::Kind::bytes) {
-            const bool replaced = route->replacement && res.request_number > res.faults.replace_after_requests;
+            const bool replaced =
+                route->replacement && res.request_number > res.faults.replace_after_requests;
             res.representation = replaced ? route->replacement : route->bytes;
         } else if (route->kind == Route::Kind::file) {
             file = route->file;

@@ -38,7 +38,7 @@ struct Resolution {
 };
 
 class RouteTable {
-public:
+  public:
     explicit RouteTable(Faults defaults) : defaults_(std::move(defaults)) {}
 
     void add_bytes(std::string path, std::string body, Faults faults);
@@ -53,13 +53,13 @@ public:
     /// Finds the route of a request path, counts the request and opens what is to be sent.
     Resolution resolve(const std::string& path);
 
-private:
+  private:
     struct Route {
         enum class Kind { bytes, file, directory, redirect };
         Kind kind = Kind::bytes;
         std::shared_ptr<const Representation> bytes;
         std::shared_ptr<const Representation> replacement;  ///< Faults::replacement_body
-        std::filesystem::path file;  ///< file, or directory root
+        std::filesystem::path file;                         ///< file, or directory root
         std::string location;
         int status = 302;
         Faults faults;

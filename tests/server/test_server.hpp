@@ -116,7 +116,7 @@ struct ServerOptions {
 };
 
 class TestServer {
-public:
+  public:
     /// Binds and starts listening; throws std::runtime_error when it cannot.
     explicit TestServer(ServerOptions options = {});
     /// Stops (see stop()).
@@ -176,7 +176,7 @@ public:
     /// readable afterwards (the standalone program prints its summary from them).
     void stop();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

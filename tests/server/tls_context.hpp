@@ -10,7 +10,7 @@ typedef struct ssl_ctx_st SSL_CTX;
 namespace arina::testing {
 
 class TlsContext {
-public:
+  public:
     /// Generates an EC P-256 key and a certificate (CN and subjectAltName 127.0.0.1, ::1 and
     /// localhost, valid from an hour ago for 30 days). Throws std::runtime_error on failure.
     TlsContext();
@@ -21,7 +21,7 @@ public:
     SSL_CTX* get() const { return ctx_; }
     const std::string& certificate_pem() const { return certificate_pem_; }
 
-private:
+  private:
     SSL_CTX* ctx_ = nullptr;
     std::string certificate_pem_;
 };

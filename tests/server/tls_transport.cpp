@@ -8,7 +8,7 @@ namespace arina::testing {
 namespace {
 
 class TlsTransport final : public Transport {
-public:
+  public:
     TlsTransport(UniqueFd socket, SSL_CTX* context) : socket_(std::move(socket)), ssl_(SSL_new(context)) {
         if (ssl_) {
             SSL_set_fd(ssl_, socket_.get());
@@ -47,7 +47,7 @@ public:
     }
     int fd() const override { return socket_.get(); }
 
-private:
+  private:
     IoResult map(int rc) {
         switch (SSL_get_error(ssl_, rc)) {
             case SSL_ERROR_NONE:

@@ -25,7 +25,7 @@ struct IoResult {
 };
 
 class Transport {
-public:
+  public:
     virtual ~Transport() = default;
     virtual IoResult handshake() = 0;
     virtual IoResult read(char* buffer, std::size_t size) = 0;

@@ -22,7 +22,9 @@ namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
-void on_signal(int) { g_interrupted = 1; }
+void on_signal(int) {
+    g_interrupted = 1;
+}
 
 bool parse_retry_sleep(std::string spec, arina::net::RetryTiming& timing) {
     if (spec.rfind("exp=", 0) == 0) spec = spec.substr(4);
@@ -54,9 +56,11 @@ int main(int argc, char** argv) {
     app.add_option("--retry-sleep", retry_sleep, "SECONDS or exp=START[:END]");
     app.add_option("--socket-timeout", job.http.socket_timeout, "Seconds without data before a retry");
     app.add_option("--merge-output-format", merge, "mp4 or mkv");
-    app.add_flag("--skip-unavailable-fragments", job.skip_unavailable_fragments, "Leave out failing fragments");
+    app.add_flag("--skip-unavailable-fragments", job.skip_unavailable_fragments,
+                 "Leave out failing fragments");
     app.add_option("--live-duration", job.live_duration, "Seconds of a live stream to record");
-    app.add_option("--live-outage", job.live_outage_seconds, "Seconds a live playlist may fail before the end");
+    app.add_option("--live-outage", job.live_outage_seconds,
+                   "Seconds a live playlist may fail before the end");
     bool no_continue = false;
     app.add_flag("--no-continue", no_continue, "Ignore partial downloads");
     app.add_flag("--force-overwrites", job.overwrite, "Download again even if the file exists");
@@ -82,8 +86,9 @@ int main(int argc, char** argv) {
     arina::transfer::Runtime runtime;
     std::promise<arina::transfer::DownloadResult> promise;
     auto future = promise.get_future();
-    arina::stream::StreamDownload download(runtime.engine, runtime.disk, job,
-                                           [&promise](const arina::transfer::DownloadResult& r) { promise.set_value(r); });
+    arina::stream::StreamDownload download(
+        runtime.engine, runtime.disk, job,
+        [&promise](const arina::transfer::DownloadResult& r) { promise.set_value(r); });
     runtime.engine.post([&download] { download.start(); });
     bool cancelled = false;
     auto last_print = std::chrono::steady_clock::now();
@@ -103,7 +108,8 @@ int main(int argc, char** argv) {
     if (job.list_formats) std::cout << download.format_listing();
     for (const auto& n : result.notices) std::cout << "notice: " << n << "\n";
     if (result.error) {
-        std::cout << "error " << arina::to_string(result.error.reason) << ": " << result.error.message << std::endl;
+        std::cout << "error " << arina::to_string(result.error.reason) << ": " << result.error.message
+                  << std::endl;
         return arina::exit_code(result.error.reason);
     }
     if (!job.list_formats)

@@ -22,7 +22,8 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
     std::error_code ec;
     // Make read-only test directories removable again.
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ec);
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, std::filesystem::perm_options::add,
+                                 ec);
     std::filesystem::remove_all(path_, ec);
 }
 
@@ -74,7 +75,8 @@ RunResult run_program(const std::vector<std::string>& argv, double timeout_secon
     char buf[4096];
     while (true) {
         ssize_t n;
-        while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) result.output.append(buf, static_cast<std::size_t>(n));
+        while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0)
+            result.output.append(buf, static_cast<std::size_t>(n));
         if (!exited && ::waitpid(pid, &status, WNOHANG) == pid) exited = true;
         if (exited && n == 0) break;
         if (exited && n < 0 && errno != EAGAIN) break;
@@ -87,8 +89,10 @@ RunResult run_program(const std::vector<std::string>& argv, double timeout_secon
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     ::close(pipefd[0]);
-    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-    else if (WIFSIGNALED(status)) result.exit_code = 128 + WTERMSIG(status);
+    if (WIFEXITED(status))
+        result.exit_code = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+        result.exit_code = 128 + WTERMSIG(status);
     return result;
 }
 

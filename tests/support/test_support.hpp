@@ -9,7 +9,7 @@ namespace arina::test {
 
 /// A fresh directory under the system temp dir, removed (recursively) on destruction.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -17,7 +17,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -31,8 +31,8 @@ std::string read_file(const std::filesystem::path& path);
 
 /// Result of running a program to completion.
 struct RunResult {
-    int exit_code = -1;    ///< exit status, or 128+signal when killed
-    std::string output;    ///< stdout and stderr, interleaved
+    int exit_code = -1;  ///< exit status, or 128+signal when killed
+    std::string output;  ///< stdout and stderr, interleaved
 };
 
 /// Runs `argv` (no shell) with a timeout; kills it when the timeout passes.
@@ -41,7 +41,7 @@ RunResult run_program(const std::vector<std::string>& argv, double timeout_secon
 /// A program started in the background (no shell), output sent to a log file.
 /// The destructor kills it (SIGKILL) if it is still running.
 class Child {
-public:
+  public:
     Child(const std::vector<std::string>& argv, const std::filesystem::path& log_file);
     ~Child();
     Child(const Child&) = delete;
@@ -53,7 +53,7 @@ public:
     /// Whether it has exited (reaps it if so, without blocking).
     bool exited();
 
-private:
+  private:
     int pid_ = -1;
     bool reaped_ = false;
     int status_ = -1;

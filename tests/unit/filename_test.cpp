@@ -17,8 +17,12 @@ TEST(Filename, DropsDirectoriesAndTraversal) {
 TEST(Filename, NoLeadingDotOrDashNoControlCharacters) {
     EXPECT_EQ(sanitize_filename(".hidden"), "hidden");
     EXPECT_EQ(sanitize_filename("-rf"), "rf");
-    EXPECT_EQ(sanitize_filename("a\nb\x01" "c\x7f.mp4"), "a_b_c_.mp4");
-    EXPECT_EQ(sanitize_filename("bad\xff" "utf8"), "bad_utf8");
+    EXPECT_EQ(sanitize_filename("a\nb\x01"
+                                "c\x7f.mp4"),
+              "a_b_c_.mp4");
+    EXPECT_EQ(sanitize_filename("bad\xff"
+                                "utf8"),
+              "bad_utf8");
     EXPECT_EQ(sanitize_filename("caf\xc3\xa9.mp4"), "caf\xc3\xa9.mp4");
 }
 

@@ -34,7 +34,8 @@ TEST(ResponseHead, StatusLineResetsHeadersAcrossRedirects) {
 }
 
 TEST(ResponseHead, MalformedStatusLinesGiveNoStatus) {
-    for (const char* line : {"HTTP/1.1 -12 Bad\r\n", "HTTP/1.1 2x6 Bad\r\n", "HTTP/1.1 20\r\n", "HTTP/1.1\r\n"}) {
+    for (const char* line :
+         {"HTTP/1.1 -12 Bad\r\n", "HTTP/1.1 2x6 Bad\r\n", "HTTP/1.1 20\r\n", "HTTP/1.1\r\n"}) {
         ResponseHead h;
         add_header_line(h, line);
         EXPECT_EQ(h.status, 0) << line;

@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 
 struct Script {
     std::mutex mutex;
-    std::vector<std::string> started;       // URLs in start order
+    std::vector<std::string> started;          // URLs in start order
     std::map<std::string, int> failures_left;  // URL -> times to fail (Network) before succeeding
     std::atomic<int> running{0};
     std::atomic<int> peak{0};
@@ -24,7 +24,7 @@ struct Script {
 };
 
 class FakeDownload final : public transfer::Download {
-public:
+  public:
     FakeDownload(net::Engine& engine, Script& script, std::string url, Finished finished)
         : engine_(engine), script_(script), url_(std::move(url)), finished_(std::move(finished)) {}
     void start() override {
@@ -44,7 +44,7 @@ public:
     }
     transfer::DownloadProgress progress() const override { return {}; }
 
-private:
+  private:
     void end(bool cancelled) {
         --script_.running;
         transfer::DownloadResult r;
@@ -71,14 +71,14 @@ private:
 };
 
 class FakeFactory final : public DownloadFactory {
-public:
+  public:
     explicit FakeFactory(Script& s) : script_(s) {}
     std::unique_ptr<transfer::Download> create(const DownloadTask& task, const Config&, transfer::Runtime& rt,
                                                transfer::Download::Finished finished) override {
         return std::make_unique<FakeDownload>(rt.engine, script_, task.url, std::move(finished));
     }
 
-private:
+  private:
     Script& script_;
 };
 
@@ -170,14 +170,17 @@ TEST(ManagerScheduler, EveryTransitionIsReportedOnceAndInOrder) {
     f.get();
     std::vector<std::pair<TaskStatus, TaskStatus>> seen;
     const auto deadline = std::chrono::steady_clock::now() + 2s;
-    while (std::chrono::steady_clock::now() < deadline && (seen.empty() || seen.back().second != TaskStatus::Completed)) {
+    while (std::chrono::steady_clock::now() < deadline &&
+           (seen.empty() || seen.back().second != TaskStatus::Completed)) {
         events->wait(50ms);
         for (auto& e : events->pop_events())
-            if (auto* s = std::get_if<StateEvent>(&e); s && s->task_id == id) seen.emplace_back(s->from, s->to);
+            if (auto* s = std::get_if<StateEvent>(&e); s && s->task_id == id)
+                seen.emplace_back(s->from, s->to);
     }
     using S = TaskStatus;
-    EXPECT_EQ(seen, (std::vector<std::pair<S, S>>{
-                        {S::Queued, S::Extracting}, {S::Extracting, S::Downloading}, {S::Downloading, S::Completed}}));
+    EXPECT_EQ(seen, (std::vector<std::pair<S, S>>{{S::Queued, S::Extracting},
+                                                  {S::Extracting, S::Downloading},
+                                                  {S::Downloading, S::Completed}}));
 }
 
 TEST(ManagerScheduler, ASlowCallbackSubscriberDoesNotHoldUpTasks) {
@@ -208,8 +211,8 @@ TEST(TaskStateMachine, AllowedEdges) {
     EXPECT_FALSE(can_transition(S::Completed, S::Queued));
     EXPECT_FALSE(can_transition(S::Queued, S::Completed));
     EXPECT_FALSE(can_transition(S::Paused, S::Downloading));
-    for (auto s : {S::Queued, S::Extracting, S::Downloading, S::PostProcessing, S::Paused, S::Completed, S::Failed,
-                   S::Cancelled})
+    for (auto s : {S::Queued, S::Extracting, S::Downloading, S::PostProcessing, S::Paused, S::Completed,
+                   S::Failed, S::Cancelled})
         EXPECT_EQ(task_status_from_string(to_string(s)), s);
 }
 

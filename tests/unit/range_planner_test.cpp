@@ -20,7 +20,8 @@ TEST(RangePlanner, PlansOnlyWhatIsMissingAfterResume) {
     done.add({150, 200});
     const auto holes = done.holes(300);
     const auto pieces = plan_pieces(holes, 1000);
-    EXPECT_EQ(std::vector<ByteRange>(pieces.begin(), pieces.end()), (std::vector<ByteRange>{{100, 150}, {200, 300}}));
+    EXPECT_EQ(std::vector<ByteRange>(pieces.begin(), pieces.end()),
+              (std::vector<ByteRange>{{100, 150}, {200, 300}}));
 }
 
 TEST(RangePlanner, BalancedPiecesMakeWholeRounds) {
@@ -37,7 +38,8 @@ TEST(RangePlanner, BalancedPiecesMakeWholeRounds) {
 }
 
 TEST(RangePlanner, SplitsTheSlowestPieceInTheMiddleAligned) {
-    const std::vector<InFlight> pieces{{{0, 1 << 20}, 9.0}, {{4 << 20, 8 << 20}, 3.0}, {{9 << 20, 10 << 20}, 1.5}};
+    const std::vector<InFlight> pieces{
+        {{0, 1 << 20}, 9.0}, {{4 << 20, 8 << 20}, 3.0}, {{9 << 20, 10 << 20}, 1.5}};
     auto split = plan_split(pieces, 256 * 1024, 1.0);
     ASSERT_TRUE(split);
     EXPECT_EQ(split->index, 0u);  // fewest bytes, but the slowest to finish

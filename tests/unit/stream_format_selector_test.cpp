@@ -37,8 +37,9 @@ Stream audio(std::string id, std::int64_t bandwidth, std::string language = "") 
 Presentation dash() {
     Presentation p;
     p.kind = media::ManifestKind::Dash;
-    p.streams = {video("v360", 360, 800'000), video("v1080", 1080, 5'000'000), video("v720", 720, 2'500'000),
-                 video("v720hi", 720, 3'000'000), audio("a64", 64'000, "en"), audio("a128", 128'000, "de")};
+    p.streams = {video("v360", 360, 800'000),   video("v1080", 1080, 5'000'000),
+                 video("v720", 720, 2'500'000), video("v720hi", 720, 3'000'000),
+                 audio("a64", 64'000, "en"),    audio("a128", 128'000, "de")};
     return p;
 }
 
@@ -129,12 +130,14 @@ TEST(StreamFormatSelector, HlsAudioComesFromTheVariantsGroupDefaultFirst) {
     using V = std::vector<std::string>;
     EXPECT_EQ(ids(hls_master(), ""), (V{"hls-4000000-1", "hls-audio-high-en"}));
     EXPECT_EQ(ids(hls_master(), "360"), (V{"hls-800000-0", "hls-audio-low-en"}));
-    EXPECT_EQ(ids(hls_master(), "hls-4000000-1+hls-audio-high-de"), (V{"hls-4000000-1", "hls-audio-high-de"}));
+    EXPECT_EQ(ids(hls_master(), "hls-4000000-1+hls-audio-high-de"),
+              (V{"hls-4000000-1", "hls-audio-high-de"}));
 }
 
 TEST(StreamFormatSelector, MuxedStreamNeedsNoAudio) {
     Presentation p;
-    p.streams = {video("hls-1", 480, 1'000'000, StreamType::Muxed), video("hls-2", 720, 2'000'000, StreamType::Muxed)};
+    p.streams = {video("hls-1", 480, 1'000'000, StreamType::Muxed),
+                 video("hls-2", 720, 2'000'000, StreamType::Muxed)};
     EXPECT_EQ(ids(p, ""), std::vector<std::string>{"hls-2"});
     Presentation media_playlist;
     Stream s;
@@ -185,7 +188,8 @@ TEST(StreamFormatSelector, ListingTable) {
               "hls-800000-0       video  640x360     800k       avc1.64001f  -         -\n"
               "hls-4000000-1      video  1280x720    4000k      avc1.64001f  -         -\n");
     const std::string dash_table = format_table(dash());
-    EXPECT_NE(dash_table.find("\na128    audio  audio only  128k       mp4a.40.2    de        -\n"), std::string::npos)
+    EXPECT_NE(dash_table.find("\na128    audio  audio only  128k       mp4a.40.2    de        -\n"),
+              std::string::npos)
         << dash_table;
 }
 

@@ -94,14 +94,14 @@ TEST(StreamReorderWindow, NextFragmentAlwaysStarts) {
     EXPECT_EQ(w.max_ahead, 16);
     EXPECT_TRUE(may_start(w, 0, std::int64_t{1} << 40));  // a full window never blocks the next fragment
     EXPECT_TRUE(may_start(w, 5, 0));
-    EXPECT_FALSE(may_start(w, 5, w.max_held_bytes));       // backpressure: full
+    EXPECT_FALSE(may_start(w, 5, w.max_held_bytes));  // backpressure: full
     EXPECT_TRUE(may_start(w, 15, w.max_held_bytes - 1));
-    EXPECT_FALSE(may_start(w, 16, 0));                      // too far ahead
+    EXPECT_FALSE(may_start(w, 16, 0));  // too far ahead
 }
 
 TEST(StreamReorderWindow, OversizedFragmentsWaitForTheirTurn) {
     const WindowLimits w = window_limits(2, 6 << 20);
-    EXPECT_EQ(w.max_fragment_bytes, 4 << 20);  // at least 4 MiB
+    EXPECT_EQ(w.max_fragment_bytes, 4 << 20);               // at least 4 MiB
     EXPECT_FALSE(must_defer(w, 0, std::int64_t{1} << 40));  // the next one streams to disk
     EXPECT_FALSE(must_defer(w, 1, 4 << 20));
     EXPECT_TRUE(must_defer(w, 1, (4 << 20) + 1));
@@ -111,7 +111,8 @@ StreamResumeState sample_state() {
     StreamResumeState s;
     s.url = "https://cdn.example/master.m3u8?t=1";
     s.container = "mp4";
-    TrackResume v{"hls-800000-0", "clip.mp4.video.part", 17, 1234567, 117, 60, "http://x/init.mp4", "ab12", {3, 9}};
+    TrackResume v{"hls-800000-0", "clip.mp4.video.part", 17, 1234567, 117, 60, "http://x/init.mp4", "ab12",
+                  {3, 9}};
     TrackResume a{"hls-audio-aac-en", "clip.mp4.audio.part", 20, 99999, 120, 60, "", "", {}};
     s.tracks = {v, a};
     return s;
@@ -131,8 +132,9 @@ TEST(StreamSidecar, RejectsEditsTruncationAndForeignFiles) {
     std::string text = encode_stream_resume(sample_state());
     std::string edited = text;
     edited.replace(edited.find("1234567"), 7, "1234568");
-    for (const std::string& bad : {edited, text.substr(0, text.size() / 2), std::string("{}"), std::string("junk"),
-                                   std::string("{\"format\":\"arina-resume\",\"checksum\":\"x\"}")}) {
+    for (const std::string& bad :
+         {edited, text.substr(0, text.size() / 2), std::string("{}"), std::string("junk"),
+          std::string("{\"format\":\"arina-resume\",\"checksum\":\"x\"}")}) {
         auto decoded = decode_stream_resume(bad);
         ASSERT_TRUE(std::holds_alternative<Error>(decoded)) << bad;
         EXPECT_EQ(std::get<Error>(decoded).reason, FailReason::Internal);
