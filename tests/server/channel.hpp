@@ -33,6 +33,8 @@ class Channel {
     /// Sends all of `data`. false when the peer is gone, stops reading for too long, or the server stops.
     bool write_all(std::string_view data, const Progress& on_written = {});
     bool can_send_file() const { return transport_->can_send_file(); }
+    /// The connection's socket, for socket options.
+    int fd() const { return transport_->fd(); }
     /// Like write_all, from an open file without copying through user space.
     bool send_file_all(int file, std::int64_t offset, std::size_t size, const Progress& on_written);
 

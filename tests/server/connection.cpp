@@ -1,6 +1,9 @@
 #include "server/connection.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <cstdio>
@@ -116,6 +119,7 @@ class Connection {
     }
 
     BodyOutcome deliver(const ResponsePlan& plan, RequestRecord& record, std::uint64_t log_id) {
+        set_nagle(plan.nagle);
         if (plan.latency_ms > 0) {
             const auto delay = std::chrono::duration<double, std::milli>(plan.latency_ms);
             if (!channel_.sleep_until(Channel::Clock::now() +
@@ -129,9 +133,17 @@ class Connection {
         });
     }
 
+    // The listener turns TCP_NODELAY on for every connection; a route may want it off.
+    void set_nagle(bool on) {
+        if (on == nagle_) return;
+        const int nodelay = on ? 0 : 1;
+        if (::setsockopt(channel_.fd(), IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof nodelay) == 0) nagle_ = on;
+    }
+
     const ConnectionContext& ctx_;
     Channel& channel_;
     const int id_;
+    bool nagle_ = false;
     std::string buffer_;  ///< received bytes not yet consumed (pipelined requests stay here)
     std::vector<char> scratch_;
 };

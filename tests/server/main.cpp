@@ -126,6 +126,8 @@ int main(int argc, char** argv) {
                  "Send bodies with Content-Encoding: gzip (files are compressed in memory)");
     app.add_flag("--no-validators", f.no_validators, "Omit ETag and Last-Modified");
     app.add_flag("--no-content-length", f.no_content_length, "Send bodies chunked, without Content-Length");
+    app.add_flag("--nagle", f.nagle,
+                 "Answer with TCP_NODELAY off, head and body in separate writes (like Python's http.server)");
     CLI11_PARSE(app, argc, argv);
     if (root.empty() && files.empty()) {
         std::cerr << "arina-testserver: nothing to serve: give --root DIR or --file PATH\n";

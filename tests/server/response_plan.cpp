@@ -190,6 +190,7 @@ ResponsePlan decide(const HttpRequest& request, const Resolution& route, std::ti
         plan = plan_content(request, route, now);
     }
     plan.latency_ms = f.latency_ms;
+    plan.nagle = f.nagle;
     return plan;
 }
 

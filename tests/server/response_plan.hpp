@@ -25,6 +25,7 @@ struct ResponsePlan {
     bool close_after = false;  ///< "Connection: close" was sent: close once the body is out
 
     double latency_ms = 0;
+    bool nagle = false;  ///< answer with TCP_NODELAY off (see Faults::nagle)
     double rate_bytes_per_sec = 0;
     /// Body bytes [slow_begin, slow_end) go out at slow_rate (see Faults::slow_after_bytes).
     std::int64_t slow_begin = -1;

@@ -85,6 +85,10 @@ struct Faults {
     bool no_validators = false;
     /// Use Transfer-Encoding: chunked (HTTP/1.0 clients: close-delimited) instead of Content-Length.
     bool no_content_length = false;
+    /// Nagle's algorithm on (no TCP_NODELAY) while answering, as Python's http.server and many small
+    /// origins run: the head and the body go out in separate writes, so on a reused connection a
+    /// small body waits for the ACK of the head, which a client in delayed-ACK mode holds ~40 ms.
+    bool nagle = false;
 
     bool operator==(const Faults&) const = default;
 };
