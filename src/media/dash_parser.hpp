@@ -39,6 +39,18 @@ struct DashOptions {
 /// would expand past the fragment limits in DashOptions, timelines with d <= 0 or an unbounded r=-1, and
 /// remote (xlink) Periods. Descriptive attributes (width, frameRate...) that fail to parse are
 /// left unset instead.
+///
+/// Lenient where real servers stray from the schema and widely used players (dash.js, Shaka,
+/// ffmpeg, yt-dlp) agree on the meaning:
+/// - integer attributes (timescale, duration, startNumber, endNumber, presentationTimeOffset,
+///   S@t/d/r, bandwidth, width, height...) may be written as integral decimals ("2000000.0",
+///   "48000."), with a leading '+', or with an exponent whose value is whole ("2e6");
+/// - durations may leave out the T before hours or seconds ("P30S"), but not after months;
+/// - date-times may leave out the seconds ("2024-03-01T12:00Z") and write the zone "+0100" or "+01".
+/// The strictness that protects against hostile or broken input stays: a value that is not a whole
+/// number ("2.5", which each player rounds its own way) is refused naming it, as are negative or
+/// zero values where they make no sense, numbers past int64 (past 2^53 in exponent form), "inf",
+/// "nan" and hex, and every limit above applies to the value read.
 Result<Presentation> parse_dash(std::string_view text, std::string_view base_url,
                                 const DashOptions& options = {});
 

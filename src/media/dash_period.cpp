@@ -28,7 +28,7 @@ struct Inherited {
 };
 
 std::optional<int> parse_dimension(std::string_view text) {
-    const auto value = text::parse_non_negative(text);
+    const auto value = text::parse_lenient_non_negative(text);
     if (!value || *value > (1 << 20)) return std::nullopt;
     return static_cast<int>(*value);
 }
@@ -40,8 +40,8 @@ std::optional<double> parse_frame_rate(std::string_view text) {
         const auto rate = text::parse_decimal(text);
         return rate && *rate > 0 ? rate : std::nullopt;
     }
-    const auto numerator = text::parse_non_negative(text.substr(0, slash));
-    const auto denominator = text::parse_non_negative(text.substr(slash + 1));
+    const auto numerator = text::parse_lenient_non_negative(text::trim(text.substr(0, slash)));
+    const auto denominator = text::parse_lenient_non_negative(text::trim(text.substr(slash + 1)));
     if (!numerator || !denominator || *denominator == 0 || *numerator == 0) return std::nullopt;
     return static_cast<double>(*numerator) / static_cast<double>(*denominator);
 }
@@ -51,7 +51,8 @@ std::optional<int> channel_count(const pugi::xml_node& configuration) {
     if (attribute(configuration, "schemeIdUri") != "urn:mpeg:dash:23003:3:audio_channel_configuration:2011") {
         return std::nullopt;
     }
-    const auto count = text::parse_non_negative(text::trim(attribute(configuration, "value").value_or("")));
+    const auto count =
+        text::parse_lenient_non_negative(text::trim(attribute(configuration, "value").value_or("")));
     if (!count || *count > 1024) return std::nullopt;
     return static_cast<int>(*count);
 }
@@ -74,7 +75,7 @@ StreamType stream_type(std::string_view content_type, std::string_view mime_type
 
 // The descriptive fields, which the format selector reads; all but the id may be inherited.
 void describe(const Inherited& inherited, Stream& stream) {
-    stream.bandwidth = text::parse_non_negative(inherited("bandwidth")).value_or(0);
+    stream.bandwidth = text::parse_lenient_non_negative(inherited("bandwidth")).value_or(0);
     stream.width = parse_dimension(inherited("width"));
     stream.height = parse_dimension(inherited("height"));
     stream.frame_rate = parse_frame_rate(inherited("frameRate"));
@@ -84,7 +85,7 @@ void describe(const Inherited& inherited, Stream& stream) {
     if (const auto label = inherited.child_element("Label")) stream.name = text::trim(label.child_value());
     // "44100", or "24000 48000" for a range (HE-AAC); the first is the output rate.
     const std::string_view sampling = inherited("audioSamplingRate");
-    if (const auto rate = text::parse_non_negative(sampling.substr(0, sampling.find(' ')));
+    if (const auto rate = text::parse_lenient_non_negative(sampling.substr(0, sampling.find(' ')));
         rate && *rate <= 10'000'000) {
         stream.sample_rate = static_cast<int>(*rate);
     }

@@ -1,5 +1,6 @@
 #include "media/dash_xml.hpp"
 
+#include <cmath>
 #include <vector>
 
 #include "media/text.hpp"
@@ -13,13 +14,25 @@ Error attribute_error(std::string_view element, std::string_view where, std::str
                         std::string(what));
 }
 
+/// Why an integer attribute's text was refused, for the error message: "an invalid timescale 'x'", or
+/// "a duration '2.5' that is not a whole number" when it is a number that players would each round
+/// their own way.
+std::string refused_integer(std::string_view name, std::string_view value) {
+    const auto number = text::parse_decimal(text::trim(value));
+    if (number && std::trunc(*number) != *number) {
+        return "a " + std::string(name) + " " + text::quote(value) + " that is not a whole number";
+    }
+    return "an invalid " + std::string(name) + " " + text::quote(value);
+}
+
 /// Reads one integer attribute into `target` if present; `minimum` is the smallest valid value.
 std::optional<Error> read_integer(const pugi::xml_node& node, const char* name, std::int64_t minimum,
                                   std::int64_t& target, std::string_view where) {
     const auto value = attribute(node, name);
     if (!value) return std::nullopt;
-    const auto number = text::parse_integer(text::trim(*value));
-    if (!number || *number < minimum) {
+    const auto number = text::parse_lenient_integer(text::trim(*value));
+    if (!number) return attribute_error(local_name(node), where, "has " + refused_integer(name, *value));
+    if (*number < minimum) {
         return attribute_error(local_name(node), where,
                                "has an invalid " + std::string(name) + " " + text::quote(*value));
     }
@@ -38,11 +51,11 @@ Result<std::vector<DashTimelineEntry>> read_timeline(const pugi::xml_node& timel
         auto read = [&](const char* name, std::int64_t& target) -> std::optional<Error> {
             const auto value = attribute(s, name);
             if (!value) return std::nullopt;
-            const auto number = text::parse_integer(text::trim(*value));
+            const auto number = text::parse_lenient_integer(text::trim(*value));
             if (!number) {
-                return attribute_error("SegmentTimeline", where,
-                                       "has S element " + std::to_string(index) + " with an invalid " + name +
-                                           " " + text::quote(*value));
+                return attribute_error(
+                    "SegmentTimeline", where,
+                    "has S element " + std::to_string(index) + " with " + refused_integer(name, *value));
             }
             target = *number;
             return std::nullopt;

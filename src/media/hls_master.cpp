@@ -58,13 +58,19 @@ class MasterPlaylistParser {
     Result<Presentation> finish() {
         if (pending_variant_)
             return line_error(pending_variant_line_, "EXT-X-STREAM-INF without a following URI");
-        // Types need the renditions, which may be listed after the variants that use them.
+        // Types need the renditions, which may be listed after the variants that use them. A
+        // group's audio is all separate only when every one of its renditions has a playlist: one
+        // without a URI is the audio inside the variant (RFC 8216 §4.3.4.1), beside alternates.
         std::set<std::string> groups_with_audio_playlists;
+        std::set<std::string> groups_with_audio_inside;
         for (const Rendition& rendition : presentation_.renditions) {
-            if (rendition.stream.type == StreamType::Audio && !rendition.stream.playlist_url.empty()) {
+            if (rendition.stream.type != StreamType::Audio) continue;
+            if (rendition.stream.playlist_url.empty())
+                groups_with_audio_inside.insert(rendition.group_id);
+            else
                 groups_with_audio_playlists.insert(rendition.group_id);
-            }
         }
+        for (const std::string& group : groups_with_audio_inside) groups_with_audio_playlists.erase(group);
         for (Stream& variant : presentation_.streams) {
             variant.type = variant_type(variant, groups_with_audio_playlists);
         }
@@ -154,7 +160,7 @@ class MasterPlaylistParser {
     }
 
     // CODECS lists every codec the variant needs, including those of its audio rendition, so
-    // "video + audio codecs" means muxed only when the audio group has no separate playlist.
+    // "video + audio codecs" means muxed only when the audio group is not all separate playlists.
     static StreamType variant_type(const Stream& variant,
                                    const std::set<std::string>& groups_with_audio_playlists) {
         const CodecSummary codecs = summarize_codecs(variant.codecs);
@@ -162,7 +168,8 @@ class MasterPlaylistParser {
         if (codecs.video) return codecs.audio && !separate_audio ? StreamType::Muxed : StreamType::Video;
         if (codecs.audio) return variant.width ? StreamType::Muxed : StreamType::Audio;
         if (codecs.subtitle) return StreamType::Subtitle;
-        return StreamType::Muxed;  // nothing stated: a classic muxed TS variant
+        // Nothing stated: a classic muxed TS variant, unless its audio is all in separate playlists.
+        return separate_audio ? StreamType::Video : StreamType::Muxed;
     }
 
     std::string_view base_url_;

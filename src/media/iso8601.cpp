@@ -62,6 +62,7 @@ std::optional<double> parse_iso8601_duration(std::string_view text) {
     double seconds = 0;
     bool in_time = false;
     bool any = false;
+    bool date_months = false;
     // Designators must come in this order; `next` is the first one still allowed.
     static constexpr std::string_view kDate = "YMWD";
     static constexpr std::string_view kTime = "HMS";
@@ -77,6 +78,15 @@ std::optional<double> parse_iso8601_duration(std::string_view text) {
         if (!value || s.empty()) return std::nullopt;
         const char designator = s.front();
         s.remove_prefix(1);
+        if (!in_time && (designator == 'H' || designator == 'S')) {
+            // "P30S", "P1DT2H" without its T: hours and seconds can only be time, and players read
+            // them so. Not after a date M, though: "P5M30S" is months to the standard and
+            // minutes to some players, so it stays an error.
+            if (date_months) return std::nullopt;
+            in_time = true;
+            next = 0;
+        }
+        if (!in_time && designator == 'M') date_months = true;
         const std::string_view order = in_time ? kTime : kDate;
         const auto position = order.find(designator, next);
         if (position == std::string_view::npos) return std::nullopt;
@@ -101,8 +111,10 @@ std::optional<double> parse_iso8601_datetime(std::string_view text) {
     const auto hour = take_digits(s, 2);
     if (!hour || !take(s, ':')) return std::nullopt;
     const auto minute = take_digits(s, 2);
-    if (!minute || !take(s, ':')) return std::nullopt;
-    const auto second = take_digits(s, 2);
+    if (!minute) return std::nullopt;
+    // Seconds may be left out ("2024-03-01T12:00Z"), as players accept.
+    std::optional<int> second = 0;
+    if (take(s, ':')) second = take_digits(s, 2);
     if (!second) return std::nullopt;
     if (*month < 1 || *month > 12 || *day < 1 || *day > 31 || *hour > 24 || *minute > 59 || *second > 60) {
         return std::nullopt;
@@ -124,9 +136,12 @@ std::optional<double> parse_iso8601_datetime(std::string_view text) {
         if (s.front() != '+' && s.front() != '-') return std::nullopt;
         const int sign = s.front() == '-' ? -1 : 1;
         s.remove_prefix(1);
+        // "+01:00", and also "+0100" and "+01" as players accept.
         const auto zone_hours = take_digits(s, 2);
-        if (!zone_hours || !take(s, ':')) return std::nullopt;
-        const auto zone_minutes = take_digits(s, 2);
+        if (!zone_hours) return std::nullopt;
+        const bool colon = take(s, ':');
+        std::optional<int> zone_minutes = 0;
+        if (colon || !s.empty()) zone_minutes = take_digits(s, 2);
         if (!zone_minutes || *zone_hours > 14 || *zone_minutes > 59) return std::nullopt;
         offset_seconds = sign * (*zone_hours * 3600 + *zone_minutes * 60);
     }

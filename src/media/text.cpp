@@ -31,6 +31,33 @@ std::optional<std::int64_t> parse_non_negative(std::string_view s) {
     return parse_integer(s);
 }
 
+std::optional<std::int64_t> parse_lenient_integer(std::string_view s) {
+    if (s.size() > 1 && s.front() == '+' && s[1] != '-' && s[1] != '+') s.remove_prefix(1);
+    if (const auto exact = parse_integer(s)) return exact;
+    if (s.find_first_of("eE") == std::string_view::npos) {
+        // "digits." followed by zeros only: the integer part is read exactly, however long.
+        const auto dot = s.find('.');
+        if (dot == std::string_view::npos || dot == 0 ||
+            s.substr(dot + 1).find_first_not_of('0') != std::string_view::npos) {
+            return std::nullopt;
+        }
+        const std::string_view whole = s.substr(0, dot);
+        if (whole == "-") return std::nullopt;
+        return parse_integer(whole);
+    }
+    // An exponent: a double is exact for whole numbers up to 2^53, which bounds what is accepted.
+    const auto value = parse_decimal(s);
+    constexpr double kExactLimit = 9007199254740992.0;  // 2^53
+    if (!value || std::fabs(*value) > kExactLimit || std::trunc(*value) != *value) return std::nullopt;
+    return static_cast<std::int64_t>(*value);
+}
+
+std::optional<std::int64_t> parse_lenient_non_negative(std::string_view s) {
+    const auto value = parse_lenient_integer(s);
+    if (!value || *value < 0) return std::nullopt;
+    return value;
+}
+
 std::optional<double> parse_decimal(std::string_view s) {
     if (s.empty()) return std::nullopt;
     // from_chars would accept "inf", "nan" and "infinity"; manifests never mean those.

@@ -21,6 +21,17 @@ std::optional<std::int64_t> parse_non_negative(std::string_view s);
 /// A decimal integer that fits in int64, optionally negative ("-1").
 std::optional<std::int64_t> parse_integer(std::string_view s);
 
+/// An integer as lenient manifest writers spell it: what parse_integer accepts, and also a leading
+/// '+' ("+5"), an integral decimal fraction ("2000000.0", "48000.", "-1.00") and an exponent whose
+/// value is a whole number ("2e6", "1.5E3"). Still nullopt for anything that is not a whole number
+/// ("2.5", "1e-1"), does not fit in int64 (exponent forms: above 2^53, where doubles stop being
+/// exact), "inf"/"nan", hex, inner whitespace and "". Widely used DASH players read these the
+/// same way; a value that is not whole would be read differently by each, so it stays an error.
+std::optional<std::int64_t> parse_lenient_integer(std::string_view s);
+
+/// parse_lenient_integer, refusing negative values.
+std::optional<std::int64_t> parse_lenient_non_negative(std::string_view s);
+
 /// A finite decimal number ("4", "9.009", "-0.5", "1e3"); nullopt for "inf", "nan", "0x10", "".
 std::optional<double> parse_decimal(std::string_view s);
 

@@ -42,16 +42,41 @@ std::vector<Candidate> candidates_of(const media::Presentation& p) {
     return out;
 }
 
+// The bit rate to rank by: the average (HLS AVERAGE-BANDWIDTH) when the manifest gives one, since
+// the peak says more about how bursty the encoder is than about the quality.
+std::int64_t ranking_bandwidth(const Stream& s) {
+    return s.average_bandwidth.value_or(s.bandwidth);
+}
+
 auto video_rank(const Candidate& c) {
     const Stream& s = *c.stream;
-    return std::make_tuple(s.height.value_or(0), s.bandwidth, s.width.value_or(0), s.frame_rate.value_or(0.0),
-                           -static_cast<long long>(c.order));
+    return std::make_tuple(s.height.value_or(0), ranking_bandwidth(s), s.width.value_or(0),
+                           s.frame_rate.value_or(0.0), -static_cast<long long>(c.order));
 }
 
 auto audio_rank(const Candidate& c) {
     const Stream& s = *c.stream;
-    return std::make_tuple(s.bandwidth, c.is_default, c.autoselect, s.audio_channels.value_or(0),
+    return std::make_tuple(ranking_bandwidth(s), c.is_default, c.autoselect, s.audio_channels.value_or(0),
                            s.sample_rate.value_or(0), -static_cast<long long>(c.order));
+}
+
+// What an HLS audio group's DEFAULT=YES rendition says to play with the variants that use it.
+struct GroupDefault {
+    bool inside = false;               // the default audio is inside the variant (no URI)
+    const Stream* separate = nullptr;  // the default audio has its own playlist
+};
+
+std::optional<GroupDefault> group_default(const media::Presentation& p, const std::string& group) {
+    for (const auto& r : p.renditions) {
+        if (r.group_id != group || r.stream.type != StreamType::Audio || !r.is_default) continue;
+        GroupDefault d;
+        if (r.stream.playlist_url.empty())
+            d.inside = true;
+        else
+            d.separate = &r.stream;
+        return d;
+    }
+    return std::nullopt;
 }
 
 // ------------------------------------------------------------------ conditions
@@ -276,9 +301,22 @@ bool meets(const Selector& sel, const Candidate& c) {
                        [&](const Condition& cond) { return holds(cond, *c.stream); });
 }
 
-// The audio to go with a video-only stream: from its HLS audio group when it names one.
-const Candidate* audio_for(const std::vector<Candidate>& all, const Candidate& video, bool best) {
+// The audio to go with a video stream, or null when it needs none. An HLS variant's audio group
+// decides first: its DEFAULT=YES rendition is what the playlist plays, whether that is the audio
+// inside the variant (nothing to add) or a rendition with its own playlist. Otherwise a stream
+// that carries its audio needs none, and a video-only one gets the best (worst) audio of its
+// group, else of the presentation.
+const Candidate* audio_for(const std::vector<Candidate>& all, const media::Presentation& presentation,
+                           const Candidate& video, bool best) {
     const std::string& group = video.stream->audio_group;
+    if (!group.empty()) {
+        if (const auto by_default = group_default(presentation, group)) {
+            if (by_default->inside) return nullptr;
+            for (const auto& c : all)
+                if (c.stream == by_default->separate && selectable(c)) return &c;
+        }
+    }
+    if (video.stream->type != StreamType::Video) return nullptr;
     if (!group.empty()) {
         const Candidate* in_group = pick(
             all, [&](const Candidate& c) { return is_audio(c) && c.rendition && c.group == group; },
@@ -290,7 +328,8 @@ const Candidate* audio_for(const std::vector<Candidate>& all, const Candidate& v
 
 using Picked = std::variant<std::vector<const Candidate*>, Error>;
 
-Picked resolve(const Selector& sel, const std::vector<Candidate>& all) {
+Picked resolve(const Selector& sel, const std::vector<Candidate>& all,
+               const media::Presentation& presentation) {
     const auto not_available = [] { return Picked(Error{FailReason::Usage, ""}); };
     switch (sel.kind) {
         case Kind::Id: {
@@ -340,8 +379,7 @@ Picked resolve(const Selector& sel, const std::vector<Candidate>& all) {
                 return std::vector<const Candidate*>{a};
             }
             std::vector<const Candidate*> out{v};
-            if (v->stream->type == StreamType::Video)
-                if (const Candidate* a = audio_for(all, *v, best)) out.push_back(a);
+            if (const Candidate* a = audio_for(all, presentation, *v, best)) out.push_back(a);
             return out;
         }
     }
@@ -364,10 +402,23 @@ std::string resolution_of(const Stream& s) {
     return s.type == StreamType::Audio ? "audio only" : "-";
 }
 
-std::string bandwidth_of(const Stream& s) {
-    if (s.bandwidth <= 0) return "-";
-    if (s.bandwidth >= 10'000'000) return std::to_string(s.bandwidth / 1'000'000) + "M";
-    return std::to_string((s.bandwidth + 500) / 1000) + "k";
+std::string bits_per_second(std::optional<std::int64_t> rate) {
+    if (!rate || *rate <= 0) return "-";
+    if (*rate >= 10'000'000) return std::to_string(*rate / 1'000'000) + "M";
+    return std::to_string((*rate + 500) / 1000) + "k";
+}
+
+// The AUDIO column: whether a video row carries its audio ("included") or takes it from an HLS
+// group or a separate stream; for an HLS audio rendition, its group and whether it is the default.
+std::string audio_of(const Candidate& c) {
+    const Stream& s = *c.stream;
+    if (is_audio(c)) {
+        if (!c.rendition) return "-";
+        return "group " + c.group + (c.is_default ? " (default)" : "");
+    }
+    if (s.type == StreamType::Muxed) return "included";
+    if (s.type != StreamType::Video) return "-";
+    return s.audio_group.empty() ? "separate" : "group " + s.audio_group;
 }
 
 std::string_view type_name(StreamType t) {
@@ -395,7 +446,7 @@ std::variant<std::vector<SelectedFormat>, Error> select_formats(const media::Pre
         std::vector<const Candidate*> chosen;
         bool ok = true;
         for (const auto& sel : alternative) {
-            auto picked = resolve(sel, all);
+            auto picked = resolve(sel, all, presentation);
             if (auto* e = std::get_if<Error>(&picked)) {
                 if (e->reason == FailReason::Unsupported) return *e;
                 ok = false;
@@ -427,12 +478,13 @@ std::string format_table(const media::Presentation& presentation) {
         return false;
     });
     std::vector<std::vector<std::string>> rows{
-        {"ID", "TYPE", "RESOLUTION", "BANDWIDTH", "CODECS", "LANGUAGE", "NAME"}};
+        {"ID", "TYPE", "RESOLUTION", "BANDWIDTH", "AVERAGE", "CODECS", "AUDIO", "LANGUAGE", "NAME"}};
     for (const auto& c : all) {
         const Stream& s = *c.stream;
         std::string type(type_name(s.type));
         if (s.drm_protected) type += " (DRM)";
-        rows.push_back({s.id, type, resolution_of(s), bandwidth_of(s), s.codecs.empty() ? "-" : s.codecs,
+        rows.push_back({s.id, type, resolution_of(s), bits_per_second(s.bandwidth),
+                        bits_per_second(s.average_bandwidth), s.codecs.empty() ? "-" : s.codecs, audio_of(c),
                         s.language.empty() ? "-" : s.language, s.name.empty() ? "-" : s.name});
     }
     std::vector<std::size_t> widths(rows.front().size(), 0);

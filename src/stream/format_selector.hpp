@@ -13,10 +13,15 @@
 //                  op := "<" | "<=" | ">" | ">=" | "=" | "!="
 //
 // Meaning:
-//   best (also the empty spec)  the best video stream (highest height, then bandwidth) plus, when it
-//                               carries no audio, the best audio stream (for HLS, from the variant's
-//                               AUDIO group: DEFAULT=YES first). A condition restricts the video choice:
-//                               "height<=720" and "best[height<=720]" are the same.
+//   best (also the empty spec)  the best video stream (highest height, then bandwidth: the average
+//                               when the manifest gives one, else the peak) plus, when it carries no
+//                               audio, the best audio stream. An HLS variant with an AUDIO group
+//                               follows the playlist's defaults: when the group's DEFAULT=YES
+//                               rendition has no URI (the audio is inside the variant) nothing is
+//                               added, when it has one that rendition is added; without a default, a
+//                               video-only variant gets the best rendition of its group. A condition
+//                               restricts the video choice: "height<=720" and "best[height<=720]" are
+//                               the same.
 //   worst                       the same with the lowest video stream.
 //   bestvideo / worstvideo      one video stream (video-only streams preferred over muxed ones).
 //   bestaudio / worstaudio      one audio-only stream (by bandwidth, then DEFAULT=YES, channels, rate).
@@ -52,8 +57,10 @@ std::variant<std::vector<SelectedFormat>, Error> select_formats(const media::Pre
                                                                 std::string_view spec);
 
 /// The `-F` table: one line per selectable stream (audio first, then video from worst to best),
-/// columns ID, TYPE, RESOLUTION, BANDWIDTH, CODECS, LANGUAGE, NAME; "-" where the manifest is silent.
-/// Ends with a newline.
+/// columns ID, TYPE, RESOLUTION, BANDWIDTH (peak), AVERAGE (HLS AVERAGE-BANDWIDTH), CODECS, AUDIO,
+/// LANGUAGE, NAME; "-" where the manifest is silent. AUDIO says for a video row whether its audio is
+/// "included", comes from an HLS "group G", or is a "separate" stream; for an HLS audio rendition,
+/// its "group G" and "(default)" for DEFAULT=YES. Ends with a newline.
 std::string format_table(const media::Presentation& presentation);
 
 }  // namespace arina::stream

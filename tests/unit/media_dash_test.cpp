@@ -6,6 +6,7 @@
 #include "media/dash_template.hpp"
 #include "media/iso8601.hpp"
 #include "media/limits.hpp"
+#include "media/text.hpp"
 
 namespace arina::media {
 namespace {
@@ -517,6 +518,110 @@ TEST(DashErrors, RangesAndMissingSegmentInformation) {
         "BaseURL)");
 }
 
+// Shaped like what some origin packagers publish: integer attributes written as floats
+// ("2000000.0"), a '+' sign, an exponent, a duration without its T and a zone without a colon.
+constexpr const char* kLenientMpd = R"(<?xml version="1.0" encoding="utf-8"?>
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" profiles="urn:mpeg:dash:profile:isoff-live:2011" type="static"
+     mediaPresentationDuration="P0Y0M0DT0H0M20.000S" minBufferTime="P4S"
+     availabilityStartTime="2024-03-01T13:30+0130">
+  <Period id="0" start="P0S">
+    <AdaptationSet mimeType="video/mp4" segmentAlignment="true" startWithSAP="1" maxWidth="1280.0">
+      <SegmentTemplate timescale="1000000.0" duration="2000000.0" startNumber="+1"
+                       initialization="video/$RepresentationID$/init.mp4"
+                       media="video/$RepresentationID$/seg-$Number$.m4s"/>
+      <Representation id="720p" bandwidth="2.5e6" width="1280.0" height="720.0" frameRate="25.0"
+                      codecs="avc1.4D401F"/>
+    </AdaptationSet>
+    <AdaptationSet mimeType="audio/mp4" lang="en" audioSamplingRate="48000.0">
+      <AudioChannelConfiguration schemeIdUri="urn:mpeg:dash:23003:3:audio_channel_configuration:2011"
+                                 value="2.0"/>
+      <SegmentTemplate timescale="48000" media="audio/$Time$.m4s" initialization="audio/init.mp4">
+        <SegmentTimeline><S t="0.0" d="96000.0" r="9.0"/></SegmentTimeline>
+      </SegmentTemplate>
+      <Representation id="aac" bandwidth="128000.00" codecs="mp4a.40.2"/>
+    </AdaptationSet>
+  </Period>
+</MPD>
+)";
+
+TEST(DashLenient, ReadsIntegralFloatsAndOtherCommonLiberties) {
+    const Presentation p = parse_ok(kLenientMpd, "https://origin.example.com/live/event.mpd");
+    EXPECT_DOUBLE_EQ(*p.duration, 20);
+    EXPECT_DOUBLE_EQ(*p.availability_start_time, 1709294400);
+    ASSERT_EQ(p.streams.size(), 2U);
+    const Stream* video = find(p, "720p");
+    ASSERT_NE(video, nullptr);
+    EXPECT_EQ(video->bandwidth, 2500000);
+    EXPECT_EQ(video->width, 1280);
+    EXPECT_EQ(video->height, 720);
+    ASSERT_EQ(video->fragments.size(), 10U);  // 20 s in segments of 2000000.0 / 1000000.0 s
+    EXPECT_EQ(video->fragments[0].url, "https://origin.example.com/live/video/720p/seg-1.m4s");
+    EXPECT_EQ(video->fragments[9].url, "https://origin.example.com/live/video/720p/seg-10.m4s");
+    EXPECT_DOUBLE_EQ(video->fragments[9].start, 18);
+    EXPECT_DOUBLE_EQ(video->fragments[9].duration, 2);
+    const Stream* audio = find(p, "aac");
+    ASSERT_NE(audio, nullptr);
+    EXPECT_EQ(audio->bandwidth, 128000);
+    EXPECT_EQ(audio->sample_rate, 48000);
+    EXPECT_EQ(audio->audio_channels, 2);
+    ASSERT_EQ(audio->fragments.size(), 10U);
+    EXPECT_EQ(audio->fragments[1].url, "https://origin.example.com/live/audio/96000.m4s");
+}
+
+TEST(DashLenient, KeepsRefusingWhatIsNotAWholeNumberOrOutOfRange) {
+    EXPECT_EQ(parse_error(with_template("<SegmentTemplate duration=\"2.5\" media=\"$Number$\"/>")),
+              "MPD: SegmentTemplate in Representation 'v1' has a duration '2.5' that is not a whole number");
+    EXPECT_EQ(
+        parse_error(with_template("<SegmentTemplate timescale=\"1e-3\" duration=\"2\" media=\"$Number$\"/>")),
+        "MPD: SegmentTemplate in Representation 'v1' has a timescale '1e-3' that is not a whole number");
+    EXPECT_EQ(parse_error(with_template("<SegmentTemplate duration=\"0.0\" media=\"$Number$\"/>")),
+              "MPD: SegmentTemplate in Representation 'v1' has an invalid duration '0.0'");
+    EXPECT_EQ(parse_error(with_template("<SegmentTemplate duration=\"-2.0\" media=\"$Number$\"/>")),
+              "MPD: SegmentTemplate in Representation 'v1' has an invalid duration '-2.0'");
+    EXPECT_EQ(parse_error(with_template("<SegmentTemplate duration=\"inf\" media=\"$Number$\"/>")),
+              "MPD: SegmentTemplate in Representation 'v1' has an invalid duration 'inf'");
+    EXPECT_EQ(parse_error(with_template("<SegmentTemplate duration=\"1e300\" media=\"$Number$\"/>")),
+              "MPD: SegmentTemplate in Representation 'v1' has an invalid duration '1e300'");
+    EXPECT_EQ(parse_error(with_template("<SegmentTemplate duration=\"0x10\" media=\"$Number$\"/>")),
+              "MPD: SegmentTemplate in Representation 'v1' has an invalid duration '0x10'");
+    EXPECT_EQ(
+        parse_error(with_template("<SegmentTemplate media=\"$Time$\"><SegmentTimeline><S d=\"1.5\"/>"
+                                  "</SegmentTimeline></SegmentTemplate>")),
+        "MPD: SegmentTimeline in Representation 'v1' has S element 1 with a d '1.5' that is not a whole "
+        "number");
+    // A float spelling does not get around the segment limits.
+    EXPECT_EQ(parse_error(with_template(
+                  "<SegmentTemplate timescale=\"1000.0\" duration=\"1.0\" media=\"$Number$\"/>", "P1D")),
+              "MPD: SegmentTemplate in Representation 'v1' would have more segments than the limit of 500000 "
+              "per stream (1000000 in total)");
+}
+
+TEST(DashLenient, IntegerSpellings) {
+    EXPECT_EQ(text::parse_lenient_integer("42"), 42);
+    EXPECT_EQ(text::parse_lenient_integer("+42"), 42);
+    EXPECT_EQ(text::parse_lenient_integer("2000000.0"), 2000000);
+    EXPECT_EQ(text::parse_lenient_integer("48000."), 48000);
+    EXPECT_EQ(text::parse_lenient_integer("-1.000"), -1);
+    EXPECT_EQ(text::parse_lenient_integer("2e6"), 2000000);
+    EXPECT_EQ(text::parse_lenient_integer("1.5E3"), 1500);
+    EXPECT_EQ(text::parse_lenient_integer("9223372036854775807.0"), INT64_MAX);
+    EXPECT_FALSE(text::parse_lenient_integer("9223372036854775808.0"));
+    EXPECT_FALSE(text::parse_lenient_integer("1e16"));  // past 2^53: not exact as a double
+    EXPECT_FALSE(text::parse_lenient_integer("2.5"));
+    EXPECT_FALSE(text::parse_lenient_integer("1e-1"));
+    EXPECT_FALSE(text::parse_lenient_integer(".0"));
+    EXPECT_FALSE(text::parse_lenient_integer("-.0"));
+    EXPECT_FALSE(text::parse_lenient_integer("+-1"));
+    EXPECT_FALSE(text::parse_lenient_integer("++1"));
+    EXPECT_FALSE(text::parse_lenient_integer("+"));
+    EXPECT_FALSE(text::parse_lenient_integer("1 0"));
+    EXPECT_FALSE(text::parse_lenient_integer("nan"));
+    EXPECT_FALSE(text::parse_lenient_integer("0x10"));
+    EXPECT_FALSE(text::parse_lenient_integer(""));
+    EXPECT_FALSE(text::parse_lenient_non_negative("-1.0"));
+    EXPECT_EQ(text::parse_lenient_non_negative("0.0"), 0);
+}
+
 TEST(DashTemplate, ExpandsIdentifiersAndWidths) {
     auto compiled =
         DashUrlTemplate::compile("$RepresentationID$/$Bandwidth$/seg-$Number%05d$-$Time%d$-$$-$Number$.m4s");
@@ -553,6 +658,12 @@ TEST(DashIso8601, ParsesDurations) {
     EXPECT_FALSE(parse_iso8601_duration("PT5S3M"));  // out of order
     EXPECT_FALSE(parse_iso8601_duration("PT1H1H"));
     EXPECT_FALSE(parse_iso8601_duration("3600"));
+    // Players read a missing T before hours and seconds; after months it would be ambiguous.
+    EXPECT_DOUBLE_EQ(*parse_iso8601_duration("P30S"), 30);
+    EXPECT_DOUBLE_EQ(*parse_iso8601_duration("P1D2H"), 93600);
+    EXPECT_DOUBLE_EQ(*parse_iso8601_duration("P0Y0M0DT0H0M20.000S"), 20);
+    EXPECT_FALSE(parse_iso8601_duration("P5M30S"));
+    EXPECT_FALSE(parse_iso8601_duration("P30ST1H"));
 }
 
 TEST(DashIso8601, ParsesDateTimes) {
@@ -561,6 +672,11 @@ TEST(DashIso8601, ParsesDateTimes) {
     EXPECT_DOUBLE_EQ(*parse_iso8601_datetime("2024-03-01T12:00:00.25"), 1709294400.25);
     EXPECT_DOUBLE_EQ(*parse_iso8601_datetime("2024-03-01T13:30:00+01:30"), 1709294400);
     EXPECT_DOUBLE_EQ(*parse_iso8601_datetime("2000-02-29T00:00:00-00:00"), 951782400);
+    EXPECT_DOUBLE_EQ(*parse_iso8601_datetime("2024-03-01T12:00Z"), 1709294400);
+    EXPECT_DOUBLE_EQ(*parse_iso8601_datetime("2024-03-01T13:00:00+0100"), 1709294400);
+    EXPECT_DOUBLE_EQ(*parse_iso8601_datetime("2024-03-01T13:00:00+01"), 1709294400);
+    EXPECT_FALSE(parse_iso8601_datetime("2024-03-01T13:00:00+1"));
+    EXPECT_FALSE(parse_iso8601_datetime("2024-03-01T13:00:00+01:"));
     EXPECT_FALSE(parse_iso8601_datetime("2024-13-01T00:00:00Z"));
     EXPECT_FALSE(parse_iso8601_datetime("2024-03-01 12:00:00Z"));
     EXPECT_FALSE(parse_iso8601_datetime("2024-03-01T12:00:00Zjunk"));

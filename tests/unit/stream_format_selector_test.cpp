@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "media/hls_parser.hpp"
 #include "stream/format_selector.hpp"
 
 namespace arina::stream {
@@ -181,16 +182,140 @@ TEST(StreamFormatSelector, SubtitlesAndDrmAreNeverChosen) {
 TEST(StreamFormatSelector, ListingTable) {
     const std::string table = format_table(hls_master());
     EXPECT_EQ(table,
-              "ID                 TYPE   RESOLUTION  BANDWIDTH  CODECS       LANGUAGE  NAME\n"
-              "hls-audio-high-de  audio  audio only  -          -            -         -\n"
-              "hls-audio-high-en  audio  audio only  -          -            -         -\n"
-              "hls-audio-low-en   audio  audio only  -          -            -         -\n"
-              "hls-800000-0       video  640x360     800k       avc1.64001f  -         -\n"
-              "hls-4000000-1      video  1280x720    4000k      avc1.64001f  -         -\n");
+              "ID                 TYPE   RESOLUTION  BANDWIDTH  AVERAGE  CODECS       AUDIO                 "
+              "LANGUAGE  NAME\n"
+              "hls-audio-high-de  audio  audio only  -          -        -            group high            -"
+              "         -\n"
+              "hls-audio-high-en  audio  audio only  -          -        -            group high (default)  -"
+              "         -\n"
+              "hls-audio-low-en   audio  audio only  -          -        -            group low (default)   -"
+              "         -\n"
+              "hls-800000-0       video  640x360     800k       -        avc1.64001f  group low             -"
+              "         -\n"
+              "hls-4000000-1      video  1280x720    4000k      -        avc1.64001f  group high            -"
+              "         -\n");
     const std::string dash_table = format_table(dash());
-    EXPECT_NE(dash_table.find("\na128    audio  audio only  128k       mp4a.40.2    de        -\n"),
+    EXPECT_NE(dash_table.find(
+                  "\na128    audio  audio only  128k       -        mp4a.40.2    -         de        -\n"),
               std::string::npos)
         << dash_table;
+    EXPECT_NE(dash_table.find(
+                  "\nv1080   video  1920x1080   5000k      -        avc1.64001f  separate  -         -\n"),
+              std::string::npos)
+        << dash_table;
+}
+
+// The row of `table` for format `id`, its columns separated by single spaces.
+std::string row_of(const std::string& table, const std::string& id) {
+    std::size_t at = 0;
+    while (at < table.size()) {
+        const std::size_t end = table.find('\n', at);
+        const std::string line = table.substr(at, end - at);
+        at = end == std::string::npos ? table.size() : end + 1;
+        if (!line.starts_with(id + " ")) continue;
+        std::string collapsed;
+        for (char c : line)
+            if (c != ' ' || (!collapsed.empty() && collapsed.back() != ' ')) collapsed += c;
+        return collapsed;
+    }
+    return "<no row " + id + ">";
+}
+
+media::Presentation parsed_master(std::string_view text) {
+    auto parsed = media::parse_hls(text, "https://vod.example.com/title/master.m3u8");
+    if (auto* e = std::get_if<Error>(&parsed)) {
+        ADD_FAILURE() << e->message;
+        return {};
+    }
+    return std::get<media::Presentation>(std::move(parsed));
+}
+
+// As broadcasters publish a title with audio description and a dub: the main audio is muxed into
+// every variant (DEFAULT=YES without URI), the alternates have playlists and are not defaults.
+constexpr const char* kMuxedDefaultAudio = R"(#EXTM3U
+#EXT-X-VERSION:4
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio-aacl-128",LANGUAGE="en",NAME="English",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio-aacl-128",LANGUAGE="en",NAME="English - Audio Description",DEFAULT=NO,AUTOSELECT=NO,CHARACTERISTICS="public.accessibility.describes-video",CHANNELS="2",URI="audio/en-ad/index.m3u8"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio-aacl-128",LANGUAGE="fr",NAME="Francais",DEFAULT=NO,AUTOSELECT=NO,CHANNELS="6",URI="audio/fr/index.m3u8"
+#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="textstream",LANGUAGE="en",NAME="English",DEFAULT=NO,AUTOSELECT=YES,URI="subs/en/index.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=1473000,AVERAGE-BANDWIDTH=1225000,CODECS="avc1.4D401F,mp4a.40.2",RESOLUTION=960x540,FRAME-RATE=25,AUDIO="audio-aacl-128",SUBTITLES="textstream",CLOSED-CAPTIONS=NONE
+video/540/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=3790000,AVERAGE-BANDWIDTH=3150000,CODECS="avc1.64001F,mp4a.40.2",RESOLUTION=1280x720,FRAME-RATE=25,AUDIO="audio-aacl-128",SUBTITLES="textstream",CLOSED-CAPTIONS=NONE
+video/720/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=620000,AVERAGE-BANDWIDTH=520000,CODECS="avc1.4D401E,mp4a.40.2",RESOLUTION=640x360,FRAME-RATE=25,AUDIO="audio-aacl-128",SUBTITLES="textstream",CLOSED-CAPTIONS=NONE
+video/360/index.m3u8
+)";
+
+TEST(StreamFormatSelector, MuxedDefaultAudioIsNotReplacedByANonDefaultAlternate) {
+    using V = std::vector<std::string>;
+    const media::Presentation p = parsed_master(kMuxedDefaultAudio);
+    ASSERT_EQ(p.streams.size(), 3U);
+    for (const auto& variant : p.streams) EXPECT_EQ(variant.type, StreamType::Muxed) << variant.id;
+    EXPECT_EQ(ids(p, ""), (V{"hls-3790000-1"}));
+    EXPECT_EQ(ids(p, "worst"), (V{"hls-620000-2"}));
+    EXPECT_EQ(ids(p, "540p"), (V{"hls-1473000-0"}));
+    // The alternates stay available by id, and as bestaudio.
+    EXPECT_EQ(ids(p, "hls-3790000-1+hls-audio-audio-aacl-128-Francais"),
+              (V{"hls-3790000-1", "hls-audio-audio-aacl-128-Francais"}));
+    EXPECT_EQ(ids(p, "bestaudio"), (V{"hls-audio-audio-aacl-128-Francais"}));  // 6 channels
+
+    const std::string table = format_table(p);
+    EXPECT_EQ(row_of(table, "hls-3790000-1"),
+              "hls-3790000-1 video+audio 1280x720 3790k 3150k avc1.64001F,mp4a.40.2 included - -")
+        << table;
+    EXPECT_EQ(row_of(table, "hls-audio-audio-aacl-128-Francais"),
+              "hls-audio-audio-aacl-128-Francais audio audio only - - - group audio-aacl-128 fr Francais")
+        << table;
+}
+
+TEST(StreamFormatSelector, DefaultRenditionWithAPlaylistIsAddedToAVariantWithAudioInside) {
+    using V = std::vector<std::string>;
+    const media::Presentation p = parsed_master(R"(#EXTM3U
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",LANGUAGE="en",NAME="Original",DEFAULT=NO,AUTOSELECT=YES
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",LANGUAGE="de",NAME="Deutsch",DEFAULT=YES,AUTOSELECT=YES,URI="de.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=2000000,CODECS="avc1.64001F,mp4a.40.2",RESOLUTION=1280x720,AUDIO="aud"
+v720.m3u8
+)");
+    EXPECT_EQ(ids(p, ""), (V{"hls-2000000-0", "hls-audio-aud-Deutsch"}));
+}
+
+TEST(StreamFormatSelector, VideoOnlyVariantsTakeTheirGroupsDefault) {
+    using V = std::vector<std::string>;
+    const media::Presentation p = parsed_master(R"(#EXTM3U
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="stereo",LANGUAGE="es",NAME="Espanol",DEFAULT=NO,AUTOSELECT=NO,CHANNELS="6",URI="a/es.m3u8"
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="stereo",LANGUAGE="en",NAME="English",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="a/en.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=5000000,CODECS="avc1.640028",RESOLUTION=1920x1080,AUDIO="stereo"
+v1080.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=1000000,RESOLUTION=640x360,AUDIO="stereo"
+v360.m3u8
+)");
+    EXPECT_EQ(p.streams[0].type, StreamType::Video);
+    EXPECT_EQ(p.streams[1].type, StreamType::Video);  // no CODECS, but its audio is all separate
+    EXPECT_EQ(ids(p, ""), (V{"hls-5000000-0", "hls-audio-stereo-English"}));
+    EXPECT_EQ(ids(p, "worst"), (V{"hls-1000000-1", "hls-audio-stereo-English"}));
+}
+
+TEST(StreamFormatSelector, BestRanksByAverageBandwidthWhenGiven) {
+    using V = std::vector<std::string>;
+    // Two 1080p encodes: the one with the higher peak is the lower quality on average.
+    const media::Presentation p = parsed_master(R"(#EXTM3U
+#EXT-X-STREAM-INF:BANDWIDTH=9000000,AVERAGE-BANDWIDTH=4000000,CODECS="avc1.640028,mp4a.40.2",RESOLUTION=1920x1080
+bursty.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=7000000,AVERAGE-BANDWIDTH=6000000,CODECS="avc1.640028,mp4a.40.2",RESOLUTION=1920x1080
+steady.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=8000000,CODECS="avc1.640028,mp4a.40.2",RESOLUTION=1920x1080
+peak-only.m3u8
+)");
+    EXPECT_EQ(ids(p, ""), (V{"hls-8000000-2"}));  // 8M peak (no average) > 6M average > 4M average
+    EXPECT_EQ(ids(p, "worst"), (V{"hls-9000000-0"}));
+    const std::string table = format_table(p);
+    EXPECT_EQ(row_of(table, "hls-9000000-0"),
+              "hls-9000000-0 video+audio 1920x1080 9000k 4000k avc1.640028,mp4a.40.2 included - -")
+        << table;
+    EXPECT_EQ(row_of(table, "hls-8000000-2"),
+              "hls-8000000-2 video+audio 1920x1080 8000k - avc1.640028,mp4a.40.2 included - -")
+        << table;
 }
 
 }  // namespace
