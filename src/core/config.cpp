@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "util/log_hook.hpp"
+
 namespace arina {
 
 std::filesystem::path Config::default_config_path() {
@@ -96,7 +98,7 @@ Config Config::load() {
     if (!std::filesystem::exists(path, ec)) return Config{};
     auto loaded = load_file(path);
     if (auto* err = std::get_if<Error>(&loaded)) {
-        std::fprintf(stderr, "arina: warning: %s; using defaults\n", err->message.c_str());
+        emit_log(LogLevel::Warn, err->message + "; using defaults");
         return Config{};
     }
     return std::get<Config>(loaded);

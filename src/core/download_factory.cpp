@@ -1,8 +1,11 @@
 #include "core/download_factory.hpp"
 
+#include <algorithm>
+
 #include "core/detecting_download.hpp"
 #include "stream/manifest_url.hpp"
 #include "stream/stream_download.hpp"
+#include "transfer/file_download.hpp"
 
 namespace arina {
 namespace {
@@ -65,6 +68,15 @@ stream::StreamJob stream_job_for(const DownloadTask& task, const Config& config)
     }
     if (task.merge_output_format == "mkv") job.merge_format = mux::Container::Mkv;
     return job;
+}
+
+std::vector<std::filesystem::path> task_files(const std::filesystem::path& final_path) {
+    // A task without a manifest URL starts as a plain file and may become a stream
+    // (DetectingDownload), so both kinds are asked.
+    auto files = transfer::FileDownload::files_for(final_path);
+    for (auto& f : stream::StreamDownload::files_for(final_path))
+        if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(std::move(f));
+    return files;
 }
 
 std::unique_ptr<DownloadFactory> make_default_download_factory() {

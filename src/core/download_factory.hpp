@@ -3,7 +3,9 @@
 // manager only knows this interface, so tests can give it downloads that need no
 // network.
 
+#include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "core/config.hpp"
 #include "core/task.hpp"
@@ -21,6 +23,10 @@ class DownloadFactory {
                                                        transfer::Runtime& runtime,
                                                        transfer::Download::Finished finished) = 0;
 };
+
+/// Every file a task whose output is `final_path` may have left, whichever kind of download
+/// it turned out to be (each kind lists its own; remove with delete_files removes them all).
+std::vector<std::filesystem::path> task_files(const std::filesystem::path& final_path);
 
 /// Plain files over HTTP(S), and HLS/DASH manifests.
 std::unique_ptr<DownloadFactory> make_default_download_factory();

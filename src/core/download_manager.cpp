@@ -3,15 +3,20 @@
 #include <stdexcept>
 
 #include "core/manager_impl.hpp"
+#include "core/manager_with_factory.hpp"
 
 namespace arina {
 namespace {
 
-std::unique_ptr<store::TaskStore> open_store_or_throw(const Config& config) {
-    if (config.database.empty()) return nullptr;
-    auto opened = store::TaskStore::open(config.database);
-    if (auto* err = std::get_if<Error>(&opened)) throw std::runtime_error(err->message);
-    return std::move(std::get<std::unique_ptr<store::TaskStore>>(opened));
+std::unique_ptr<DownloadManager::Impl> make_impl_or_throw(Config config,
+                                                          std::unique_ptr<DownloadFactory> factory) {
+    std::unique_ptr<store::TaskStore> store;
+    if (!config.database.empty()) {
+        auto opened = store::TaskStore::open(config.database);
+        if (auto* err = std::get_if<Error>(&opened)) throw std::runtime_error(err->message);
+        store = std::move(std::get<std::unique_ptr<store::TaskStore>>(opened));
+    }
+    return std::make_unique<DownloadManager::Impl>(std::move(config), std::move(factory), std::move(store));
 }
 
 Config with_workers(int max_workers) {
@@ -24,12 +29,17 @@ Config with_workers(int max_workers) {
 
 DownloadManager::DownloadManager(int max_workers) : DownloadManager(with_workers(max_workers)) {}
 
-DownloadManager::DownloadManager(Config config, std::unique_ptr<DownloadFactory> factory) {
-    auto store = open_store_or_throw(config);
-    impl_ = std::make_unique<Impl>(std::move(config), std::move(factory), std::move(store));
+DownloadManager::DownloadManager(Config config) : impl_(make_impl_or_throw(std::move(config), nullptr)) {}
+
+std::variant<std::unique_ptr<DownloadManager>, Error> DownloadManager::create(Config config) {
+    return create_download_manager(std::move(config), nullptr);
 }
 
-std::variant<std::unique_ptr<DownloadManager>, Error> DownloadManager::create(
+DownloadManager make_download_manager(Config config, std::unique_ptr<DownloadFactory> factory) {
+    return DownloadManager(make_impl_or_throw(std::move(config), std::move(factory)));
+}
+
+std::variant<std::unique_ptr<DownloadManager>, Error> create_download_manager(
     Config config, std::unique_ptr<DownloadFactory> factory) {
     std::unique_ptr<store::TaskStore> store;
     if (!config.database.empty()) {
@@ -37,8 +47,8 @@ std::variant<std::unique_ptr<DownloadManager>, Error> DownloadManager::create(
         if (auto* err = std::get_if<Error>(&opened)) return *err;
         store = std::move(std::get<std::unique_ptr<store::TaskStore>>(opened));
     }
-    return std::unique_ptr<DownloadManager>(
-        new DownloadManager(std::make_unique<Impl>(std::move(config), std::move(factory), std::move(store))));
+    return std::make_unique<DownloadManager>(
+        std::make_unique<DownloadManager::Impl>(std::move(config), std::move(factory), std::move(store)));
 }
 
 DownloadManager::DownloadManager(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -50,9 +60,14 @@ std::future<TaskResult> DownloadManager::add_task(DownloadTask task) {
 }
 
 std::pair<TaskId, std::future<TaskResult>> DownloadManager::submit(DownloadTask task) {
-    std::future<TaskResult> future;
-    const TaskId id = impl_->add(std::move(task), &future);
-    return {id, std::move(future)};
+    std::vector<DownloadTask> one;
+    one.push_back(std::move(task));
+    return std::move(impl_->add(std::move(one)).front());
+}
+
+std::vector<std::pair<TaskId, std::future<TaskResult>>> DownloadManager::add_tasks(
+    std::vector<DownloadTask> tasks) {
+    return impl_->add(std::move(tasks));
 }
 
 bool DownloadManager::pause(TaskId id) {
@@ -90,6 +105,14 @@ bool DownloadManager::move_to_front(TaskId id) {
     it->second.seq = --impl_->front_seq;
     if (impl_->store) impl_->store->move_to(id, it->second.seq);
     return true;
+}
+
+bool DownloadManager::move_up(TaskId id) {
+    return impl_->move_by(id, -1);
+}
+
+bool DownloadManager::move_down(TaskId id) {
+    return impl_->move_by(id, +1);
 }
 
 std::vector<TaskInfo> DownloadManager::list() const {
@@ -179,6 +202,10 @@ Metrics DownloadManager::metrics() const {
     m.rss_bytes = process_rss_bytes();
     m.peak_rss_bytes = process_peak_rss_bytes();
     return m;
+}
+
+std::filesystem::path DownloadManager::default_database_path() {
+    return store::TaskStore::default_path();
 }
 
 const Config& DownloadManager::config() const {

@@ -19,13 +19,15 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/config.hpp"
-#include "core/download_factory.hpp"
 #include "core/events.hpp"
 #include "core/metrics.hpp"
 #include "core/task.hpp"
+#include "util/fail_reason.hpp"
 
 namespace arina {
 
@@ -40,9 +42,8 @@ class DownloadManager {
     /// stay finished. Throws std::runtime_error with the store's message when the
     /// database cannot be opened (corrupt, locked by another process); use create()
     /// to get that as an Error instead.
-    explicit DownloadManager(Config config, std::unique_ptr<DownloadFactory> factory = nullptr);
-    static std::variant<std::unique_ptr<DownloadManager>, Error> create(
-        Config config, std::unique_ptr<DownloadFactory> factory = nullptr);
+    explicit DownloadManager(Config config);
+    static std::variant<std::unique_ptr<DownloadManager>, Error> create(Config config);
     /// Stops every running task (keeping its data for resume: persisted tasks come back
     /// as queued), fulfils outstanding futures with status Cancelled, flushes the store.
     ~DownloadManager();
@@ -51,9 +52,16 @@ class DownloadManager {
 
     // ---- tasks
     /// Queues a task; the future is fulfilled when it completes, fails or is cancelled.
+    /// With a database, returns once the task is committed there (the calling thread
+    /// waits for that sync; downloads never do). When the store refuses it (disk full,
+    /// I/O error) the future is ready at once: status Failed, reason Database.
     std::future<TaskResult> add_task(DownloadTask task);
-    /// Same, also giving the id for pause/cancel/... calls.
+    /// Same, also giving the id for pause/cancel/... calls (0 when the store refused it).
     std::pair<TaskId, std::future<TaskResult>> submit(DownloadTask task);
+    /// submit() for a whole list, in order, committed to the database in one transaction
+    /// (one sync, not one per task: pasting 500 URLs costs one). Either all are queued or
+    /// none is (ids 0, futures failed with the store's error).
+    std::vector<std::pair<TaskId, std::future<TaskResult>>> add_tasks(std::vector<DownloadTask> tasks);
     /// Queued or running -> paused; the data on disk is kept and reused by resume().
     bool pause(TaskId id);
     /// Paused -> queued.
@@ -69,6 +77,10 @@ class DownloadManager {
     bool set_priority(TaskId id, int priority);
     /// Puts a queued task ahead of every other task of its priority.
     bool move_to_front(TaskId id);
+    /// Swaps a queued task with the queued task of its priority that starts just before
+    /// it (move_up) or just after it (move_down); false when there is none.
+    bool move_up(TaskId id);
+    bool move_down(TaskId id);
 
     std::vector<TaskInfo> list() const;
     std::optional<TaskInfo> get(TaskId id) const;
@@ -91,10 +103,15 @@ class DownloadManager {
     Metrics metrics() const;
     const Config& config() const;
 
-    struct Impl;  // defined in manager_impl.hpp
+    /// Where the queue lives unless told otherwise (the CLI's `arina run` queue):
+    /// $XDG_DATA_HOME/arina/tasks.db, else ~/.local/share/arina/tasks.db.
+    static std::filesystem::path default_database_path();
+
+    struct Impl;  // defined in manager_impl.hpp (private to core)
+    /// For core's own constructors (manager_with_factory.hpp); users cannot make an Impl.
+    explicit DownloadManager(std::unique_ptr<Impl> impl);
 
   private:
-    explicit DownloadManager(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
 

@@ -9,7 +9,9 @@
 // older one), so a slow subscriber can never make the queue grow or slow downloads;
 // state changes and removals are never dropped.
 
+#include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -33,6 +35,12 @@ struct ProgressEvent {
     double speed = 0;  ///< bytes per second
     double eta = -1;   ///< seconds, -1 when unknown
     int connections = 0;
+    /// What the task is doing, finer than its status: "extracting", "downloading",
+    /// "downloading fragment 12 of 60", "muxing", "finishing"; empty when not active.
+    std::string stage;
+    int fragments_done = 0;      ///< streams: fragments on disk
+    int fragments_total = 0;     ///< streams: fragments known so far; 0 for plain files
+    std::filesystem::path file;  ///< the output file, once known
 };
 
 /// A state transition, delivered exactly once per transition.

@@ -1,6 +1,10 @@
 #pragma once
-// The library's log: spdlog logger "arina" on stderr (stdout may carry --progress json).
-// Warnings and errors by default; the program using the library picks the level.
+// The library's log: spdlog logger "arina", whose lines go to the log hook
+// (util/log_hook.hpp: stderr by default, or the handler the program installed; stdout
+// may carry --progress json). Warnings and errors by default; the program using the
+// library picks the level.
+
+#include "util/log_hook.hpp"
 
 namespace spdlog {
 class logger;
@@ -8,9 +12,10 @@ class logger;
 
 namespace arina {
 
+/// For the library's own messages (core and above); the program sets a handler instead.
 spdlog::logger& log();
 
-enum class LogLevel { Warn, Info, Debug };
+/// Messages below `level` are dropped before they reach the handler.
 void set_log_level(LogLevel level);
 
 }  // namespace arina

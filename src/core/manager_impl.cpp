@@ -23,6 +23,23 @@ std::string progress_details(const TaskInfo& t) {
     return d;
 }
 
+std::string stage_of(TaskStatus status, const transfer::DownloadProgress& p) {
+    switch (status) {
+        case TaskStatus::Extracting:
+            return "extracting";
+        case TaskStatus::Downloading:
+            if (p.fragments_total > 0)
+                return "downloading fragment " +
+                       std::to_string(std::min(p.fragments_done + 1, p.fragments_total)) + " of " +
+                       std::to_string(p.fragments_total);
+            return "downloading";
+        case TaskStatus::PostProcessing:
+            return p.fragments_total > 0 ? "muxing" : "finishing";
+        default:
+            return {};
+    }
+}
+
 ProgressEvent progress_event_of(const TaskInfo& t) {
     ProgressEvent e;
     e.task_id = t.id;
@@ -36,6 +53,10 @@ ProgressEvent progress_event_of(const TaskInfo& t) {
     e.eta = t.eta;
     e.connections = t.connections;
     e.details = progress_details(t);
+    e.stage = t.stage;
+    e.fragments_done = t.fragments_done;
+    e.fragments_total = t.fragments_total;
+    e.file = t.file;
     return e;
 }
 
@@ -72,33 +93,58 @@ void DownloadManager::Impl::run_on_engine(std::function<void()> fn) {
     });
 }
 
-TaskId DownloadManager::Impl::add(DownloadTask task, std::future<TaskResult>* future) {
-    TaskId id = 0;
-    {
-        std::lock_guard lock(mutex);
-        const std::int64_t seq = next_seq++;
-        if (store) {
+std::vector<std::pair<TaskId, std::future<TaskResult>>> DownloadManager::Impl::add(
+    std::vector<DownloadTask> tasks) {
+    std::vector<std::pair<TaskId, std::future<TaskResult>>> added;
+    if (tasks.empty()) return added;
+    // The store's commit waits for a sync to disk: it runs before the mutex is taken, so
+    // the engine thread (which takes the mutex on every tick) never waits for the disk,
+    // and a whole list costs one transaction.
+    std::vector<TaskId> keys;
+    if (store) {
+        std::vector<store::TaskRecord> records;
+        records.reserve(tasks.size());
+        for (const auto& task : tasks) {
             store::TaskRecord r;
             r.params_json = encode_task(task);
             r.state = std::string(to_string(TaskStatus::Queued));
             r.priority = task.priority;
-            r.position = seq;
-            auto key = store->insert(std::move(r));
-            if (auto* err = std::get_if<Error>(&key)) throw std::runtime_error(err->message);
-            id = std::get<store::TaskKey>(key);
-        } else {
-            id = next_id++;
+            records.push_back(std::move(r));
         }
-        Entry& e = entries[id];
-        e.id = id;
-        e.task = task;
-        e.seq = seq;
-        e.promise.emplace();
-        if (future) *future = e.promise->get_future();
-        pending.emplace_back(TaskAddedEvent{id, task});
+        auto inserted = store->insert_many(std::move(records));
+        if (auto* err = std::get_if<Error>(&inserted)) {
+            // Nothing is queued; each caller learns why through its future.
+            for (const auto& task : tasks) {
+                std::promise<TaskResult> failed;
+                TaskResult r;
+                r.status = TaskStatus::Failed;
+                r.error = {err->reason, "cannot queue " + task.url + ": " + err->message};
+                failed.set_value(std::move(r));
+                added.emplace_back(0, failed.get_future());
+            }
+            return added;
+        }
+        keys = std::move(std::get<std::vector<store::TaskKey>>(inserted));
+    }
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    {
+        std::lock_guard lock(mutex);
+        for (std::size_t i = 0; i < tasks.size(); ++i) {
+            const TaskId id = store ? keys[i] : next_id++;
+            Entry& e = entries[id];
+            e.id = id;
+            e.task = std::move(tasks[i]);
+            e.seq = next_seq++;
+            e.added_at = now;
+            e.promise.emplace();
+            added.emplace_back(id, e.promise->get_future());
+            pending.emplace_back(TaskAddedEvent{id, e.task});
+        }
     }
     run_on_engine([this] { schedule(); });
-    return id;
+    return added;
 }
 
 bool DownloadManager::Impl::post_if_known(TaskId id, std::function<void(TaskId)> action) {
@@ -107,6 +153,29 @@ bool DownloadManager::Impl::post_if_known(TaskId id, std::function<void(TaskId)>
         if (!entries.count(id) || shutting_down) return false;
     }
     run_on_engine([id, action = std::move(action)] { action(id); });
+    return true;
+}
+
+// Swaps a queued task with its queued neighbour of the same priority: the one that starts
+// just before it (direction < 0) or just after it.
+bool DownloadManager::Impl::move_by(TaskId id, int direction) {
+    std::lock_guard lock(mutex);
+    auto it = entries.find(id);
+    if (it == entries.end() || it->second.status != TaskStatus::Queued) return false;
+    Entry& me = it->second;
+    Entry* neighbour = nullptr;
+    for (auto& [other_id, e] : entries) {
+        if (other_id == id || e.status != TaskStatus::Queued || e.task.priority != me.task.priority) continue;
+        const bool candidate = direction < 0 ? e.seq < me.seq && (!neighbour || e.seq > neighbour->seq)
+                                             : e.seq > me.seq && (!neighbour || e.seq < neighbour->seq);
+        if (candidate) neighbour = &e;
+    }
+    if (!neighbour) return false;
+    std::swap(me.seq, neighbour->seq);
+    if (store) {
+        store->move_to(me.id, me.seq);
+        store->move_to(neighbour->id, neighbour->seq);
+    }
     return true;
 }
 
@@ -124,6 +193,11 @@ TaskInfo DownloadManager::Impl::info_of(const Entry& e) const {
                                                 : -1;
     t.connections = is_active(e.status) ? e.progress.connections : 0;
     t.attempts = e.attempts;
+    t.added_at = e.added_at;
+    t.order = e.seq;
+    t.stage = stage_of(e.status, e.progress);
+    t.fragments_done = e.progress.fragments_done;
+    t.fragments_total = e.progress.fragments_total;
     return t;
 }
 
@@ -169,11 +243,8 @@ void DownloadManager::Impl::erase(Entry& e) {
     if (e.delete_files) {
         std::error_code ec;
         const auto file = !e.file.empty() ? e.file : e.progress.file;
-        if (!file.empty()) {
-            std::filesystem::remove(file, ec);
-            std::filesystem::remove(file.string() + ".part", ec);
-            std::filesystem::remove(file.string() + ".part.arina", ec);
-        }
+        if (!file.empty())
+            for (const auto& f : task_files(file)) std::filesystem::remove(f, ec);
     }
     if (e.promise) {
         e.status = TaskStatus::Cancelled;
@@ -412,7 +483,8 @@ void DownloadManager::Impl::tick() {
             const double speed = e.meter.bytes_per_second();
             const bool moved = p.done_bytes != e.progress.done_bytes ||
                                p.total_bytes != e.progress.total_bytes ||
-                               p.connections != e.progress.connections || speed != e.speed;
+                               p.connections != e.progress.connections || speed != e.speed ||
+                               p.fragments_total != e.progress.fragments_total;
             e.progress = p;
             e.speed = speed;
             if (p.stage == transfer::DownloadStage::Finishing && e.status == TaskStatus::Downloading)
@@ -460,6 +532,7 @@ void DownloadManager::Impl::load_from_store() {
         e.task = *task;
         e.task.priority = r.priority;
         e.seq = r.position;
+        e.added_at = r.created_at;
         e.attempts = r.attempts;
         e.file = r.output_path;
         e.progress.done_bytes = r.done_bytes;
@@ -514,7 +587,7 @@ void DownloadManager::Impl::shutdown() {
         }
     }
     if (store) {
-        if (Error err = store->flush()) std::fprintf(stderr, "arina: error: %s\n", err.message.c_str());
+        if (Error err = store->flush()) emit_log(LogLevel::Error, err.message);
     }
     std::lock_guard lock(subs_mutex);
     callback_subscribers.clear();

@@ -16,6 +16,7 @@
 #include <random>
 #include <thread>
 
+#include "core/download_factory.hpp"
 #include "core/download_manager.hpp"
 #include "store/task_store.hpp"
 #include "transfer/runtime.hpp"
@@ -33,7 +34,8 @@ struct DownloadManager::Impl {
         DownloadTask task;
         TaskStatus status = TaskStatus::Queued;
         Error error;
-        std::int64_t seq = 0;  // FIFO order within a priority
+        std::int64_t seq = 0;       // FIFO order within a priority
+        std::int64_t added_at = 0;  // unix seconds
         int attempts = 0;
         bool retry_waiting = false;  // queued, but its back-off has not passed
         net::TimerId retry_timer = 0;
@@ -55,8 +57,10 @@ struct DownloadManager::Impl {
     ~Impl();
 
     // any thread
-    TaskId add(DownloadTask task, std::future<TaskResult>* future);
+    /// Ids are 0 (and futures ready with the store's error) when the store refused them.
+    std::vector<std::pair<TaskId, std::future<TaskResult>>> add(std::vector<DownloadTask> tasks);
     bool post_if_known(TaskId id, std::function<void(TaskId)> action);
+    bool move_by(TaskId id, int direction);
     void run_on_engine(std::function<void()> fn);
     TaskInfo info_of(const Entry& e) const;
 

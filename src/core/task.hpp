@@ -79,7 +79,12 @@ struct TaskInfo {
     double speed = 0;  ///< bytes per second, over the last few seconds
     double eta = -1;   ///< seconds, -1 when unknown
     int connections = 0;
-    int attempts = 0;  ///< task-level retries used
+    int attempts = 0;           ///< task-level retries used
+    std::int64_t added_at = 0;  ///< unix seconds when the task was added
+    std::int64_t order = 0;     ///< start order among queued tasks of one priority, lowest first
+    std::string stage;          ///< as ProgressEvent::stage
+    int fragments_done = 0;     ///< streams: fragments on disk
+    int fragments_total = 0;    ///< streams: fragments known so far; 0 for plain files
 };
 
 }  // namespace arina

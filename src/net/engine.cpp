@@ -20,6 +20,7 @@
 #include "net/curl_errors.hpp"
 #include "net/rate_limiter.hpp"
 #include "net/read_batching.hpp"
+#include "util/log_hook.hpp"
 
 namespace arina::net {
 namespace {
@@ -77,9 +78,9 @@ void guarded(const char* what, Fn&& fn) {
     try {
         fn();
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "arina: internal error in %s: %s\n", what, e.what());
+        emit_log(LogLevel::Error, std::string("internal error in ") + what + ": " + e.what());
     } catch (...) {
-        std::fprintf(stderr, "arina: internal error in %s\n", what);
+        emit_log(LogLevel::Error, std::string("internal error in ") + what);
     }
 }
 

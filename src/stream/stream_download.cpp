@@ -1,6 +1,7 @@
 #include "stream/stream_download.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "media/dash_parser.hpp"
 #include "media/hls_parser.hpp"
@@ -495,6 +496,28 @@ void StreamDownload::mux_done(const Error& error, bool following) {
     std::error_code ec;
     r.size = static_cast<std::int64_t>(fs::file_size(final_path_, ec));
     finish(std::move(r));
+}
+
+std::vector<fs::path> StreamDownload::files_for(const fs::path& final_path) {
+    std::vector<fs::path> files{final_path, final_path.string() + ".tmp",
+                                final_path.string() + ".stream.arina"};
+    // The roles (video, audio, av, audio2, ...) depend on what the manifest offered, so the
+    // part files are found by name: NAME.EXT.<letters and digits>.part.
+    const std::string prefix = final_path.filename().string() + ".";
+    const std::string suffix = ".part";
+    std::error_code ec;
+    for (fs::directory_iterator it(final_path.parent_path().empty() ? "." : final_path.parent_path(), ec),
+         end;
+         !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() <= prefix.size() + suffix.size() || !name.starts_with(prefix) ||
+            !name.ends_with(suffix))
+            continue;
+        const std::string role = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+        if (std::all_of(role.begin(), role.end(), [](unsigned char c) { return std::isalnum(c) != 0; }))
+            files.push_back(it->path());
+    }
+    return files;
 }
 
 void StreamDownload::cancel() {

@@ -74,6 +74,10 @@ class StreamDownload final : public transfer::Download, private TrackListener {
     /// Once the manifest is parsed: the `-F` table of what it offers (empty before). Any thread.
     std::string format_listing() const;
 
+    /// Every file a stream download to `final_path` may leave (see "Files" above): the
+    /// output, its .tmp, the sidecar and each NAME.EXT.<role>.part found beside it.
+    static std::vector<std::filesystem::path> files_for(const std::filesystem::path& final_path);
+
   private:
     enum class Phase { Manifest, Playlists, Fragments, Muxing, Done };
 

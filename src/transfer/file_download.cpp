@@ -611,6 +611,10 @@ void FileDownload::finalize() {
     });
 }
 
+std::vector<std::filesystem::path> FileDownload::files_for(const std::filesystem::path& final_path) {
+    return {final_path, final_path.string() + ".part", final_path.string() + ".part.arina"};
+}
+
 void FileDownload::cancel() {
     if (ended_ || finalizing_) return;
     fail({FailReason::Cancelled, "cancelled: " + job_.url + " (partial download kept for resume)"});

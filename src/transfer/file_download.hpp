@@ -10,12 +10,14 @@
 
 #include <atomic>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <set>
+#include <vector>
 
 #include "net/engine.hpp"
 #include "store/resume_file.hpp"
@@ -34,6 +36,10 @@ class FileDownload final : public Download, private net::TransferHandler {
     void start() override;
     void cancel() override;
     DownloadProgress progress() const override;
+
+    /// Every file a download to `final_path` may leave: the file, NAME.part and its
+    /// sidecar NAME.part.arina (for remove with delete_files).
+    static std::vector<std::filesystem::path> files_for(const std::filesystem::path& final_path);
 
   private:
     // net::TransferHandler

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include "core/download_manager.hpp"
+#include "core/manager_with_factory.hpp"
 
 namespace arina {
 namespace {
@@ -93,7 +93,7 @@ Config quick_config(int workers) {
 
 TEST(ManagerScheduler, RunsAtMostMaxWorkersAndCompletesEverything) {
     Script script;
-    DownloadManager manager(quick_config(3), std::make_unique<FakeFactory>(script));
+    DownloadManager manager = make_download_manager(quick_config(3), std::make_unique<FakeFactory>(script));
     std::vector<std::future<TaskResult>> futures;
     for (int i = 0; i < 12; ++i) futures.push_back(manager.add_task({.url = "t" + std::to_string(i)}));
     for (auto& f : futures) EXPECT_EQ(f.get().status, TaskStatus::Completed);
@@ -104,7 +104,7 @@ TEST(ManagerScheduler, RunsAtMostMaxWorkersAndCompletesEverything) {
 TEST(ManagerScheduler, HigherPriorityFirstThenFifo) {
     Script script;
     script.duration = 50ms;
-    DownloadManager manager(quick_config(1), std::make_unique<FakeFactory>(script));
+    DownloadManager manager = make_download_manager(quick_config(1), std::make_unique<FakeFactory>(script));
     auto first = manager.add_task({.url = "first"});  // takes the only worker at once
     std::this_thread::sleep_for(10ms);
     auto low1 = manager.add_task({.url = "low1"});
@@ -116,11 +116,32 @@ TEST(ManagerScheduler, HigherPriorityFirstThenFifo) {
     EXPECT_EQ(script.started, (std::vector<std::string>{"first", "high", "mid", "low1", "low2"}));
 }
 
+TEST(ManagerScheduler, MoveUpAndDownSwapWithTheQueuedNeighbour) {
+    Script script;
+    script.duration = 200ms;
+    DownloadManager manager = make_download_manager(quick_config(1), std::make_unique<FakeFactory>(script));
+    auto [first_id, first] = manager.submit({.url = "first"});
+    // a, b, c wait behind it (the only worker) while they are moved.
+    while (manager.get(first_id)->status == TaskStatus::Queued) std::this_thread::sleep_for(1ms);
+    auto [a_id, a] = manager.submit({.url = "a"});
+    auto [b_id, b] = manager.submit({.url = "b"});
+    auto [c_id, c] = manager.submit({.url = "c"});
+    EXPECT_FALSE(manager.move_up(a_id));      // nothing queued ahead of a
+    EXPECT_TRUE(manager.move_down(a_id));     // b a c
+    EXPECT_TRUE(manager.move_up(c_id));       // b c a
+    EXPECT_FALSE(manager.move_down(a_id));    // a is last
+    EXPECT_FALSE(manager.move_up(first_id));  // not queued
+    EXPECT_LT(manager.get(b_id)->order, manager.get(c_id)->order);
+    EXPECT_LT(manager.get(c_id)->order, manager.get(a_id)->order);
+    manager.wait_idle();
+    EXPECT_EQ(script.started, (std::vector<std::string>{"first", "b", "c", "a"}));
+}
+
 TEST(ManagerScheduler, RetryableFailuresAreRetriedOthersFailAtOnce) {
     Script script;
     script.failures_left["flaky"] = 2;
     script.failures_left["hopeless"] = 100;
-    DownloadManager manager(quick_config(2), std::make_unique<FakeFactory>(script));
+    DownloadManager manager = make_download_manager(quick_config(2), std::make_unique<FakeFactory>(script));
     auto flaky = manager.add_task({.url = "flaky"});
     auto hopeless = manager.add_task({.url = "hopeless"});
     auto missing = manager.add_task({.url = "404-gone"});
@@ -142,7 +163,7 @@ TEST(ManagerScheduler, RetryableFailuresAreRetriedOthersFailAtOnce) {
 TEST(ManagerScheduler, PauseResumeCancelAndRemove) {
     Script script;
     script.duration = 300ms;
-    DownloadManager manager(quick_config(1), std::make_unique<FakeFactory>(script));
+    DownloadManager manager = make_download_manager(quick_config(1), std::make_unique<FakeFactory>(script));
     auto [a, fa] = manager.submit({.url = "a"});
     auto [b, fb] = manager.submit({.url = "b"});
     auto [c, fc] = manager.submit({.url = "c"});
@@ -164,7 +185,7 @@ TEST(ManagerScheduler, PauseResumeCancelAndRemove) {
 
 TEST(ManagerScheduler, EveryTransitionIsReportedOnceAndInOrder) {
     Script script;
-    DownloadManager manager(quick_config(2), std::make_unique<FakeFactory>(script));
+    DownloadManager manager = make_download_manager(quick_config(2), std::make_unique<FakeFactory>(script));
     auto events = manager.subscribe_events();
     auto [id, f] = manager.submit({.url = "x"});
     f.get();
@@ -186,7 +207,7 @@ TEST(ManagerScheduler, EveryTransitionIsReportedOnceAndInOrder) {
 TEST(ManagerScheduler, ASlowCallbackSubscriberDoesNotHoldUpTasks) {
     Script script;
     script.duration = 5ms;
-    DownloadManager manager(quick_config(4), std::make_unique<FakeFactory>(script));
+    DownloadManager manager = make_download_manager(quick_config(4), std::make_unique<FakeFactory>(script));
     std::atomic<int> calls{0};
     manager.subscribe([&](const ProgressEvent&) {
         ++calls;
