@@ -1,0 +1,331 @@
+#include "task_table_model.hpp"
+
+#include <QDateTime>
+#include <QLocale>
+#include <QSet>
+#include <algorithm>
+#include <filesystem>
+
+#include "url_input.hpp"
+
+namespace arina::gui {
+namespace {
+
+QString bytes_text(std::int64_t bytes) {
+    return QLocale::system().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QString duration_text(double seconds) {
+    if (seconds < 0) return {};
+    const auto s = static_cast<qint64>(seconds + 0.5);
+    if (s >= 3600)
+        return QString("%1:%2:%3")
+            .arg(s / 3600)
+            .arg(s / 60 % 60, 2, 10, QChar('0'))
+            .arg(s % 60, 2, 10, QChar('0'));
+    return QString("%1:%2").arg(s / 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'));
+}
+
+double progress_of(const TaskInfo& t) {
+    if (t.status == TaskStatus::Completed) return 1.0;
+    if (t.total_bytes > 0)
+        return std::clamp(static_cast<double>(t.done_bytes) / static_cast<double>(t.total_bytes), 0.0, 1.0);
+    return -1;
+}
+
+QString format_text(const DownloadTask& task) {
+    QString f = QString::fromStdString(task.format);
+    if (f.isEmpty() && !task.quality_preference.empty()) {
+        QStringList q;
+        for (const auto& p : task.quality_preference) q << QString::fromStdString(p);
+        f = q.join(", ");
+    }
+    if (f.isEmpty()) f = "best";
+    if (!task.merge_output_format.empty()) f += " / " + QString::fromStdString(task.merge_output_format);
+    return f;
+}
+
+}  // namespace
+
+TaskTableModel::TaskTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+QString TaskTableModel::title_of(const TaskInfo& info) {
+    if (!info.file.empty()) return QString::fromStdString(info.file.filename().string());
+    if (!info.task.output_name.empty()) return QString::fromStdString(info.task.output_name);
+    const std::string& url = info.task.url;
+    const auto query = url.find_first_of("?#");
+    const std::string path = url.substr(0, query);
+    const auto slash = path.find_last_of('/');
+    const auto scheme_end = path.find("://");
+    if (slash != std::string::npos && (scheme_end == std::string::npos || slash > scheme_end + 2) &&
+        slash + 1 < path.size())
+        return QString::fromStdString(path.substr(slash + 1));
+    return QString::fromStdString(url);
+}
+
+QString TaskTableModel::status_text(const TaskInfo& info) {
+    QString text =
+        QString::fromUtf8(to_string(info.status).data(), static_cast<int>(to_string(info.status).size()));
+    if (!info.stage.empty() && info.stage != to_string(info.status))
+        text += ": " + QString::fromStdString(info.stage);
+    if (info.status == TaskStatus::Failed && info.error)
+        text += " (" + QString::fromUtf8(arina::to_string(info.error.reason).data()) + ")";
+    return text;
+}
+
+TaskTableModel::Row TaskTableModel::make_row(TaskInfo info) {
+    Row r;
+    r.title = title_of(info);
+    r.platform = platform_of(QString::fromStdString(info.task.url));
+    r.info = std::move(info);
+    return r;
+}
+
+void TaskTableModel::reindex() {
+    index_.clear();
+    index_.reserve(rows_.size());
+    for (std::size_t i = 0; i < rows_.size(); ++i) index_[rows_[i].info.id] = static_cast<int>(i);
+}
+
+void TaskTableModel::reset(std::vector<TaskInfo> tasks) {
+    beginResetModel();
+    rows_.clear();
+    rows_.reserve(tasks.size());
+    for (auto& t : tasks) rows_.push_back(make_row(std::move(t)));
+    reindex();
+    endResetModel();
+}
+
+void TaskTableModel::apply(const std::vector<Event>& events) {
+    std::vector<Row> added;
+    QSet<TaskId> removed;
+    QSet<int> changed;
+    std::unordered_map<TaskId, std::size_t> added_index;
+    auto find = [&](TaskId id) -> Row* {
+        if (auto it = index_.find(id); it != index_.end()) {
+            changed.insert(it->second);
+            return &rows_[static_cast<std::size_t>(it->second)];
+        }
+        if (auto it = added_index.find(id); it != added_index.end()) return &added[it->second];
+        return nullptr;
+    };
+    for (const auto& event : events) {
+        if (const auto* a = std::get_if<TaskAddedEvent>(&event)) {
+            if (index_.count(a->task_id) || added_index.count(a->task_id)) continue;
+            TaskInfo info;
+            info.id = a->task_id;
+            info.task = a->task;
+            info.added_at = QDateTime::currentSecsSinceEpoch();
+            added_index[a->task_id] = added.size();
+            added.push_back(make_row(std::move(info)));
+        } else if (const auto* s = std::get_if<StateEvent>(&event)) {
+            if (Row* r = find(s->task_id)) {
+                r->info.status = s->to;
+                r->info.error = s->error;
+                if (!is_active(s->to)) {
+                    r->info.speed = 0;
+                    r->info.eta = -1;
+                    r->info.connections = 0;
+                    r->info.stage.clear();
+                }
+            }
+        } else if (const auto* p = std::get_if<ProgressEvent>(&event)) {
+            if (Row* r = find(p->task_id)) {
+                TaskInfo& t = r->info;
+                t.status = p->status;
+                t.done_bytes = p->done_bytes;
+                t.total_bytes = p->total_bytes;
+                t.speed = p->speed;
+                t.eta = p->eta;
+                t.connections = p->connections;
+                t.stage = p->stage;
+                t.fragments_done = p->fragments_done;
+                t.fragments_total = p->fragments_total;
+                if (!p->file.empty() && p->file != t.file) {
+                    t.file = p->file;
+                    r->title = title_of(t);
+                }
+            }
+        } else if (const auto* gone = std::get_if<TaskRemovedEvent>(&event)) {
+            if (auto it = added_index.find(gone->task_id); it != added_index.end()) {
+                added[it->second].info.id = 0;  // added and removed within one batch
+                added_index.erase(it);
+            } else {
+                removed.insert(gone->task_id);
+            }
+        }
+    }
+
+    if (!removed.isEmpty()) {
+        if (removed.size() > 16) {
+            beginResetModel();
+            std::erase_if(rows_, [&](const Row& r) { return removed.contains(r.info.id); });
+            reindex();
+            endResetModel();
+            changed.clear();
+        } else {
+            for (TaskId id : removed) {
+                const int row = row_of(id);
+                if (row < 0) continue;
+                beginRemoveRows({}, row, row);
+                rows_.erase(rows_.begin() + row);
+                reindex();
+                endRemoveRows();
+            }
+            // Row numbers collected above may have moved: refresh what is left.
+            if (!changed.isEmpty()) {
+                QSet<int> still;
+                for (int row : changed)
+                    if (row < static_cast<int>(rows_.size())) still.insert(row);
+                changed = still;
+            }
+        }
+    }
+
+    std::erase_if(added, [](const Row& r) { return r.info.id == 0; });
+    if (!added.empty()) {
+        const int first = static_cast<int>(rows_.size());
+        beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
+        for (auto& r : added) {
+            index_[r.info.id] = static_cast<int>(rows_.size());
+            rows_.push_back(std::move(r));
+        }
+        endInsertRows();
+    }
+
+    if (changed.isEmpty() || rows_.empty()) return;
+    const int last_column = ColumnCount - 1;
+    if (changed.size() * 2 > static_cast<qsizetype>(rows_.size())) {
+        emit dataChanged(index(0, 0), index(static_cast<int>(rows_.size()) - 1, last_column));
+        return;
+    }
+    for (int row : changed) emit dataChanged(index(row, 0), index(row, last_column));
+}
+
+int TaskTableModel::row_of(TaskId id) const {
+    auto it = index_.find(id);
+    return it == index_.end() ? -1 : it->second;
+}
+
+int TaskTableModel::count_with(TaskStatus status) const {
+    return static_cast<int>(
+        std::count_if(rows_.begin(), rows_.end(), [&](const Row& r) { return r.info.status == status; }));
+}
+
+int TaskTableModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int TaskTableModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant TaskTableModel::display(const Row& row, int column) const {
+    const TaskInfo& t = row.info;
+    switch (column) {
+        case Title:
+            return row.title;
+        case Platform:
+            return row.platform;
+        case Format:
+            return format_text(t.task);
+        case Size:
+            if (t.total_bytes >= 0) return bytes_text(t.total_bytes);
+            return t.done_bytes > 0 ? bytes_text(t.done_bytes) + "+" : QString();
+        case Progress: {
+            const double p = progress_of(t);
+            return p < 0 ? QString() : QString("%1%").arg(p * 100, 0, 'f', 1);
+        }
+        case Speed:
+            return t.speed > 0 ? bytes_text(static_cast<std::int64_t>(t.speed)) + "/s" : QString();
+        case Eta:
+            return is_active(t.status) ? duration_text(t.eta) : QString();
+        case Status:
+            return status_text(t);
+        case Added:
+            return t.added_at > 0 ? QDateTime::fromSecsSinceEpoch(t.added_at).toString("yyyy-MM-dd hh:mm")
+                                  : QString();
+        default:
+            return {};
+    }
+}
+
+QVariant TaskTableModel::sort_key(const Row& row, int column) const {
+    const TaskInfo& t = row.info;
+    switch (column) {
+        case Size:
+            return static_cast<qint64>(std::max(t.total_bytes, t.done_bytes));
+        case Progress:
+            return progress_of(t);
+        case Speed:
+            return t.speed;
+        case Eta:
+            return t.eta < 0 ? 1e18 : t.eta;
+        case Status:
+            return static_cast<int>(t.status);
+        case Added:
+            return static_cast<qint64>(t.added_at * 1'000'000LL + t.id % 1'000'000LL);
+        default:
+            return display(row, column);
+    }
+}
+
+QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= static_cast<int>(rows_.size())) return {};
+    const Row& row = rows_[static_cast<std::size_t>(index.row())];
+    switch (role) {
+        case Qt::DisplayRole:
+            return display(row, index.column());
+        case Qt::ToolTipRole:
+            if (index.column() == Status && row.info.error)
+                return QString::fromStdString(row.info.error.message);
+            if (index.column() == Title) return QString::fromStdString(row.info.task.url);
+            return {};
+        case Qt::TextAlignmentRole:
+            if (index.column() == Size || index.column() == Speed || index.column() == Eta)
+                return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+            return {};
+        case TaskIdRole:
+            return static_cast<qint64>(row.info.id);
+        case SortRole:
+            return sort_key(row, index.column());
+        case StatusRole:
+            return static_cast<int>(row.info.status);
+        case ProgressRole:
+            return progress_of(row.info);
+        case UrlRole:
+            return QString::fromStdString(row.info.task.url);
+        case FileRole:
+            return QString::fromStdString(row.info.file.string());
+        default:
+            return {};
+    }
+}
+
+QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+        case Title:
+            return tr("Title");
+        case Platform:
+            return tr("Platform");
+        case Format:
+            return tr("Format");
+        case Size:
+            return tr("Size");
+        case Progress:
+            return tr("Progress");
+        case Speed:
+            return tr("Speed");
+        case Eta:
+            return tr("ETA");
+        case Status:
+            return tr("Status");
+        case Added:
+            return tr("Added");
+        default:
+            return {};
+    }
+}
+
+}  // namespace arina::gui

@@ -1,0 +1,31 @@
+#pragma once
+// The desktop app's tests (QtTest, run on the offscreen platform by ctest). One
+// executable; each class is one group.
+
+#include <QObject>
+
+namespace arina::gui {
+
+class ModelTest : public QObject {
+    Q_OBJECT
+  private slots:
+    void events_keep_the_model_consistent();
+    void a_batch_emits_one_signal_per_changed_row_or_one_for_all();
+    void filter_by_status_and_search();
+    void url_lines_are_checked_one_by_one();
+};
+
+class WindowTest : public QObject {
+    Q_OBJECT
+  private slots:
+    void init();
+    void cleanup();
+    void add_url_downloads_it_byte_exact();
+    void pause_and_resume_from_the_window();
+    void the_queue_continues_after_a_restart();
+    void invalid_input_is_shown_in_the_dialog();
+    void settings_round_trip_through_the_config_file();
+    void the_library_log_reaches_the_log_panel();
+};
+
+}  // namespace arina::gui

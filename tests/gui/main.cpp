@@ -1,0 +1,20 @@
+#include <QApplication>
+#include <QTest>
+
+#include "gui_tests.hpp"
+
+int main(int argc, char** argv) {
+    // No display needed: ctest also sets QT_QPA_PLATFORM=offscreen.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    int failed = 0;
+    {
+        arina::gui::ModelTest t;
+        failed += QTest::qExec(&t, argc, argv);
+    }
+    {
+        arina::gui::WindowTest t;
+        failed += QTest::qExec(&t, argc, argv);
+    }
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,260 @@
+// The app's window over a real DownloadManager and the loopback test server: add a URL
+// through the dialog and get the file byte-exact; pause and resume from the toolbar; quit
+// with a download running and continue it at the next start; invalid input; settings
+// written to the CLI's config file; the library's log in the log panel.
+#include <QAction>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QItemSelectionModel>
+#include <QPlainTextEdit>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <memory>
+#include <optional>
+#include <random>
+
+#include "add_dialog.hpp"
+#include "core/config_file.hpp"
+#include "core/download_manager.hpp"
+#include "core/log.hpp"
+#include "gui_tests.hpp"
+#include "main_window.hpp"
+#include "manager_bridge.hpp"
+#include "server/test_server.hpp"
+#include "settings_dialog.hpp"
+#include "task_filter_proxy.hpp"
+#include "task_table_model.hpp"
+
+namespace arina::gui {
+namespace {
+
+constexpr int kTimeoutMs = 60'000;  // generous: a loaded machine under ASan
+
+std::string random_body(std::size_t size, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::string s(size, '\0');
+    for (auto& c : s) c = static_cast<char>(rng());
+    return s;
+}
+
+QByteArray sha256_of_file(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return "missing " + path.toUtf8();
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return h.result().toHex();
+}
+
+QByteArray sha256_of(const std::string& data) {
+    return QCryptographicHash::hash(QByteArray::fromStdString(data), QCryptographicHash::Sha256).toHex();
+}
+
+// Everything one run of the app holds; destroying it is quitting the app.
+struct App {
+    TaskTableModel model;
+    std::unique_ptr<ManagerBridge> bridge;
+    std::unique_ptr<MainWindow> window;
+
+    explicit App(Config config, const QString& config_path = {}) {
+        bridge = std::make_unique<ManagerBridge>(std::make_unique<DownloadManager>(std::move(config)), model);
+        window = std::make_unique<MainWindow>(*bridge, model, WindowOptions{.config_path = config_path});
+        window->show();
+    }
+    ~App() {
+        window.reset();
+        bridge.reset();
+    }
+
+    std::optional<TaskStatus> status_of_row(int row) const {
+        if (row >= model.rowCount()) return std::nullopt;
+        return static_cast<TaskStatus>(model.index(row, 0).data(TaskTableModel::StatusRole).toInt());
+    }
+    void select_row(int row) {
+        QTableView& view = window->view();
+        const QModelIndex source = model.index(row, 0);
+        const QModelIndex index = window->proxy().mapFromSource(source);
+        view.selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    }
+    QAction* action(const QString& text) {
+        for (QAction* a : window->actions())
+            if (a->text().remove('&') == text) return a;
+        return nullptr;
+    }
+};
+
+std::unique_ptr<QTemporaryDir> temp;
+std::unique_ptr<testing::TestServer> server;
+
+Config test_config() {
+    Config c;
+    c.max_workers = 4;
+    c.concurrent_fragments = 2;
+    c.http_chunk_size = 64 * 1024;
+    c.retry_sleep = 0.01;
+    c.retry_sleep_max = 0.05;
+    c.socket_timeout = 5;
+    c.output_dir = (temp->path() + "/out").toStdString();
+    return c;
+}
+
+}  // namespace
+
+void WindowTest::init() {
+    temp = std::make_unique<QTemporaryDir>();
+    server = std::make_unique<testing::TestServer>();
+}
+
+void WindowTest::cleanup() {
+    server.reset();
+    temp.reset();
+}
+
+void WindowTest::add_url_downloads_it_byte_exact() {
+    const std::string body = random_body(3 * 1024 * 1024 + 17, 1);
+    server->serve_bytes("/movie.bin", body);
+    App app(test_config());
+    AddDialog dialog(app.bridge->manager().config(), app.window.get());
+    dialog.set_urls({QString::fromStdString(server->url("/movie.bin"))});
+    QVERIFY2(dialog.validate(), qPrintable(dialog.error_text()));
+    app.bridge->add(dialog.tasks());
+    QTRY_COMPARE_WITH_TIMEOUT(app.model.rowCount(), 1, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(app.status_of_row(0), std::optional(TaskStatus::Completed), kTimeoutMs);
+    QCOMPARE(app.model.index(0, TaskTableModel::Title).data().toString(), QString("movie.bin"));
+    QCOMPARE(app.model.index(0, TaskTableModel::Progress).data().toString(), QString("100.0%"));
+    QCOMPARE(sha256_of_file(temp->path() + "/out/movie.bin"), sha256_of(body));
+}
+
+void WindowTest::pause_and_resume_from_the_window() {
+    const std::string body = random_body(2 * 1024 * 1024, 2);
+    server->serve_bytes("/slow.bin", body, {.rate_bytes_per_sec = 300'000});
+    App app(test_config());
+    app.bridge->add({DownloadTask{.url = server->url("/slow.bin")}});
+    QTRY_COMPARE_WITH_TIMEOUT(app.status_of_row(0), std::optional(TaskStatus::Downloading), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(server->body_bytes_sent("/slow.bin") > 100'000, kTimeoutMs);
+    app.select_row(0);
+    QAction* pause = app.action("Pause");
+    QVERIFY(pause);
+    QTRY_VERIFY(pause->isEnabled());
+    pause->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(app.status_of_row(0), std::optional(TaskStatus::Paused), kTimeoutMs);
+    const auto sent_while_paused = server->body_bytes_sent("/slow.bin");
+    QTest::qWait(300);
+    QCOMPARE(server->body_bytes_sent("/slow.bin"), sent_while_paused);
+    QAction* resume = app.action("Resume");
+    QTRY_VERIFY(resume->isEnabled());
+    server->set_faults("/slow.bin", {});  // full speed from here
+    resume->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(app.status_of_row(0), std::optional(TaskStatus::Completed), kTimeoutMs);
+    QCOMPARE(sha256_of_file(temp->path() + "/out/slow.bin"), sha256_of(body));
+    // Resumed: the bytes fetched before the pause were not fetched again.
+    QVERIFY(server->body_bytes_sent("/slow.bin") < static_cast<std::int64_t>(body.size()) + 256 * 1024);
+}
+
+void WindowTest::the_queue_continues_after_a_restart() {
+    const std::string body = random_body(2 * 1024 * 1024, 3);
+    server->serve_bytes("/long.bin", body, {.rate_bytes_per_sec = 300'000});
+    Config c = test_config();
+    c.database = (temp->path() + "/tasks.db").toStdString();
+    {
+        App first(c);
+        first.bridge->add({DownloadTask{.url = server->url("/long.bin")}});
+        QTRY_VERIFY_WITH_TIMEOUT(server->body_bytes_sent("/long.bin") > 200'000, kTimeoutMs);
+    }  // quit with the download running
+    server->set_faults("/long.bin", {});
+    App second(c);
+    QCOMPARE(second.model.rowCount(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(second.status_of_row(0), std::optional(TaskStatus::Completed), kTimeoutMs);
+    QCOMPARE(sha256_of_file(temp->path() + "/out/long.bin"), sha256_of(body));
+}
+
+void WindowTest::invalid_input_is_shown_in_the_dialog() {
+    App app(test_config());
+    AddDialog dialog(app.bridge->manager().config(), app.window.get());
+    dialog.show();
+    QVERIFY(!dialog.validate());
+    QCOMPARE(dialog.error_text(), QString("Enter at least one http(s) URL"));
+    dialog.set_urls({"https://example.com/ok", "example dot com", "file:///etc/passwd"});
+    QVERIFY(!dialog.validate());
+    QCOMPARE(dialog.error_text(), QString("line 2: 'example dot com' is not a URL\n"
+                                          "line 3: 'file:///etc/passwd' is not an http(s) URL"));
+    QVERIFY(dialog.isVisible());
+    // A folder below a regular file can never be created, whoever runs the test.
+    QFile blocker(temp->path() + "/a-file");
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    dialog.set_urls({"https://example.com/ok"});
+    dialog.set_folder(temp->path() + "/a-file/sub");
+    dialog.accept();
+    QVERIFY(dialog.isVisible());  // accept() refused: the dialog stays open
+    QCOMPARE(dialog.error_text(),
+             QString("Cannot use folder %1/a-file/sub: Not a directory").arg(temp->path()));
+    dialog.set_folder(temp->path() + "/fine");
+    QVERIFY(dialog.validate());
+    QCOMPARE(dialog.tasks().size(), std::size_t{1});
+    QCOMPARE(dialog.error_text(), QString());
+    QCOMPARE(app.model.rowCount(), 0);  // nothing was queued by any of this
+}
+
+void WindowTest::settings_round_trip_through_the_config_file() {
+    const QString path = temp->path() + "/config/config.toml";
+    {
+        // A key the dialog does not show survives it.
+        QDir().mkpath(temp->path() + "/config");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("retry_sleep = 3.5\nmax_workers = 2\n");
+    }
+    {
+        SettingsDialog dialog(path);
+        QCOMPARE(dialog.findChild<QSpinBox*>("max_workers")->value(), 2);
+        dialog.findChild<QSpinBox*>("max_workers")->setValue(7);
+        dialog.findChild<QSpinBox*>("concurrent_fragments")->setValue(12);
+        dialog.findChild<QSpinBox*>("chunk_mib")->setValue(3);
+        dialog.findChild<QSpinBox*>("retries")->setValue(4);
+        dialog.findChild<QDoubleSpinBox*>("rate_limit")->setValue(512);
+        dialog.findChild<QDoubleSpinBox*>("socket_timeout")->setValue(9.5);
+        QVERIFY2(dialog.save(), qPrintable(dialog.error_text()));
+    }
+    auto loaded = Config::load_file(path.toStdString());
+    QVERIFY(std::holds_alternative<Config>(loaded));
+    const Config c = std::get<Config>(loaded);
+    QCOMPARE(c.max_workers, 7);
+    QCOMPARE(c.concurrent_fragments, 12);
+    QCOMPARE(c.http_chunk_size, std::int64_t{3} * 1024 * 1024);
+    QCOMPARE(c.retries, 4);
+    QCOMPARE(c.rate_limit, 512.0 * 1024);
+    QCOMPARE(c.socket_timeout, 9.5);
+    QCOMPARE(c.retry_sleep, 3.5);
+    SettingsDialog again(path);
+    QCOMPARE(again.findChild<QSpinBox*>("max_workers")->value(), 7);
+    QCOMPARE(again.findChild<QSpinBox*>("concurrent_fragments")->value(), 12);
+
+    // A file that does not parse is reported, and never overwritten.
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("max_workers = = 3\n");
+    }
+    SettingsDialog broken(path);
+    QVERIFY(broken.error_text().startsWith("config " + path + ": "));
+    QVERIFY(!broken.save());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray("max_workers = = 3\n"));
+}
+
+void WindowTest::the_library_log_reaches_the_log_panel() {
+    App app(test_config());
+    set_log_level(LogLevel::Warn);
+    emit_log(LogLevel::Warn, "a message from a library thread");
+    auto* log = app.window->findChild<QPlainTextEdit*>("log");
+    QVERIFY(log);
+    QTRY_VERIFY_WITH_TIMEOUT(log->toPlainText().contains("warning: a message from a library thread"),
+                             kTimeoutMs);
+}
+
+}  // namespace arina::gui
