@@ -1,7 +1,7 @@
 #pragma once
 // Internal to core (and its tests): a manager whose downloads come from a given
 // DownloadFactory instead of the default one, so tests can run the scheduler with
-// downloads that need no network. Not part of the public API (PUBLIC_HEADERS).
+// downloads that need no network. Not part of the public API (src/core/public_headers.txt).
 
 #include <memory>
 #include <variant>
