@@ -92,7 +92,7 @@ int load(int size_mib) {
     ManagerBridge bridge(std::make_unique<DownloadManager>(base_config(dir.path())), model);
     MainWindow window(bridge, model, {});
     window.show();
-    QTest::qWaitForWindowExposed(&window);
+    if (!QTest::qWaitForWindowExposed(&window)) std::fprintf(stderr, "window not exposed\n");
 
     std::vector<double> lateness_ms;
     QElapsedTimer clock;
@@ -147,7 +147,7 @@ int queue(int count) {
     ManagerBridge bridge(std::make_unique<DownloadManager>(base_config(dir.path())), model);
     MainWindow window(bridge, model, {});
     window.show();
-    QTest::qWaitForWindowExposed(&window);
+    if (!QTest::qWaitForWindowExposed(&window)) std::fprintf(stderr, "window not exposed\n");
     QApplication::processEvents();
     const double shown_ms = static_cast<double>(start.nsecsElapsed()) / 1e6;
 
@@ -185,11 +185,12 @@ int screenshot(const QString& file) {
     testing::TestServer server;
     const std::string small = random_body(6 * 1024 * 1024, 2);
     const std::string large = random_body(64 * 1024 * 1024, 3);
-    server.serve_bytes("/Holiday in Lisbon.mp4", small);
-    server.serve_bytes("/Conference keynote 2026.mkv", small);
-    server.serve_bytes("/Lecture 12 - Distributed systems.mp4", large, {.rate_bytes_per_sec = 2'500'000});
-    server.serve_bytes("/Concert recording (live).mp4", large, {.rate_bytes_per_sec = 900'000});
-    server.serve_bytes("/Documentary, part 2.mp4", large, {.rate_bytes_per_sec = 600'000});
+    server.serve_bytes("/holiday-in-lisbon.mp4", small);
+    server.serve_bytes("/conference-keynote-2026.mkv", small);
+    for (const char* slow :
+         {"/lecture-12-distributed-systems.mp4", "/concert-recording-live.mp4", "/documentary-part-2.mp4",
+          "/city-timelapse-4k.mp4", "/interview-extended.mp4", "/podcast-episode-41.m4a"})
+        server.serve_bytes(slow, large, {.rate_bytes_per_sec = 1'500'000});
     Config c = base_config(dir.path());
     c.max_workers = 3;
     TaskTableModel model;
@@ -197,31 +198,30 @@ int screenshot(const QString& file) {
     MainWindow window(bridge, model, {});
     window.resize(1280, 520);
     window.show();
-    QTest::qWaitForWindowExposed(&window);
+    if (!QTest::qWaitForWindowExposed(&window)) std::fprintf(stderr, "window not exposed\n");
     auto url = [&](const char* path) { return server.url(path); };
-    bridge.add({{.url = url("/Holiday in Lisbon.mp4")}, {.url = url("/Conference keynote 2026.mkv")}});
+    bridge.add({{.url = url("/holiday-in-lisbon.mp4")}, {.url = url("/conference-keynote-2026.mkv")}});
     wait_until([&] { return model.count_with(TaskStatus::Completed) == 2; }, 60000);
-    bridge.add({{.url = url("/Lecture 12 - Distributed systems.mp4")},
-                {.url = url("/Concert recording (live).mp4")},
-                {.url = url("/Documentary, part 2.mp4")},
-                {.url = url("/Interview (removed by the server).mp4")},
-                {.url = "https://www.youtube.com/watch?v=queued-example", .format = "height<=1080"},
-                {.url = "https://vimeo.com/76979871", .format = "height<=720"}});
-    wait_until(
-        [&] {
-            return model.count_with(TaskStatus::Failed) == 1 &&
-                   model.count_with(TaskStatus::Downloading) >= 2;
-        },
-        60000);
+    // Everything on loopback: a 404 that fails, three that download, three that wait.
+    bridge.add({{.url = url("/interview-removed-by-the-server.mp4")}});
+    wait_until([&] { return model.count_with(TaskStatus::Failed) == 1; }, 60000);
+    bridge.add({{.url = url("/lecture-12-distributed-systems.mp4"), .format = "height<=1080"},
+                {.url = url("/concert-recording-live.mp4")},
+                {.url = url("/documentary-part-2.mp4"), .format = "height<=720"},
+                {.url = url("/city-timelapse-4k.mp4")},
+                {.url = url("/interview-extended.mp4")},
+                {.url = url("/podcast-episode-41.m4a"), .format = "bestaudio"}});
+    wait_until([&] { return model.count_with(TaskStatus::Downloading) == 3; }, 60000);
     // One running download paused, so every state is on screen.
     for (int row = 0; row < model.rowCount(); ++row)
-        if (model.task_at(row).task.url.find("Documentary") != std::string::npos)
+        if (model.task_at(row).task.url.find("documentary") != std::string::npos)
             bridge.manager().pause(model.task_at(row).id);
     wait_until([&] { return model.count_with(TaskStatus::Paused) == 1; }, 30000);
     QTest::qWait(3500);  // speeds and the graph settle
     window.update_status();
-    window.view().selectRow(
-        window.proxy().mapFromSource(model.index(model.row_of(model.task_at(2).id), 0)).row());
+    for (int row = 0; row < model.rowCount(); ++row)
+        if (model.task_at(row).task.url.find("lecture") != std::string::npos)
+            window.view().selectRow(window.proxy().mapFromSource(model.index(row, 0)).row());
     QApplication::processEvents();
     QScreen* screen = window.screen();
     QPixmap shot = screen->grabWindow(window.winId());
