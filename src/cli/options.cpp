@@ -103,7 +103,10 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
         ->check(CLI::IsMember({"mp4", "mkv"}));
     app.add_option("--download-archive", o.download_archive,
                    "Skip URLs listed in FILE; add finished ones to it");
-    app.add_option("--queue-db", c.database, "Task database for `arina queue` and `arina run`");
+    app.add_option(
+        "--queue-db", c.database,
+        "Task database for `arina queue` and `arina run`: a file, or a PostgreSQL connection string");
+    app.add_option("--worker", c.worker, "Name of this worker on a shared PostgreSQL queue (host:pid)");
     app.add_option("--progress", progress, "Progress output: auto, json or none")
         ->check(CLI::IsMember({"auto", "json", "none"}));
     app.add_flag("--stats", o.stats, "Print speed, connections, threads and memory in the summary");

@@ -1,5 +1,7 @@
 #include "cli/queue_commands.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -19,11 +21,13 @@ constexpr const char* kQueueUsage =
     "       arina queue list                  show the queue\n"
     "       arina queue remove ID...          forget tasks (files stay)\n"
     "       arina queue clear [--finished]    forget all tasks, or only finished ones\n"
-    "       arina run [OPTIONS]               download everything queued\n"
-    "Every form takes --queue-db PATH (default: $XDG_DATA_HOME/arina/tasks.db).\n";
+    "       arina queue workers               live workers of a shared (PostgreSQL) queue\n"
+    "       arina run [OPTIONS] [--worker NAME]  download everything queued\n"
+    "Every form takes --queue-db PATH, or a PostgreSQL connection string (postgresql://user@host/db)\n"
+    "for a queue shared by many workers (default: $XDG_DATA_HOME/arina/tasks.db).\n";
 
-std::filesystem::path database_path(const Config& config) {
-    return config.database.empty() ? store::TaskStore::default_path() : config.database;
+std::string database_path(const Config& config) {
+    return config.database.empty() ? store::TaskStore::default_path().string() : config.database.string();
 }
 
 int fail(const Error& e) {
@@ -37,8 +41,8 @@ int usage_error(const std::string& message) {
 }
 
 // `--queue-db PATH` may appear anywhere after the verb; the rest are the verb's arguments.
-std::filesystem::path take_db_option(std::vector<std::string>& args) {
-    std::filesystem::path db;
+std::string take_db_option(std::vector<std::string>& args) {
+    std::string db;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--queue-db" && i + 1 < args.size()) {
             db = args[i + 1];
@@ -52,7 +56,7 @@ std::filesystem::path take_db_option(std::vector<std::string>& args) {
             break;
         }
     }
-    return db.empty() ? store::TaskStore::default_path() : db;
+    return db.empty() ? store::TaskStore::default_path().string() : db;
 }
 
 int queue_add(int argc, char** argv) {
@@ -62,8 +66,6 @@ int queue_add(int argc, char** argv) {
     auto opened = store::TaskStore::open(database_path(parsed.options.config));
     if (auto* err = std::get_if<Error>(&opened)) return fail(*err);
     auto& db = *std::get<std::unique_ptr<store::TaskStore>>(opened);
-    std::int64_t position = 0;
-    for (const auto& r : db.load_all()) position = std::max(position, r.position);
     std::vector<store::TaskRecord> records;
     for (const auto& url : parsed.options.urls) {
         DownloadTask task = parsed.options.task;
@@ -71,7 +73,7 @@ int queue_add(int argc, char** argv) {
         store::TaskRecord r;
         r.params_json = encode_task(task);
         r.state = std::string(to_string(TaskStatus::Queued));
-        r.position = ++position;
+        r.host = task_host(url);
         records.push_back(std::move(r));
     }
     // One transaction for the lot: a list of thousands of URLs costs one sync, not thousands.
@@ -84,23 +86,48 @@ int queue_add(int argc, char** argv) {
     return 0;
 }
 
-int queue_list(const std::filesystem::path& path) {
+int queue_list(const std::string& path) {
     auto opened = store::TaskStore::open(path);
     if (auto* err = std::get_if<Error>(&opened)) return fail(*err);
     auto& db = *std::get<std::unique_ptr<store::TaskStore>>(opened);
-    std::printf("%-6s %-16s %-22s %s\n", "ID", "STATUS", "PROGRESS", "URL");
-    for (const auto& r : db.load_all()) {
+    const auto tasks = db.load_all();
+    if (auto err = db.last_error()) return fail(*err);
+    std::printf("%-6s %-16s %-22s %-20s %s\n", "ID", "STATUS", "PROGRESS", "WORKER", "URL");
+    for (const auto& r : tasks) {
         std::string progress = format_bytes(static_cast<double>(r.done_bytes));
         if (r.total_bytes >= 0) progress += "/" + format_bytes(static_cast<double>(r.total_bytes));
         auto task = decode_task(r.params_json);
-        std::printf("%-6lld %-16s %-22s %s\n", static_cast<long long>(r.key), r.state.c_str(),
-                    progress.c_str(), task ? task->url.c_str() : "(unreadable)");
+        std::printf("%-6lld %-16s %-22s %-20s %s\n", static_cast<long long>(r.key), r.state.c_str(),
+                    progress.c_str(), r.worker.empty() ? "-" : r.worker.c_str(),
+                    task ? task->url.c_str() : "(unreadable)");
         if (!r.error_message.empty()) std::printf("       %s\n", r.error_message.c_str());
     }
     return 0;
 }
 
-int queue_remove(const std::filesystem::path& path, const std::vector<std::string>& ids) {
+int queue_workers(const std::string& path) {
+    auto opened = store::TaskStore::open(path);
+    if (auto* err = std::get_if<Error>(&opened)) return fail(*err);
+    auto& db = *std::get<std::unique_ptr<store::TaskStore>>(opened);
+    if (!db.shared()) {
+        std::printf("%s is a single-process queue (SQLite): no workers to list\n", db.name().c_str());
+        return 0;
+    }
+    const auto workers = db.workers();
+    if (auto err = db.last_error()) return fail(*err);
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    std::printf("%-24s %-8s %-10s %-12s %s\n", "WORKER", "RUNNING", "COMPLETED", "SPEED", "LAST HEARTBEAT");
+    for (const auto& w : workers) {
+        std::printf("%-24s %-8d %-10lld %-12s %llds ago\n", w.name.c_str(), w.running,
+                    static_cast<long long>(w.completed), format_rate(w.speed).c_str(),
+                    static_cast<long long>(std::max<std::int64_t>(0, now - w.heartbeat_at)));
+    }
+    return 0;
+}
+
+int queue_remove(const std::string& path, const std::vector<std::string>& ids) {
     if (ids.empty()) return usage_error("queue remove: no task ID given");
     auto opened = store::TaskStore::open(path);
     if (auto* err = std::get_if<Error>(&opened)) return fail(*err);
@@ -120,7 +147,7 @@ int queue_remove(const std::filesystem::path& path, const std::vector<std::strin
     return 0;
 }
 
-int queue_clear(const std::filesystem::path& path, bool finished_only) {
+int queue_clear(const std::string& path, bool finished_only) {
     auto opened = store::TaskStore::open(path);
     if (auto* err = std::get_if<Error>(&opened)) return fail(*err);
     auto& db = *std::get<std::unique_ptr<store::TaskStore>>(opened);
@@ -145,6 +172,7 @@ int queue_command(int argc, char** argv) {
     std::vector<std::string> args(argv + 2, argv + argc);
     const auto db = take_db_option(args);
     if (action == "list" && args.empty()) return queue_list(db);
+    if (action == "workers" && args.empty()) return queue_workers(db);
     if (action == "remove") return queue_remove(db, args);
     if (action == "clear" && args.empty()) return queue_clear(db, false);
     if (action == "clear" && args.size() == 1 && args[0] == "--finished") return queue_clear(db, true);

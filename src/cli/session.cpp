@@ -128,7 +128,7 @@ int run_queue(DownloadManager& manager, const CliOptions& options, DownloadArchi
         }
         const Metrics m = manager.metrics();
         board.update(active_tasks(manager), m);
-        if (m.active_tasks == 0 && m.queued_tasks == 0) break;
+        if (m.active_tasks == 0 && m.queued_tasks == 0 && !m.shared_queue_busy) break;
     }
     return finish_session(manager, board, tally, started, options);
 }

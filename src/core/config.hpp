@@ -30,8 +30,11 @@ struct Config {
     bool overwrite = false;                   ///< download again over an existing file
     bool skip_unavailable_fragments = false;  ///< streams: leave out fragments that keep failing (reported)
     double live_duration = 0;  ///< live streams: stop after this many seconds, 0 = until the end
-    /// Task database; empty: tasks live in memory only (partial files still resume).
+    /// Task database: a SQLite file, or a PostgreSQL connection string (a queue shared by
+    /// many workers); empty: tasks live in memory only (partial files still resume).
     std::filesystem::path database;
+    /// The name this process works under on a shared queue (`--worker`); empty: host:pid.
+    std::string worker;
     /// Request settings for every task (user agent, proxy, cookies, TLS); its
     /// socket_timeout is replaced by the field above.
     net::HttpOptions http;

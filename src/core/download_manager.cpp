@@ -8,11 +8,17 @@
 namespace arina {
 namespace {
 
+store::TaskStoreOptions store_options(const Config& config) {
+    store::TaskStoreOptions options;
+    options.worker_name = config.worker;
+    return options;
+}
+
 std::unique_ptr<DownloadManager::Impl> make_impl_or_throw(Config config,
                                                           std::unique_ptr<DownloadFactory> factory) {
     std::unique_ptr<store::TaskStore> store;
     if (!config.database.empty()) {
-        auto opened = store::TaskStore::open(config.database);
+        auto opened = store::TaskStore::open(config.database, store_options(config));
         if (auto* err = std::get_if<Error>(&opened)) throw std::runtime_error(err->message);
         store = std::move(std::get<std::unique_ptr<store::TaskStore>>(opened));
     }
@@ -43,7 +49,7 @@ std::variant<std::unique_ptr<DownloadManager>, Error> create_download_manager(
     Config config, std::unique_ptr<DownloadFactory> factory) {
     std::unique_ptr<store::TaskStore> store;
     if (!config.database.empty()) {
-        auto opened = store::TaskStore::open(config.database);
+        auto opened = store::TaskStore::open(config.database, store_options(config));
         if (auto* err = std::get_if<Error>(&opened)) return *err;
         store = std::move(std::get<std::unique_ptr<store::TaskStore>>(opened));
     }
@@ -187,7 +193,7 @@ Metrics DownloadManager::metrics() const {
     {
         std::lock_guard lock(impl_->mutex);
         for (const auto& [id, e] : impl_->entries) {
-            if (e.status == TaskStatus::Queued) ++m.queued_tasks;
+            if (impl_->counts_as_queued(e)) ++m.queued_tasks;
             if (!is_active(e.status)) continue;
             ++m.active_tasks;
             m.speed += e.speed;
@@ -197,6 +203,8 @@ Metrics DownloadManager::metrics() const {
     }
     if (m.speed > 0 && m.total_bytes >= m.done_bytes)
         m.eta = static_cast<double>(m.total_bytes - m.done_bytes) / m.speed;
+    // Cached by the store (refreshed by its heartbeats and notifications): never blocks.
+    if (impl_->store && impl_->store->shared()) m.shared_queue_busy = impl_->store->has_pending();
     m.active_connections = impl_->runtime.engine.stats().active_transfers;
     m.threads = process_thread_count();
     m.rss_bytes = process_rss_bytes();

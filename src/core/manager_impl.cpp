@@ -69,6 +69,12 @@ DownloadManager::Impl::Impl(Config c, std::unique_ptr<DownloadFactory> f, std::u
       runtime(net::EngineOptions{config.max_connections_per_host, config.rate_limit}),
       max_workers(std::max(1, config.max_workers)) {
     load_from_store();
+    if (store) {
+        store->on_tasks_available([this] { run_on_engine([this] { schedule(); }); });
+        store->on_claims_lost([this](std::vector<store::TaskKey> keys) {
+            run_on_engine([this, keys = std::move(keys)] { drop_lost(keys); });
+        });
+    }
     run_on_engine([this] {
         tick_timer = runtime.engine.add_timer(kTickInterval, [this] { tick(); });
         schedule();
@@ -77,6 +83,8 @@ DownloadManager::Impl::Impl(Config c, std::unique_ptr<DownloadFactory> f, std::u
 
 DownloadManager::Impl::~Impl() {
     shutdown();
+    // Before the runtime: the store's threads post to the engine until they stop.
+    store.reset();
 }
 
 // ------------------------------------------------------------------ any thread
@@ -109,6 +117,7 @@ std::vector<std::pair<TaskId, std::future<TaskResult>>> DownloadManager::Impl::a
             r.params_json = encode_task(task);
             r.state = std::string(to_string(TaskStatus::Queued));
             r.priority = task.priority;
+            r.host = task_host(task.url);
             records.push_back(std::move(r));
         }
         auto inserted = store->insert_many(std::move(records));
@@ -215,6 +224,7 @@ void DownloadManager::Impl::transition(Entry& e, TaskStatus to, Error error) {
     if (store) {
         store->update_state(e.id, std::string(to_string(to)),
                             error ? std::string(arina::to_string(error.reason)) : "", error.message);
+        if (is_terminal(to) || to == TaskStatus::Paused) release(e);
     }
     pending.emplace_back(StateEvent{e.id, from, to, e.error});
     pending_progress.push_back(progress_event_of(info_of(e)));
@@ -237,6 +247,24 @@ void DownloadManager::Impl::fulfil(Entry& e) {
     e.promise.reset();
 }
 
+void DownloadManager::Impl::release(Entry& e) {
+    if (!e.held) return;
+    e.held = false;
+    store->release(e.id);
+}
+
+void DownloadManager::Impl::forget(Entry& e) {
+    const TaskId id = e.id;
+    if (e.retry_timer) runtime.engine.cancel_timer(e.retry_timer);
+    if (e.promise) {
+        e.status = TaskStatus::Cancelled;
+        fulfil(e);
+    }
+    entries.erase(id);
+    pending.emplace_back(TaskRemovedEvent{id});
+    changed.notify_all();
+}
+
 void DownloadManager::Impl::erase(Entry& e) {
     const TaskId id = e.id;
     if (e.retry_timer) runtime.engine.cancel_timer(e.retry_timer);
@@ -250,37 +278,139 @@ void DownloadManager::Impl::erase(Entry& e) {
         e.status = TaskStatus::Cancelled;
         fulfil(e);
     }
-    if (store) store->remove(id);
+    if (store) {
+        release(e);
+        store->remove(id);
+    }
     entries.erase(id);
     pending.emplace_back(TaskRemovedEvent{id});
     changed.notify_all();
 }
 
+bool DownloadManager::Impl::counts_as_queued(const Entry& e) const {
+    // A queued task of a shared queue that this process does not hold may be any
+    // worker's: it is the queue's to count (Metrics::shared_queue_busy), not ours.
+    return e.status == TaskStatus::Queued && (e.held || !store || !store->shared());
+}
+
 bool DownloadManager::Impl::idle_locked() const {
     for (const auto& [id, e] : entries)
-        if (e.status == TaskStatus::Queued || is_active(e.status)) return false;
+        if (counts_as_queued(e) || is_active(e.status)) return false;
     return true;
 }
 
 // ------------------------------------------------------------------ engine thread
+
+DownloadManager::Impl::Entry* DownloadManager::Impl::claim_from_store() {
+    while (true) {
+        auto claimed = store->claim(
+            {.connections = config.concurrent_fragments, .host_budget = config.max_connections_per_host});
+        if (auto* error = std::get_if<Error>(&claimed)) {
+            // The store wakes us (on_tasks_available) once it can reach the database again.
+            log().warn("{}", error->message);
+            return nullptr;
+        }
+        auto& claim = std::get<std::optional<store::Claim>>(claimed);
+        if (!claim) return nullptr;
+        const store::TaskRecord& r = claim->record;
+        std::lock_guard lock(mutex);
+        auto it = entries.find(r.key);
+        if (it == entries.end()) {
+            // Added by another process (or before this one started, on a shared queue).
+            auto task = decode_task(r.params_json);
+            if (!task) {
+                log().warn("task {} in the database is unreadable; marked failed", r.key);
+                store->update_state(r.key, std::string(to_string(TaskStatus::Failed)),
+                                    std::string(arina::to_string(FailReason::Internal)),
+                                    "the task's parameters in the database are unreadable");
+                store->release(r.key);
+                continue;
+            }
+            Entry& e = entries[r.key];
+            e.id = r.key;
+            e.task = *task;
+            e.task.priority = r.priority;
+            e.seq = r.position;
+            e.attempts = r.attempts;
+            e.file = r.output_path;
+            e.progress.done_bytes = r.done_bytes;
+            e.progress.total_bytes = r.total_bytes;
+            e.promise.emplace();
+            pending.emplace_back(TaskAddedEvent{e.id, e.task});
+            it = entries.find(r.key);
+        }
+        Entry& e = it->second;
+        e.held = true;
+        if (e.status != TaskStatus::Queued) {
+            // This process changed its mind (a pause) after the store handed the task
+            // out: the store learns the state again, and the task goes back.
+            store->update_state(e.id, std::string(to_string(e.status)));
+            release(e);
+            continue;
+        }
+        // The host's budget across the cluster may allow fewer connections than asked.
+        const int wanted = e.task.concurrent_fragments.value_or(config.concurrent_fragments);
+        if (claim->connections < wanted) e.task.concurrent_fragments = claim->connections;
+        return &e;
+    }
+}
+
+void DownloadManager::Impl::drop_lost(const std::vector<TaskId>& ids) {
+    std::vector<transfer::Download*> running;
+    {
+        std::lock_guard lock(mutex);
+        for (TaskId id : ids) {
+            auto it = entries.find(id);
+            if (it == entries.end()) continue;
+            Entry& e = it->second;
+            e.held = false;
+            log().warn(
+                "task {}: the task database was out of reach for too long; another worker may run it now, "
+                "so this one stops it",
+                id);
+            if (e.download) {
+                e.after_stop = AfterStop::Lost;
+                running.push_back(e.download.get());
+            } else {
+                forget(e);
+            }
+        }
+    }
+    for (auto* d : running) d->cancel();
+    flush_events();
+}
 
 void DownloadManager::Impl::schedule() {
     while (true) {
         TaskId pick = 0;
         DownloadTask task;
         {
-            std::lock_guard lock(mutex);
+            std::unique_lock lock(mutex);
             if (shutting_down) return;
             int active = 0;
             Entry* best = nullptr;
             for (auto& [id, e] : entries) {
                 if (is_active(e.status)) ++active;
                 if (e.status != TaskStatus::Queued || e.retry_waiting) continue;
+                // With a store, only tasks claimed from it run (a held one waits for a retry).
+                if (store && !e.held) continue;
                 if (!best || e.task.priority > best->task.priority ||
                     (e.task.priority == best->task.priority && e.seq < best->seq))
                     best = &e;
             }
-            if (!best || active >= max_workers) return;
+            if (active >= max_workers) return;
+            if (!best) {
+                if (!store) return;
+                lock.unlock();
+                flush_events();
+                best = claim_from_store();  // entries only change on this thread: `best` stays valid
+                if (!best) return;
+                lock.lock();
+                if (shutting_down) {
+                    release(*best);
+                    return;
+                }
+            }
             transition(*best, TaskStatus::Extracting);
             pick = best->id;
             task = best->task;
@@ -323,6 +453,13 @@ void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResul
         finished_download = std::move(e.download);
         const AfterStop after = e.after_stop;
         e.after_stop = AfterStop::None;
+        if (after == AfterStop::Lost) {
+            // Another worker may hold the task now: not a byte more about it to the store.
+            forget(e);
+            if (finished_download) runtime.engine.post([finished_download] {});
+            run_on_engine([this] { schedule(); });
+            return;
+        }
         if (!result.file.empty()) e.file = result.file;
         e.size = result.size;
         e.already_present = result.already_present;
@@ -336,7 +473,10 @@ void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResul
 
         if (after == AfterStop::Shutdown || shutting_down) {
             // Stays "running" in memory; persisted as queued so a restart resumes it.
-            if (store) store->update_state(id, std::string(to_string(TaskStatus::Queued)));
+            if (store) {
+                store->update_state(id, std::string(to_string(TaskStatus::Queued)));
+                release(e);
+            }
             changed.notify_all();
         } else if (after == AfterStop::Pause) {
             transition(e, TaskStatus::Paused);
@@ -518,7 +658,9 @@ void DownloadManager::Impl::flush_events() {
 }
 
 void DownloadManager::Impl::load_from_store() {
-    if (!store) return;
+    // A shared queue may hold a million tasks and changes under our feet: its tasks
+    // come in one by one, as this process claims them.
+    if (!store || store->shared()) return;
     std::lock_guard lock(mutex);
     for (const auto& r : store->load_all()) {
         auto task = decode_task(r.params_json);
@@ -577,6 +719,7 @@ void DownloadManager::Impl::shutdown() {
             return true;
         });
         for (auto& [id, e] : entries) {
+            if (store) release(e);  // waiting for a retry: back to the queue for the next run
             if (!e.promise) continue;
             TaskResult r;
             r.id = id;

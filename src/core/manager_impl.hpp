@@ -9,6 +9,11 @@
 //    lock while calling into a download (which may call back synchronously).
 //  - Events are collected under the lock into `pending` and handed to subscribers
 //    by flush_events() after the lock is released.
+//  - With a store, tasks start only once claimed from it (store->claim() on the
+//    engine thread): a shared queue (PostgreSQL) hands each task to one worker of
+//    many; a claimed task stays `held` through its retries until it finishes, is
+//    paused, or the manager shuts down (store->release()). The store's threads wake
+//    the manager (tasks available, claims lost) only through run_on_engine().
 
 #include <condition_variable>
 #include <map>
@@ -27,7 +32,7 @@ namespace arina {
 class CallbackSubscriber;
 
 struct DownloadManager::Impl {
-    enum class AfterStop { None, Pause, Cancel, Remove, Shutdown };
+    enum class AfterStop { None, Pause, Cancel, Remove, Shutdown, Lost };
 
     struct Entry {
         TaskId id = 0;
@@ -38,6 +43,7 @@ struct DownloadManager::Impl {
         std::int64_t added_at = 0;  // unix seconds
         int attempts = 0;
         bool retry_waiting = false;  // queued, but its back-off has not passed
+        bool held = false;           // claimed from the store and not yet released
         net::TimerId retry_timer = 0;
         std::unique_ptr<transfer::Download> download;  // while active; engine thread only
         std::optional<std::promise<TaskResult>> promise;
@@ -75,12 +81,22 @@ struct DownloadManager::Impl {
     void do_remove(TaskId id, bool delete_files);
     void tick();
     void load_from_store();
+    /// The store says these tasks are no longer ours (lease lost): stop them, write nothing.
+    void drop_lost(const std::vector<TaskId>& ids);
+    /// A claim from the store, as an entry ready to start; nullptr when nothing is claimable.
+    Entry* claim_from_store();
 
     // lock held
     void transition(Entry& e, TaskStatus to, Error error = {});
     void fulfil(Entry& e);
     void erase(Entry& e);
+    /// Gives a held task back to the store (it leaves this process's hands).
+    void release(Entry& e);
+    /// Drops the entry without touching the store (another worker has the task now).
+    void forget(Entry& e);
     bool idle_locked() const;
+    /// Queued and this process's to run (see Metrics::queued_tasks).
+    bool counts_as_queued(const Entry& e) const;
 
     void flush_events();
     void shutdown();

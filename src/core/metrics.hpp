@@ -10,7 +10,10 @@ struct Metrics {
     double speed = 0;  ///< bytes per second, all tasks
     double eta = -1;   ///< seconds until the active tasks finish, -1 unknown
     int active_tasks = 0;
-    int queued_tasks = 0;
+    int queued_tasks = 0;  ///< this process's (with a shared queue: the ones it holds)
+    /// A shared queue (PostgreSQL) still has tasks claimable, or held by a worker (this
+    /// one or another, whose tasks come back if it dies): `arina run` waits for them.
+    bool shared_queue_busy = false;
     int active_connections = 0;  ///< HTTP transfers running right now
     int threads = 0;             ///< threads of this process
     std::int64_t rss_bytes = 0;  ///< resident memory of this process

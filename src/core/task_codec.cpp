@@ -1,5 +1,6 @@
 #include "core/task_codec.hpp"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 namespace arina {
@@ -35,6 +36,18 @@ std::optional<DownloadTask> decode_task(const std::string& json) {
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
     }
+}
+
+std::string task_host(const std::string& url) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos) return {};
+    const auto begin = scheme + 3;
+    auto end = url.find_first_of("/?#", begin);
+    if (end == std::string::npos) end = url.size();
+    std::string authority = url.substr(begin, end - begin);
+    if (const auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+    for (auto& c : authority) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return authority;
 }
 
 }  // namespace arina

@@ -43,13 +43,14 @@ struct MoveJob {
 };
 struct AttemptJob {};
 struct RemoveJob {};
+struct ReleaseJob {};  // the task leaves this process's hands (TaskStore::release)
 struct ClearJob {
     std::function<bool(const TaskRecord&)> which;  // empty: every task
 };
 struct BarrierJob {};  // writes nothing: flush() and reads wait for it to be committed
 
 using Job = std::variant<InsertJob, StateJob, ProgressJob, ResumeJob, OutputJob, PriorityJob, MoveJob,
-                         AttemptJob, RemoveJob, ClearJob, BarrierJob>;
+                         AttemptJob, RemoveJob, ReleaseJob, ClearJob, BarrierJob>;
 
 struct Op {
     std::uint64_t seq = 0;  // queue order, for flush() and reads to wait on

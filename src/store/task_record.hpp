@@ -30,6 +30,8 @@ struct TaskRecord {
     std::int64_t created_at = 0;  ///< unix seconds; insert() fills it in when 0
     std::int64_t updated_at = 0;  ///< unix seconds of the last write to the row
     int attempts = 0;             ///< task-level retries used
+    std::string host;             ///< the host of its URL, for the per-host connection budget ("" when none)
+    std::string worker;  ///< the process holding it (claim() .. release()), "" when none; set by the store
 
     friend bool operator==(const TaskRecord&, const TaskRecord&) = default;
 };

@@ -39,11 +39,21 @@ sqlite::Status create_v1(sqlite::Connection& db) {
     )sql");
 }
 
-// To change the schema: add `{2, "what changes", &step_v2}` below, write step_v2
+// Version 2: the task's host (for the per-host connection budget) and the process
+// holding it (claim() .. release()), as in the PostgreSQL store.
+sqlite::Status add_claims_v2(sqlite::Connection& db) {
+    return db.exec(R"sql(
+        ALTER TABLE tasks ADD COLUMN host TEXT NOT NULL DEFAULT '';
+        ALTER TABLE tasks ADD COLUMN worker TEXT NOT NULL DEFAULT '';
+    )sql");
+}
+
+// To change the schema: add `{N, "what changes", &step_vN}` below, write step_vN
 // (ALTER TABLE ..., or a table rebuild for what ALTER cannot do), bump
-// kTaskSchemaVersion, and add a test that opens a version 1 file.
+// kTaskSchemaVersion, and add a test that opens a version N-1 file.
 constexpr MigrationStep kSteps[] = {
     {1, "create the tasks table", &create_v1},
+    {2, "add the host and worker columns", &add_claims_v2},
 };
 
 Error database_error(const std::filesystem::path& path, std::string_view what, const sqlite::Status& status) {

@@ -14,7 +14,7 @@
 namespace arina::store {
 
 /// The schema this build writes. Bump it together with a new step in task_schema.cpp.
-inline constexpr int kTaskSchemaVersion = 1;
+inline constexpr int kTaskSchemaVersion = 2;
 
 /// `PRAGMA application_id` of an Arina task database ("Arin"), so that another
 /// program's SQLite file is not mistaken for ours.

@@ -9,15 +9,15 @@ namespace {
 // Column order shared by the SELECTs and read_row().
 #define ARINA_TASK_COLUMNS                                                                               \
     "key, params_json, state, priority, position, fail_reason, error_message, total_bytes, done_bytes, " \
-    "output_path, resume_json, created_at, updated_at, attempts"
+    "output_path, resume_json, created_at, updated_at, attempts, host, worker"
 
 constexpr const char* kSelectAll =
     "SELECT " ARINA_TASK_COLUMNS " FROM tasks ORDER BY priority DESC, position ASC, key ASC";
 constexpr const char* kSelectOne = "SELECT " ARINA_TASK_COLUMNS " FROM tasks WHERE key = ?1";
 constexpr const char* kInsert =
     "INSERT INTO tasks (params_json, state, priority, position, fail_reason, error_message, total_bytes, "
-    "done_bytes, output_path, resume_json, created_at, updated_at, attempts) VALUES (?1, ?2, ?3, "
-    "(SELECT COALESCE(MAX(position), 0) + 1 FROM tasks), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    "done_bytes, output_path, resume_json, created_at, updated_at, attempts, host) VALUES (?1, ?2, ?3, "
+    "(SELECT COALESCE(MAX(position), 0) + 1 FROM tasks), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 constexpr const char* kSetState =
     "UPDATE tasks SET state = ?2, fail_reason = ?3, error_message = ?4, updated_at = ?5 WHERE key = ?1";
 constexpr const char* kSetProgress =
@@ -28,6 +28,15 @@ constexpr const char* kSetPriority = "UPDATE tasks SET priority = ?2, updated_at
 constexpr const char* kSetPosition = "UPDATE tasks SET position = ?2, updated_at = ?3 WHERE key = ?1";
 constexpr const char* kAddAttempt =
     "UPDATE tasks SET attempts = attempts + 1, updated_at = ?2 WHERE key = ?1";
+constexpr const char* kRelease = "UPDATE tasks SET worker = '', updated_at = ?2 WHERE key = ?1";
+constexpr const char* kPickClaimable =
+    "SELECT key FROM tasks WHERE state = 'queued' AND worker = '' ORDER BY priority DESC, position ASC, key "
+    "ASC "
+    "LIMIT 1";
+constexpr const char* kClaim =
+    "UPDATE tasks SET state = 'extracting', worker = ?2, updated_at = ?3 WHERE key = ?1";
+constexpr const char* kCounts =
+    "SELECT COALESCE(SUM(state = 'queued' AND worker = ''), 0), COALESCE(SUM(worker != ''), 0) FROM tasks";
 constexpr const char* kDeleteOne = "DELETE FROM tasks WHERE key = ?1";
 constexpr const char* kDeleteAll = "DELETE FROM tasks";
 
@@ -47,6 +56,8 @@ TaskRecord read_row(const sqlite::Statement& stmt) {
     r.created_at = stmt.column_int64(11);
     r.updated_at = stmt.column_int64(12);
     r.attempts = stmt.column_int(13);
+    r.host = stmt.column_text(14);
+    r.worker = stmt.column_text(15);
     return r;
 }
 
@@ -135,8 +146,45 @@ sqlite::Status insert_task(sqlite::Connection& db, const TaskRecord& r, std::int
     stmt->bind(10, r.created_at != 0 ? r.created_at : now);
     stmt->bind(11, now);
     stmt->bind(12, r.attempts);
+    stmt->bind(13, r.host);
     status = run(db, *stmt);
     if (status.ok()) key = db.last_insert_rowid();
+    return status;
+}
+
+sqlite::Status claim_next(sqlite::Connection& db, const std::string& worker, std::int64_t now,
+                          std::optional<TaskRecord>& out) {
+    out.reset();
+    sqlite::Status status;
+    sqlite::Statement* pick = db.prepare(kPickClaimable, status);
+    if (pick == nullptr) return status;
+    const int rc = pick->step();
+    if (rc != SQLITE_ROW) {
+        status = rc == SQLITE_DONE ? sqlite::Status{} : db.last_status(rc);
+        pick->reset();
+        return status;
+    }
+    const TaskKey key = pick->column_int64(0);
+    pick->reset();
+    sqlite::Statement* claim = keyed(db, kClaim, key, status);
+    if (claim == nullptr) return status;
+    claim->bind(2, worker);
+    claim->bind(3, now);
+    if (status = run(db, *claim); !status.ok()) return status;
+    return select_one(db, key, out);
+}
+
+sqlite::Status count_tasks(sqlite::Connection& db, std::int64_t& claimable, std::int64_t& held) {
+    sqlite::Status status;
+    sqlite::Statement* stmt = db.prepare(kCounts, status);
+    if (stmt == nullptr) return status;
+    const int rc = stmt->step();
+    if (rc == SQLITE_ROW) {
+        claimable = stmt->column_int64(0);
+        held = stmt->column_int64(1);
+    }
+    status = rc == SQLITE_ROW ? sqlite::Status{} : db.last_status(rc);
+    stmt->reset();
     return status;
 }
 
@@ -184,6 +232,8 @@ sqlite::Status apply_job(sqlite::Connection& db, const Op& op, const Batch& batc
                 }
             } else if constexpr (std::is_same_v<J, AttemptJob>) {
                 if ((stmt = keyed(db, kAddAttempt, op.key, status))) stmt->bind(2, now);
+            } else if constexpr (std::is_same_v<J, ReleaseJob>) {
+                if ((stmt = keyed(db, kRelease, op.key, status))) stmt->bind(2, now);
             } else if constexpr (std::is_same_v<J, RemoveJob>) {
                 stmt = keyed(db, kDeleteOne, op.key, status);
             } else if constexpr (std::is_same_v<J, ClearJob>) {

@@ -21,6 +21,13 @@ sqlite::Status select_one(sqlite::Connection& db, TaskKey key, std::optional<Tas
 /// Inserts at the end of the queue (position = max + 1); `key` receives the new row id.
 sqlite::Status insert_task(sqlite::Connection& db, const TaskRecord& record, std::int64_t now, TaskKey& key);
 
+/// Claims the best queued task held by nobody for `worker` (inside the caller's
+/// transaction); `out` is reset when there is none.
+sqlite::Status claim_next(sqlite::Connection& db, const std::string& worker, std::int64_t now,
+                          std::optional<TaskRecord>& out);
+/// Queued tasks held by nobody, and held tasks.
+sqlite::Status count_tasks(sqlite::Connection& db, std::int64_t& claimable, std::int64_t& held);
+
 /// Applies one queued job (not an insert or a barrier). A Status whose code
 /// sqlite::is_storage_failure() says so means the transaction must be abandoned;
 /// any other failure concerns this job only, and `job_error` names it.

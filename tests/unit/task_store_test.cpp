@@ -76,233 +76,9 @@ struct RawDb {
     sqlite3* db = nullptr;
 };
 
-std::vector<std::string> params_in_order(const TaskStore& store) {
-    std::vector<std::string> out;
-    for (const auto& r : store.load_all()) out.push_back(r.params_json);
-    return out;
-}
-
 // ---- Records and ordering ----------------------------------------------------------------
 
-TEST(TaskStore, RoundTripsEveryField) {
-    test::TempDir dir;
-    TaskRecord r;
-    r.params_json = R"({"url":"https://example.com/v?id=1","format":"best","headers":{"a":"b"}})";
-    r.state = "failed";
-    r.priority = 7;
-    r.position = 12345;  // ignored: insert assigns it
-    r.fail_reason = "disk-full";
-    r.error_message = "no space left on /mnt/x/video.mp4";
-    r.total_bytes = 1'234'567'890'123;
-    r.done_bytes = 987'654'321;
-    r.output_path = "/home/u/Videos/ünïcode name.mp4";
-    r.resume_json = R"({"ranges":[[0,100],[200,300]]})";
-    r.created_at = 1'700'000'000;
-    r.attempts = 3;
-    TaskKey key = 0;
-    {
-        auto store = open_ok(dir / "tasks.db");
-        ASSERT_TRUE(store);
-        key = insert_ok(*store, r);
-        ASSERT_GT(key, 0);
-    }
-    auto store = open_ok(dir / "tasks.db");
-    ASSERT_TRUE(store);
-    auto got = store->get(key);
-    ASSERT_TRUE(got);
-    EXPECT_GT(got->updated_at, 0);
-    EXPECT_EQ(got->position, 1);
-    r.key = key;
-    r.position = got->position;
-    r.updated_at = got->updated_at;
-    EXPECT_EQ(*got, r);
-    EXPECT_FALSE(store->get(key + 100));
-}
-
-TEST(TaskStore, InsertFillsInTheDefaults) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db");
-    ASSERT_TRUE(store);
-    const auto before =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    const TaskKey a = insert_ok(*store, task("{}"));
-    const TaskKey b = insert_ok(*store, task("{}"));
-    auto ra = store->get(a);
-    auto rb = store->get(b);
-    ASSERT_TRUE(ra && rb);
-    EXPECT_EQ(ra->state, "queued");
-    EXPECT_GE(ra->created_at, before);
-    EXPECT_EQ(ra->created_at, ra->updated_at);
-    EXPECT_EQ(ra->total_bytes, -1);
-    EXPECT_LT(ra->position, rb->position);
-    EXPECT_LT(a, b);
-}
-
-TEST(TaskStore, KeysAreNeverReused) {
-    test::TempDir dir;
-    TaskKey first = 0;
-    {
-        auto store = open_ok(dir / "tasks.db");
-        ASSERT_TRUE(store);
-        first = insert_ok(*store, task("a"));
-        store->remove(first);
-        ASSERT_FALSE(store->flush());
-    }
-    auto store = open_ok(dir / "tasks.db");
-    ASSERT_TRUE(store);
-    EXPECT_GT(insert_ok(*store, task("b")), first);
-}
-
-TEST(TaskStore, OrdersByPriorityThenPosition) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db");
-    ASSERT_TRUE(store);
-    insert_ok(*store, task("low1", 0));
-    const TaskKey high1 = insert_ok(*store, task("high1", 5));
-    insert_ok(*store, task("low2", 0));
-    insert_ok(*store, task("high2", 5));
-    const TaskKey low3 = insert_ok(*store, task("low3", 0));
-    insert_ok(*store, task("neg", -1));
-    EXPECT_EQ(params_in_order(*store),
-              (std::vector<std::string>{"high1", "high2", "low1", "low2", "low3", "neg"}));
-
-    // To the front of its priority: below the smallest position.
-    const auto all = store->load_all();
-    std::int64_t min_position = all.front().position;
-    for (const auto& r : all) min_position = std::min(min_position, r.position);
-    store->move_to(low3, min_position - 1);
-    store->set_priority(high1, 0);
-    EXPECT_EQ(params_in_order(*store),
-              (std::vector<std::string>{"high2", "low3", "low1", "high1", "low2", "neg"}));
-}
-
-TEST(TaskStore, QueuedUpdatesAreVisibleToReads) {
-    test::TempDir dir;
-    // A long window: the reads below must not depend on the writer having woken up.
-    auto store = open_ok(dir / "tasks.db", {.batch_window = 10s});
-    ASSERT_TRUE(store);
-    const TaskKey key = insert_ok(*store, task("{}"));
-    store->update_state(key, "failed", "http", "HTTP 404 for https://example.com/x");
-    store->update_progress(key, 50, 100);
-    store->update_resume(key, R"({"done":[[0,50]]})");
-    store->update_output(key, "/tmp/x.mp4");
-    store->increment_attempts(key);
-    store->increment_attempts(key);
-    store->set_priority(key, 3);
-    store->move_to(key, -4);
-    auto got = store->get(key);
-    ASSERT_TRUE(got);
-    EXPECT_EQ(got->state, "failed");
-    EXPECT_EQ(got->fail_reason, "http");
-    EXPECT_EQ(got->error_message, "HTTP 404 for https://example.com/x");
-    EXPECT_EQ(got->done_bytes, 50);
-    EXPECT_EQ(got->total_bytes, 100);
-    EXPECT_EQ(got->resume_json, R"({"done":[[0,50]]})");
-    EXPECT_EQ(got->output_path, "/tmp/x.mp4");
-    EXPECT_EQ(got->attempts, 2);
-    EXPECT_EQ(got->priority, 3);
-    EXPECT_EQ(got->position, -4);
-    store->update_state(key, "queued");
-    got = store->get(key);
-    ASSERT_TRUE(got);
-    EXPECT_EQ(got->state, "queued");
-    EXPECT_EQ(got->fail_reason, "");
-    EXPECT_EQ(got->error_message, "");
-    EXPECT_FALSE(store->flush());
-}
-
-TEST(TaskStore, WritesToUnknownKeysChangeNothing) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db");
-    ASSERT_TRUE(store);
-    const TaskKey key = insert_ok(*store, task("{}"));
-    store->update_state(key + 1, "paused");
-    store->update_progress(key + 1, 1, 2);
-    store->remove(key + 1);
-    EXPECT_FALSE(store->flush());
-    ASSERT_EQ(store->load_all().size(), 1u);
-    EXPECT_EQ(store->get(key)->state, "queued");
-}
-
 // ---- Batching ----------------------------------------------------------------------------
-
-TEST(TaskStore, ProgressUpdatesCoalesce) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db", {.batch_window = 200ms});
-    ASSERT_TRUE(store);
-    const TaskKey key = insert_ok(*store, task("{}"));
-    const auto commits_before = store->commit_count();
-    for (int i = 1; i <= 1000; ++i) store->update_progress(key, i, 1000);
-    ASSERT_FALSE(store->flush());
-    // Usually one transaction; a slow machine may split the loop across two windows.
-    EXPECT_LE(store->commit_count() - commits_before, 3u);
-    EXPECT_EQ(store->get(key)->done_bytes, 1000);
-}
-
-TEST(TaskStore, BurstOfJobsIsOneTransaction) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db", {.batch_window = 10s});
-    ASSERT_TRUE(store);
-    std::vector<TaskKey> keys;
-    for (int i = 0; i < 50; ++i) keys.push_back(insert_ok(*store, task(std::to_string(i))));
-    const auto commits_before = store->commit_count();
-    for (TaskKey key : keys) {
-        store->update_state(key, "downloading");
-        store->update_progress(key, 10, 20);
-        store->update_resume(key, "{}");
-        store->increment_attempts(key);
-    }
-    ASSERT_FALSE(store->flush());
-    EXPECT_EQ(store->commit_count() - commits_before, 1u);
-    for (const auto& r : store->load_all()) EXPECT_EQ(r.state, "downloading");
-}
-
-TEST(TaskStore, InsertManyCommitsEveryTaskInOneTransactionInOrder) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db");
-    ASSERT_TRUE(store);
-    std::vector<TaskRecord> records;
-    for (int i = 0; i < 200; ++i) records.push_back(task("url" + std::to_string(i)));
-    const auto commits_before = store->commit_count();
-    auto added = store->insert_many(std::move(records));
-    ASSERT_TRUE(std::holds_alternative<std::vector<TaskKey>>(added));
-    const auto& keys = std::get<std::vector<TaskKey>>(added);
-    ASSERT_EQ(keys.size(), 200u);
-    EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
-    EXPECT_EQ(store->commit_count() - commits_before, 1u);
-    const auto params = params_in_order(*store);
-    ASSERT_EQ(params.size(), 200u);
-    EXPECT_EQ(params.front(), task("url0").params_json);
-    EXPECT_EQ(params.back(), task("url199").params_json);
-}
-
-TEST(TaskStore, InsertManyRefusesAnInvalidStateBeforeAddingAnything) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db");
-    ASSERT_TRUE(store);
-    std::vector<TaskRecord> records{task("a"), task("b")};
-    records[1].state = "sleeping";
-    auto added = store->insert_many(std::move(records));
-    ASSERT_TRUE(std::holds_alternative<Error>(added));
-    EXPECT_EQ(std::get<Error>(added).reason, FailReason::Internal);
-    EXPECT_TRUE(store->load_all().empty());
-}
-
-TEST(TaskStore, FullBatchIsCommittedWithoutWaitingForTheWindow) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db", {.batch_window = 60s, .batch_jobs = 100});
-    ASSERT_TRUE(store);
-    const TaskKey key = insert_ok(*store, task("{}"));
-    const auto commits_before = store->commit_count();
-    for (int i = 0; i < 100; ++i) store->increment_attempts(key);
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (store->commit_count() == commits_before && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(5ms);
-    }
-    EXPECT_EQ(store->commit_count() - commits_before, 1u);
-    EXPECT_EQ(store->get(key)->attempts, 100);
-}
 
 TEST(TaskBatch, CoalescesProgressAndResumeKeepingTheFirstPlace) {
     detail::Batch batch;
@@ -374,78 +150,6 @@ TEST(TaskStore, FlushedWritesSurviveReopening) {
     }
 }
 
-TEST(TaskStore, DestructorCommitsWhatIsQueued) {
-    test::TempDir dir;
-    TaskKey key = 0;
-    {
-        auto store = open_ok(dir / "tasks.db", {.batch_window = 60s});
-        ASSERT_TRUE(store);
-        key = insert_ok(*store, task("{}"));
-        store->update_state(key, "completed");
-        store->update_output(key, "/x/y.mkv");
-    }
-    auto store = open_ok(dir / "tasks.db");
-    ASSERT_TRUE(store);
-    EXPECT_EQ(store->get(key)->state, "completed");
-    EXPECT_EQ(store->get(key)->output_path, "/x/y.mkv");
-}
-
-TEST(TaskStore, RemoveAndClear) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db");
-    ASSERT_TRUE(store);
-    std::vector<TaskKey> keys;
-    for (int i = 0; i < 6; ++i) keys.push_back(insert_ok(*store, task(std::to_string(i))));
-    store->remove(keys[0]);
-    store->update_state(keys[1], "completed");
-    store->update_state(keys[2], "failed");
-    store->update_state(keys[3], "completed");
-    store->clear([](const TaskRecord& r) { return r.state == "completed"; });
-    EXPECT_EQ(params_in_order(*store), (std::vector<std::string>{"2", "4", "5"}));
-    store->clear();
-    EXPECT_TRUE(store->load_all().empty());
-    EXPECT_FALSE(store->flush());
-}
-
-TEST(TaskStore, ClearFilterThatThrowsIsReported) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db");
-    ASSERT_TRUE(store);
-    insert_ok(*store, task("a"));
-    const TaskKey b = insert_ok(*store, task("b"));
-    store->clear([](const TaskRecord& r) -> bool {
-        if (r.params_json == "b") throw std::runtime_error("boom");
-        return true;
-    });
-    store->update_state(b, "paused");  // the rest of the batch still commits
-    const Error error = store->flush();
-    EXPECT_EQ(error.reason, FailReason::Internal);
-    EXPECT_NE(error.message.find("the filter threw: boom"), std::string::npos) << error.message;
-    EXPECT_EQ(store->load_all().size(), 2u);
-    EXPECT_EQ(store->get(b)->state, "paused");
-    EXPECT_FALSE(store->flush());  // reported once
-}
-
-TEST(TaskStore, InvalidStatesAreRefused) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db");
-    ASSERT_TRUE(store);
-    TaskRecord bad = task("{}");
-    bad.state = "running";
-    auto inserted = store->insert(bad);
-    ASSERT_TRUE(std::holds_alternative<Error>(inserted));
-    EXPECT_EQ(std::get<Error>(inserted).message, "invalid task state 'running'");
-
-    const TaskKey key = insert_ok(*store, task("{}"));
-    store->update_state(key, "done");
-    ASSERT_TRUE(store->last_error());
-    EXPECT_EQ(store->last_error()->reason, FailReason::Internal);
-    EXPECT_EQ(store->flush().message, "invalid task state 'done'");
-    EXPECT_FALSE(store->last_error());
-    EXPECT_EQ(store->get(key)->state, "queued");
-    for (auto state : kTaskStates) EXPECT_TRUE(is_valid_task_state(state));
-}
-
 // ---- Write failures --------------------------------------------------------------------------
 
 TEST(TaskStore, FailedCommitIsReportedAndRetried) {
@@ -483,38 +187,6 @@ TEST(TaskStore, FailedCommitIsReportedAndRetried) {
 
 // ---- Concurrency -----------------------------------------------------------------------------
 
-TEST(TaskStore, ManyThreadsWriteAndRead) {
-    test::TempDir dir;
-    auto store = open_ok(dir / "tasks.db", {.batch_window = 5ms});
-    ASSERT_TRUE(store);
-    std::atomic<bool> done{false};
-    std::thread reader([&] {
-        while (!done) {
-            for (const auto& r : store->load_all()) EXPECT_TRUE(is_valid_task_state(r.state));
-        }
-    });
-    std::vector<std::thread> writers;
-    for (int t = 0; t < 4; ++t) {
-        writers.emplace_back([&, t] {
-            for (int i = 0; i < 25; ++i) {
-                const TaskKey key = insert_ok(*store, task(std::to_string(t) + "/" + std::to_string(i)));
-                for (int p = 0; p < 20; ++p) store->update_progress(key, p, 20);
-                store->update_state(key, "completed");
-            }
-        });
-    }
-    for (auto& w : writers) w.join();
-    done = true;
-    reader.join();
-    EXPECT_FALSE(store->flush());
-    const auto all = store->load_all();
-    ASSERT_EQ(all.size(), 100u);
-    for (const auto& r : all) {
-        EXPECT_EQ(r.state, "completed");
-        EXPECT_EQ(r.done_bytes, 19);
-    }
-}
-
 // ---- Schema versions -------------------------------------------------------------------------
 
 TEST(TaskStore, MigratesAVersion0Database) {
@@ -551,7 +223,52 @@ TEST(TaskStore, MigrationStepsRunOneAtATime) {
     ASSERT_FALSE(migrate_task_database(*db, path, 1));
     ASSERT_TRUE(db->query_int("PRAGMA user_version", version).ok());
     EXPECT_EQ(version, 1);
+    ASSERT_FALSE(migrate_task_database(*db, path));
+    ASSERT_TRUE(db->query_int("PRAGMA user_version", version).ok());
+    EXPECT_EQ(version, 2);
     ASSERT_FALSE(migrate_task_database(*db, path));  // nothing left to do
+}
+
+TEST(TaskStore, AVersion1DatabaseKeepsItsTasksThroughTheUpgrade) {
+    test::TempDir dir;
+    const auto path = dir / "tasks.db";
+    {
+        sqlite::Status status;
+        auto db = sqlite::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, status);
+        ASSERT_TRUE(db) << status.message;
+        ASSERT_FALSE(migrate_task_database(*db, path, 1));
+        ASSERT_TRUE(db->exec("INSERT INTO tasks (params_json, state, position, created_at, updated_at) "
+                             "VALUES ('{\"url\":\"x\"}', 'downloading', 1, 5, 6)")
+                        .ok());
+    }
+    auto store = open_ok(path);
+    ASSERT_TRUE(store);
+    const auto all = store->load_all();
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].params_json, R"({"url":"x"})");
+    EXPECT_EQ(all[0].state, "downloading");
+    EXPECT_EQ(all[0].host, "");
+    EXPECT_EQ(all[0].worker, "");
+}
+
+TEST(TaskStore, AProcessThatDiedGivesItsClaimsBack) {
+    test::TempDir dir;
+    const auto path = dir / "tasks.db";
+    TaskKey key = 0;
+    {
+        auto store = open_ok(path, {.worker_name = "gone"});
+        ASSERT_TRUE(store);
+        key = insert_ok(*store, task("{}"));
+        auto claimed = store->claim({});
+        ASSERT_TRUE(std::holds_alternative<std::optional<Claim>>(claimed));
+        ASSERT_TRUE(std::get<std::optional<Claim>>(claimed));
+        EXPECT_EQ(store->get(key)->worker, "gone");
+    }  // closed without release(), as by a crash
+    auto store = open_ok(path);
+    ASSERT_TRUE(store);
+    EXPECT_EQ(store->get(key)->worker, "");
+    EXPECT_FALSE(store->shared());
+    EXPECT_TRUE(store->workers().empty());
 }
 
 TEST(TaskStore, FailedMigrationStepLeavesTheVersion) {
@@ -643,7 +360,7 @@ TEST(TaskStore, CreatesMissingDirectories) {
     auto store = open_ok(path);
     ASSERT_TRUE(store);
     EXPECT_TRUE(std::filesystem::exists(path));
-    EXPECT_EQ(store->path(), path);
+    EXPECT_EQ(store->name(), path.string());
 }
 
 // ---- The lock --------------------------------------------------------------------------------
