@@ -10,7 +10,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD=${BUILD:-"$root/build/bench"}
-[[ ${BUILD} == "$root/build/bench" ]] && "$root/bench/setup"
+if [[ ${BUILD} == "$root/build/bench" ]]; then
+  "$root/bench/setup"
+  cmake --build "$BUILD" -j"$(nproc)" --target arina-claim-bench >/dev/null
+fi
 source "$root/bench/lib.sh"
 PGBIN=${ARINA_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 FILES=${FILES:-100}
