@@ -335,6 +335,7 @@ DownloadManager::Impl::Entry* DownloadManager::Impl::claim_from_store() {
             e.file = r.output_path;
             e.progress.done_bytes = r.done_bytes;
             e.progress.total_bytes = r.total_bytes;
+            e.added_at = r.created_at;
             e.promise.emplace();
             pending.emplace_back(TaskAddedEvent{e.id, e.task});
             it = entries.find(r.key);

@@ -5,7 +5,8 @@
 //
 // For each N: a fresh database with N queued no-op tasks (inserted with one
 // generate_series statement), then W threads, each a worker with its own store, loop
-// "claim, mark completed, release" for the given time. Printed per N: claims per
+// "claim, mark completed, release" for the given time (or until the queue is drained:
+// the rate counts until the last claim). Printed per N: claims per
 // second over all workers, and the p50/p99/max latency of claim() itself (the previous
 // task's completion is committed by flush() before the clock starts). Without
 // --conninfo a throwaway server is started as in the tests.
@@ -34,6 +35,7 @@ struct Run {
 
 Run run(const std::string& conninfo, int workers, double seconds) {
     std::vector<std::vector<double>> latencies(static_cast<std::size_t>(workers));
+    std::vector<Clock::time_point> ended(static_cast<std::size_t>(workers));
     std::atomic<bool> go{false}, stop{false};
     std::vector<std::thread> threads;
     for (int w = 0; w < workers; ++w) {
@@ -53,7 +55,8 @@ Run run(const std::string& conninfo, int workers, double seconds) {
                 auto claimed = store.claim({});
                 const auto t1 = Clock::now();
                 auto* claim = std::get_if<std::optional<arina::store::Claim>>(&claimed);
-                if (!claim || !*claim) break;
+                if (!claim || !*claim) break;  // drained: the rate counts until here
+                ended[static_cast<std::size_t>(w)] = t1;
                 mine.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
                 store.update_state((*claim)->record.key, "completed");
                 store.release((*claim)->record.key);
@@ -66,8 +69,11 @@ Run run(const std::string& conninfo, int workers, double seconds) {
     go = true;
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     stop = true;
-    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    const auto stopped = Clock::now();
     for (auto& t : threads) t.join();
+    auto last = started;
+    for (auto t : ended) last = std::max(last, t);
+    const double elapsed = std::chrono::duration<double>(std::min(stopped, last) - started).count();
     std::vector<double> all;
     for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
     std::sort(all.begin(), all.end());
