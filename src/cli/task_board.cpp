@@ -109,6 +109,8 @@ void TaskBoard::finished(const TaskInfo& info, const TaskResult& r) {
     }
     if (verbose_ || (r.error && !quiet_ && !cancelled))
         for (const auto& n : r.notices) std::fprintf(stderr, "arina: note: %s\n", n.c_str());
+    if (!quiet_)
+        for (const auto& w : r.warnings) std::fprintf(stderr, "arina: warning: %s\n", w.c_str());
     if (cancelled) return;  // the summary says the run was interrupted
     if (r.error) {
         std::fprintf(stderr, "arina: error: %s\n", r.error.message.c_str());

@@ -242,6 +242,7 @@ void DownloadManager::Impl::fulfil(Entry& e) {
     r.size = e.size;
     r.already_present = e.already_present;
     r.notices = e.notices;
+    r.warnings = e.warnings;
     r.resumed_bytes = e.resumed_bytes;
     e.promise->set_value(std::move(r));
     e.promise.reset();
@@ -465,6 +466,7 @@ void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResul
         e.size = result.size;
         e.already_present = result.already_present;
         e.notices = result.notices;
+        e.warnings = result.warnings;
         e.resumed_bytes = result.resumed_bytes;
         if (result.size >= 0) {
             e.progress.total_bytes = result.size;

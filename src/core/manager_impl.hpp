@@ -56,6 +56,7 @@ struct DownloadManager::Impl {
         std::int64_t size = 0;
         bool already_present = false;
         std::vector<std::string> notices;
+        std::vector<std::string> warnings;
         std::int64_t resumed_bytes = 0;
     };
 

@@ -62,9 +62,10 @@ struct TaskResult {
     Error error;                 ///< reason None when completed
     std::filesystem::path file;  ///< the finished file
     std::int64_t size = 0;
-    bool already_present = false;      ///< nothing had to be downloaded
-    std::int64_t resumed_bytes = 0;    ///< bytes an earlier run (or a pause) had already stored
-    std::vector<std::string> notices;  ///< worth telling the user (resume file discarded, ...)
+    bool already_present = false;       ///< nothing had to be downloaded
+    std::int64_t resumed_bytes = 0;     ///< bytes an earlier run (or a pause) had already stored
+    std::vector<std::string> notices;   ///< worth telling the user (resume file discarded, ...)
+    std::vector<std::string> warnings;  ///< to show even when not verbose (a stream kept unmuxed, ...)
 };
 
 /// A snapshot of one task for lists and displays.

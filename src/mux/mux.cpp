@@ -50,7 +50,7 @@ Error add_output_streams(Readers& readers, OutputWriter& writer, Container conta
                                   !(container == Container::Mp4 && is_nonstandard_in_mp4(params.codec_id));
             if (!holdable) {
                 if (is_subtitle) continue;
-                return {FailReason::Unsupported,
+                return {FailReason::MuxFailed,
                         std::string("stream #") + std::to_string(stream.input_index) + " of " +
                             reader->path().string() + " (" + avcodec_get_name(params.codec_id) +
                             ") cannot go into " + container_name(container) +

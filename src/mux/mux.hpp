@@ -28,9 +28,12 @@
 // not make libavformat open other files or URLs.
 //
 // Errors name the file and the step that failed ("cannot open input /x/video.ts: Invalid data found when
-// processing input"):
-//   Unsupported  an input is not a recognised media file, is corrupt, has no audio or video (or no packets:
-//                an init segment alone), or holds a codec the chosen container cannot carry;
+// processing input"). The first two tell apart bytes that are not media libavformat can read (the
+// caller may keep them as they are) from media it read but could not write:
+//   Unsupported  an input is not a recognised media file, is corrupt (a demuxer error while reading it),
+//                or has no audio or video (or no packets: an init segment alone);
+//   MuxFailed    the inputs were read, but the output refused them: a codec the chosen container cannot
+//                carry, a header, packet or trailer the muxer would not write;
 //   FileAccess   an input cannot be read, or the output cannot be created, written or renamed;
 //   DiskFull     no space left while writing the output;
 //   Cancelled    MuxOptions::cancelled returned true;

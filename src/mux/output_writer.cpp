@@ -107,7 +107,7 @@ Error OutputWriter::open(bool faststart) {
     const int written = avformat_write_header(context_, options.address());
     // Header failures that are not I/O are nearly always a codec or parameter the container refuses.
     if (written < 0)
-        return io_or(FailReason::Unsupported, "cannot write the header of " + temp_path_.string(), written);
+        return io_or(FailReason::MuxFailed, "cannot write the header of " + temp_path_.string(), written);
     return {};
 }
 
@@ -143,7 +143,7 @@ Error OutputWriter::write(AVPacket& packet) {
     const int written = av_interleaved_write_frame(context_, &packet);
     if (written < 0)
         return io_or(
-            FailReason::Internal,
+            FailReason::MuxFailed,
             "cannot write a packet of stream #" + std::to_string(stream) + " to " + temp_path_.string(),
             written);
     return {};
@@ -152,11 +152,11 @@ Error OutputWriter::write(AVPacket& packet) {
 Error OutputWriter::commit_to(const std::filesystem::path& final_path) {
     forget_libav_log();
     const int trailer = av_write_trailer(context_);
-    if (trailer < 0) return io_or(FailReason::Internal, "cannot finish " + temp_path_.string(), trailer);
+    if (trailer < 0) return io_or(FailReason::MuxFailed, "cannot finish " + temp_path_.string(), trailer);
     // avio_close() does not report a failed final flush, so flush and look first.
     avio_flush(context_->pb);
     if (context_->pb->error < 0)
-        return io_or(FailReason::Internal, "cannot finish " + temp_path_.string(), 0);
+        return io_or(FailReason::MuxFailed, "cannot finish " + temp_path_.string(), 0);
     avio_closep(&context_->pb);
 
     if (Error error = sync_file(temp_path_)) return error;

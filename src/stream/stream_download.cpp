@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "media/dash_parser.hpp"
 #include "media/hls_parser.hpp"
 #include "media/limits.hpp"
 #include "media/sidx.hpp"
+#include "stream/durable_save.hpp"
+#include "stream/unmuxed_output.hpp"
 #include "util/atomic_file.hpp"
 #include "util/filename.hpp"
 
@@ -39,12 +42,17 @@ std::string role_of(const media::Stream& s) {
     return "av";
 }
 
-// Syncs every part file, then records them in the sidecar: it never claims bytes a power cut could lose.
-Error sync_and_save(const std::vector<std::shared_ptr<transfer::PartFile>>& parts, const fs::path& sidecar,
-                    const StreamResumeState& state) {
-    for (const auto& p : parts)
-        if (Error e = p->sync()) return e;
-    return save_stream_resume(sidecar, state);
+// Removes the files of the spill area that `keep` does not name (left by an earlier run, or all of
+// them when starting over), and the directory when nothing is left in it.
+void clean_spill_dir(const fs::path& dir, const std::vector<TrackResume>& keep) {
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(dir, ec))) return;
+    std::set<std::string> named;
+    for (const auto& t : keep)
+        for (const auto& f : t.ahead) named.insert(f.file);
+    for (const auto& e : fs::directory_iterator(dir, ec))
+        if (!named.contains(e.path().filename().string())) fs::remove(e.path(), ec);
+    fs::remove(dir, ec);  // only when empty
 }
 
 }  // namespace
@@ -102,6 +110,7 @@ void StreamDownload::start() {
     if (ec) return fail(file_error(ec.value(), "cannot create directory", job_.output_dir));
     final_path_ = output_path_for(job_, container_);
     sidecar_path_ = final_path_.string() + ".stream.arina";
+    spill_dir_ = final_path_.string() + ".ahead";
     if (!job_.overwrite && fs::exists(final_path_, ec) && !fs::exists(sidecar_path_, ec)) {
         transfer::DownloadResult r;
         r.already_present = true;
@@ -274,6 +283,9 @@ bool StreamDownload::prepare_files(std::vector<TrackResume>& resume) {
             }
         }
     }
+    // What an earlier run spilled and the sidecar does not name is of no use (all of it when
+    // starting over); what it names is read by the tracks.
+    clean_spill_dir(spill_dir_, reuse ? resume : std::vector<TrackResume>{});
     for (std::size_t i = 0; i < paths.size(); ++i) {
         auto opened = transfer::PartFile::open(paths[i], !reuse);
         if (auto* e = std::get_if<Error>(&opened)) {
@@ -301,8 +313,12 @@ bool StreamDownload::prepare_files(std::vector<TrackResume>& resume) {
                 notices_.push_back(pending_[i].role + " fragment " + std::to_string(n) +
                                    " was unavailable in an earlier run and is missing from the output");
         }
-        notices_.push_back("resumed: " + std::to_string(done) + " of " + std::to_string(total) +
-                           " fragments were already downloaded");
+        std::size_t ahead = 0;
+        for (const auto& r : resume) ahead += r.ahead.size();
+        notices_.push_back(
+            "resumed: " + std::to_string(done) + " of " + std::to_string(total) +
+            " fragments were already downloaded" +
+            (ahead > 0 ? ", and " + std::to_string(ahead) + " more had arrived ahead of them" : ""));
     }
     return true;
 }
@@ -330,6 +346,7 @@ void StreamDownload::begin_fragments() {
         settings.window = limits;
         settings.live_duration = job_.live_duration;
         settings.connections = job_.connections;
+        settings.spill_dir = spill_dir_;
         Track::Shared shared{engine_, job_.http, job_.retry_timing, rng_, key_, *keys_};
         TrackListener& listener = *this;
         tracks_.push_back(std::make_unique<Track>(shared, settings, parts_[i], resume[i], listener));
@@ -373,6 +390,7 @@ bool StreamDownload::start_mux(bool following) {
             spec.inputs.push_back({parts_[i]->path(), nullptr});
     }
     spec.remove_on_success.push_back(sidecar_path_);
+    spec.remove_on_success.push_back(spill_dir_);  // empty by then: the last save emptied it
     if (spec.inputs.empty()) {
         fail({FailReason::FragmentMissing, job_.url + ": no fragment could be downloaded"});
         return false;
@@ -463,8 +481,8 @@ void StreamDownload::finalize() {
     if (keys_) keys_->stop();
     // The last save says "everything is here": a crash while muxing costs only the mux.
     // Same key as the periodic saves, so a save still queued is replaced and none can run later.
-    disk_.submit(key_, [this, parts = parts_, state = resume_state(), sidecar = sidecar_path_] {
-        Error err = sync_and_save(parts, sidecar, state);
+    disk_.submit(key_, [this, save = snapshot()] {
+        Error err = save_durably(save);
         engine_.post([this, err] {
             if (err) return fail(err);
             run_mux();
@@ -490,6 +508,8 @@ void StreamDownload::mux_from_parts() {
 void StreamDownload::mux_done(const Error& error, bool following) {
     mux_job_.reset();  // its thread has ended: this joins it
     if (error && following && !mux_cancelled_) return mux_from_parts();
+    // Bytes libavformat cannot read as media: what the server sent is kept, unmuxed.
+    if (error.reason == FailReason::Unsupported && !mux_cancelled_) return keep_unmuxed_parts(error);
     if (error) return fail(error);
     transfer::DownloadResult r;
     r.file = final_path_;
@@ -501,6 +521,12 @@ void StreamDownload::mux_done(const Error& error, bool following) {
 std::vector<fs::path> StreamDownload::files_for(const fs::path& final_path) {
     std::vector<fs::path> files{final_path, final_path.string() + ".tmp",
                                 final_path.string() + ".stream.arina"};
+    // The spill area's files, then the area itself (removed once empty).
+    const fs::path spill = final_path.string() + ".ahead";
+    std::error_code spill_ec;
+    for (fs::directory_iterator it(spill, spill_ec), end; !spill_ec && it != end; it.increment(spill_ec))
+        files.push_back(it->path());
+    files.push_back(spill);
     // The roles (video, audio, av, audio2, ...) depend on what the manifest offered, so the
     // part files are found by name: NAME.EXT.<letters and digits>.part.
     const std::string prefix = final_path.filename().string() + ".";
@@ -518,6 +544,35 @@ std::vector<fs::path> StreamDownload::files_for(const fs::path& final_path) {
             files.push_back(it->path());
     }
     return files;
+}
+
+void StreamDownload::keep_unmuxed_parts(const Error& why) {
+    std::vector<UnmuxedPart> parts;
+    for (std::size_t i = 0; i < parts_.size(); ++i) parts.push_back({parts_[i]->path(), pending_[i].role});
+    disk_.submit(key_, [this, parts = std::move(parts), output = final_path_, sidecar = sidecar_path_,
+                        spill = spill_dir_, why] {
+        clean_spill_dir(spill, {});
+        auto kept = keep_unmuxed(parts, output, sidecar);
+        engine_.post([this, kept = std::move(kept), why] {
+            if (const auto* e = std::get_if<Error>(&kept)) return fail(*e);
+            const auto& files = std::get<std::vector<fs::path>>(kept);
+            if (files.empty()) return fail(why);
+            transfer::DownloadResult r;
+            r.file = files.front();
+            std::string names;
+            std::error_code ec;
+            for (const auto& f : files) {
+                r.size += static_cast<std::int64_t>(fs::file_size(f, ec));
+                names += (names.empty() ? "" : ", ") + f.string();
+            }
+            r.warnings.push_back(
+                "the stream could not be read as media (" + why.message +
+                "); its fragments are kept unmuxed, concatenated in order as the server sent "
+                "them (decrypted): " +
+                names);
+            finish(std::move(r));
+        });
+    });
 }
 
 void StreamDownload::cancel() {
@@ -551,6 +606,18 @@ void StreamDownload::cancel() {
     fail({FailReason::Cancelled, "cancelled: " + job_.url + " (partial download kept for resume)"});
 }
 
+SaveSnapshot StreamDownload::snapshot() {
+    SaveSnapshot s;
+    s.generation = ++save_generation_;
+    for (const auto& t : tracks_) spill_cleanup_->add(s.generation, t->take_obsolete_spills());
+    s.parts = parts_;
+    s.sidecar = sidecar_path_;
+    s.spill_dir = spill_dir_;
+    s.state = resume_state();
+    s.cleanup = spill_cleanup_;
+    return s;
+}
+
 StreamResumeState StreamDownload::resume_state() const {
     StreamResumeState s;
     s.url = job_.url;
@@ -568,9 +635,7 @@ void StreamDownload::schedule_save() {
         if (dirty_) {
             dirty_ = false;
             // Captures no `this`: the job may run after the download is gone.
-            disk_.submit(key_, [parts = parts_, state = resume_state(), sidecar = sidecar_path_] {
-                (void)sync_and_save(parts, sidecar, state);
-            });
+            disk_.submit(key_, [save = snapshot()] { (void)save_durably(save); });
         }
         schedule_save();
     });
@@ -589,16 +654,19 @@ void StreamDownload::fail(Error error) {
     if (!had_files) return engine_.post([this, r = std::move(r)]() mutable { finish(std::move(r)); });
     std::int64_t written = 0;
     for (const auto& t : tracks_) written += t->bytes_written();
-    const bool nothing = written == 0 && resumed_bytes_ == 0;
-    disk_.submit(key_, [this, nothing, parts = parts_, state = resume_state(), sidecar = sidecar_path_,
-                        r = std::move(r)]() mutable {
+    SaveSnapshot save = snapshot();
+    const bool nothing = written == 0 && resumed_bytes_ == 0 &&
+                         std::all_of(save.state.tracks.begin(), save.state.tracks.end(),
+                                     [](const TrackResume& t) { return t.ahead.empty(); });
+    disk_.submit(key_, [this, nothing, save = std::move(save), r = std::move(r)]() mutable {
         if (nothing) {
             // Nothing worth resuming: leave no empty part files behind.
             std::error_code ec;
-            for (const auto& p : parts) fs::remove(p->path(), ec);
-            fs::remove(sidecar, ec);
+            for (const auto& p : save.parts) fs::remove(p->path(), ec);
+            fs::remove(save.sidecar, ec);
+            clean_spill_dir(save.spill_dir, {});
         } else {
-            (void)sync_and_save(parts, sidecar, state);
+            (void)save_durably(save);
         }
         engine_.post([this, r = std::move(r)]() mutable { finish(std::move(r)); });
     });

@@ -8,18 +8,23 @@
 //   Fragments  one Track per chosen stream; job.connections fragments in flight across them,
 //              appended in order to NAME.EXT.<role>.part; a live playlist is refreshed meanwhile
 //   Muxing     on a short-lived thread of its own: mux::mux() the part files into NAME.EXT, then
-//              remove them and the sidecar
+//              remove them and the sidecar. Bytes libavformat cannot read as media are kept
+//              unmuxed instead (unmuxed_output.hpp): a success with a warning; media it read but
+//              could not mux fail with FailReason::MuxFailed, the part files kept
 //   Done       `finished` was called (exactly once)
 //
 // Files, for the output DIR/NAME.EXT (EXT = mp4 or mkv):
 //   DIR/NAME.EXT.video.part, .audio.part, .av.part (a stream with both; a second stream of the same
 //   kind gets .audio2.part ...)   the fragments of each chosen stream, in order
 //   DIR/NAME.EXT.stream.arina     the resume sidecar (stream_sidecar.hpp)
+//   DIR/NAME.EXT.ahead/           the spill area: fragments that arrived before their turn, one
+//                                 file each, so that a crash loses only those in flight
 //   DIR/NAME.EXT.tmp              mux output until it is complete and renamed
 //
-// Crash safety: once a second the part files are fdatasync'ed on the disk thread and then the
-// sidecar is replaced atomically, recording each stream's written prefix. Restarting the same job
-// cuts the part files back to that prefix and fetches only the fragments after it.
+// Crash safety: once a second the part files (and spill files) are fdatasync'ed on the disk thread
+// and then the sidecar is replaced atomically, recording each stream's written prefix and spilled
+// fragments (durable_save.hpp). Restarting the same job cuts the part files back to that prefix,
+// takes the spilled fragments from their files and fetches only the others.
 //
 // cancel(): a VOD download stops and keeps its files for resume (FailReason::Cancelled); a live
 // recording stops taking fragments and is finalised into a playable file (success, with a notice).
@@ -40,6 +45,7 @@
 
 #include "media/presentation.hpp"
 #include "net/engine.hpp"
+#include "stream/durable_save.hpp"
 #include "stream/format_selector.hpp"
 #include "stream/key_cache.hpp"
 #include "stream/live_refresher.hpp"
@@ -75,7 +81,8 @@ class StreamDownload final : public transfer::Download, private TrackListener {
     std::string format_listing() const;
 
     /// Every file a stream download to `final_path` may leave (see "Files" above): the
-    /// output, its .tmp, the sidecar and each NAME.EXT.<role>.part found beside it.
+    /// output, its .tmp, the sidecar, each NAME.EXT.<role>.part found beside it, and the
+    /// spill area's files followed by the area itself.
     static std::vector<std::filesystem::path> files_for(const std::filesystem::path& final_path);
 
   private:
@@ -112,7 +119,9 @@ class StreamDownload final : public transfer::Download, private TrackListener {
     void run_mux();
     void mux_from_parts();
     void mux_done(const Error& error, bool following);
+    void keep_unmuxed_parts(const Error& why);
     StreamResumeState resume_state() const;
+    SaveSnapshot snapshot();  // the state to save, and the spill files it makes obsolete
     void schedule_save();
     void fail(Error error);
     void finish(transfer::DownloadResult result);
@@ -136,6 +145,9 @@ class StreamDownload final : public transfer::Download, private TrackListener {
     mux::Container container_ = mux::Container::Mp4;
     std::filesystem::path final_path_;
     std::filesystem::path sidecar_path_;
+    std::filesystem::path spill_dir_;  // NAME.EXT.ahead: fragments that arrived before their turn
+    std::shared_ptr<SpillCleanup> spill_cleanup_ = std::make_shared<SpillCleanup>();
+    std::uint64_t save_generation_ = 0;
     std::string manifest_url_;  // after redirects
     media::Presentation presentation_;
     std::vector<Pending> pending_;

@@ -9,7 +9,12 @@ namespace arina::stream {
 namespace {
 
 constexpr const char* kMagic = "arina-stream-resume";
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;
+constexpr int kOldestReadable = 1;  // version 1: no "ahead" (spilled fragments)
+
+bool plain_name(const std::string& name) {
+    return !name.empty() && name.find('/') == std::string::npos && name != "." && name != "..";
+}
 
 Error corrupt(const std::string& why) {
     return {FailReason::Internal, "corrupt stream resume file: " + why};
@@ -18,6 +23,10 @@ Error corrupt(const std::string& why) {
 nlohmann::json body_of(const StreamResumeState& s) {
     nlohmann::json tracks = nlohmann::json::array();
     for (const auto& t : s.tracks) {
+        nlohmann::json ahead = nlohmann::json::array();
+        for (const auto& a : t.ahead)
+            ahead.push_back(
+                {{"number", a.number}, {"sequence", a.sequence}, {"file", a.file}, {"bytes", a.bytes}});
         tracks.push_back({{"format_id", t.format_id},
                           {"file", t.file},
                           {"fragments_done", t.fragments_done},
@@ -26,7 +35,8 @@ nlohmann::json body_of(const StreamResumeState& s) {
                           {"fragments_total", t.fragments_total},
                           {"init_id", t.init_id},
                           {"init_sha256", t.init_sha256},
-                          {"skipped", t.skipped}});
+                          {"skipped", t.skipped},
+                          {"ahead", ahead}});
     }
     return {{"format", kMagic},         {"version", kVersion}, {"url", s.url},
             {"container", s.container}, {"live", s.live},      {"tracks", tracks}};
@@ -44,7 +54,8 @@ std::variant<StreamResumeState, Error> decode_stream_resume(std::string_view tex
     const nlohmann::json& j = std::get<nlohmann::json>(unsealed);
     try {
         if (j.at("format") != kMagic) return corrupt("unknown format");
-        if (j.at("version").get<int>() != kVersion) return corrupt("unsupported version");
+        const int version = j.at("version").get<int>();
+        if (version < kOldestReadable || version > kVersion) return corrupt("unsupported version");
         StreamResumeState s;
         s.url = j.at("url").get<std::string>();
         s.container = j.at("container").get<std::string>();
@@ -60,10 +71,21 @@ std::variant<StreamResumeState, Error> decode_stream_resume(std::string_view tex
             r.init_id = t.at("init_id").get<std::string>();
             r.init_sha256 = t.at("init_sha256").get<std::string>();
             r.skipped = t.at("skipped").get<std::vector<std::int64_t>>();
+            if (version >= 2) {
+                for (const auto& a : t.at("ahead")) {
+                    SpilledFragment f;
+                    f.number = a.at("number").get<std::int64_t>();
+                    f.sequence = a.at("sequence").get<std::int64_t>();
+                    f.file = a.at("file").get<std::string>();
+                    f.bytes = a.at("bytes").get<std::int64_t>();
+                    if (f.number <= r.fragments_done || f.bytes < 0) return corrupt("bad spilled fragment");
+                    if (!plain_name(f.file)) return corrupt("bad spilled fragment file name");
+                    r.ahead.push_back(std::move(f));
+                }
+            }
             if (r.fragments_done < 0 || r.bytes < 0) return corrupt("negative count");
             // The part file must be a plain name in the same directory.
-            if (r.file.empty() || r.file.find('/') != std::string::npos || r.file == "." || r.file == "..")
-                return corrupt("bad part file name");
+            if (!plain_name(r.file)) return corrupt("bad part file name");
             s.tracks.push_back(std::move(r));
         }
         return s;

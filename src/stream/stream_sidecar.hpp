@@ -1,8 +1,10 @@
 #pragma once
 // The resume sidecar of a stream download, `NAME.EXT.stream.arina` beside the stream part files:
 // for each stream, how many fragments are durably in its part file (always a prefix, because
-// fragments are appended in order) and how long the file was at that point. After a crash the part
-// files are cut back to those lengths and only the fragments after the prefix are fetched again.
+// fragments are appended in order) and how long the file was at that point, and which fragments
+// after that prefix had already arrived (out of order) and wait in the spill area `NAME.EXT.ahead/`,
+// one file each. After a crash the part files are cut back to those lengths, the spilled fragments
+// are taken from their files, and only the others are fetched again: at most those in flight.
 //
 // One line of JSON with a SHA-256 checksum, written atomically (temp file, fsync, rename) on the
 // disk thread, and only after the part files were fdatasync'ed. Format: docs/resume-format.md
@@ -19,6 +21,16 @@
 
 namespace arina::stream {
 
+/// A fragment that arrived before its turn, kept in a file of its own in the spill area.
+struct SpilledFragment {
+    std::int64_t number = 0;    ///< 1-based position in the stream (VOD)
+    std::int64_t sequence = 0;  ///< media sequence number (matches live fragments across refreshes)
+    std::string file;           ///< name inside the spill directory
+    std::int64_t bytes = 0;     ///< its (decrypted) length
+
+    friend bool operator==(const SpilledFragment&, const SpilledFragment&) = default;
+};
+
 /// What is on disk for one selected stream.
 struct TrackResume {
     std::string format_id;            ///< Stream::id of the format
@@ -31,6 +43,8 @@ struct TrackResume {
     std::string init_sha256;  ///< SHA-256 of its (decrypted) bytes
     std::vector<std::int64_t>
         skipped;  ///< 1-based numbers of fragments left out (skip_unavailable_fragments)
+    /// Fragments after the prefix that are durably in the spill area (version 2; none in version 1).
+    std::vector<SpilledFragment> ahead;
 
     friend bool operator==(const TrackResume&, const TrackResume&) = default;
 };
@@ -45,7 +59,8 @@ struct StreamResumeState {
 };
 
 std::string encode_stream_resume(const StreamResumeState& state);
-/// Parses and verifies the checksum; corrupt or foreign files give FailReason::Internal.
+/// Parses and verifies the checksum; corrupt or foreign files give FailReason::Internal. Reads
+/// version 2 and the older version 1 (which has no spilled fragments).
 std::variant<StreamResumeState, Error> decode_stream_resume(std::string_view text);
 /// Writes atomically (temp file, fsync, rename, directory fsync).
 Error save_stream_resume(const std::filesystem::path& path, const StreamResumeState& state);

@@ -1,7 +1,12 @@
 #include "stream/track.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <ctime>
+#include <utility>
 
 #include "util/sha256.hpp"
 
@@ -20,6 +25,41 @@ constexpr std::size_t kMaxSpareBytes = 16u << 20;
 
 std::chrono::milliseconds to_ms(double seconds) {
     return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+// Writes `data` to a new file `path` (replacing one left by an earlier run). False on any error,
+// after removing what was written: a spill file is an optimisation, never a reason to fail.
+bool write_whole_file(const std::filesystem::path& path, std::string_view data) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return false;
+    bool ok = true;
+    while (ok && !data.empty()) {
+        const ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0;
+        if (ok) data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    ok = ::close(fd) == 0 && ok;
+    if (!ok) ::unlink(path.c_str());
+    return ok;
+}
+
+// The whole file if it is exactly `bytes` long, else nullopt.
+std::optional<std::string> read_exactly(const std::filesystem::path& path, std::int64_t bytes) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    std::string data(static_cast<std::size_t>(bytes) + 1, '\0');  // one more: a longer file is refused
+    std::size_t got = 0;
+    while (got < data.size()) {
+        const ssize_t n = ::pread(fd, data.data() + got, data.size() - got, static_cast<off_t>(got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (got != static_cast<std::size_t>(bytes)) return std::nullopt;
+    data.resize(got);
+    return data;
 }
 
 std::string hex(const std::array<std::uint8_t, 16>& bytes) {
@@ -55,7 +95,12 @@ Track::Track(Shared shared, TrackSettings settings, std::shared_ptr<transfer::Pa
       next_sequence_(resume.next_sequence),
       init_id_(resume.init_id),
       init_sha_(resume.init_sha256),
-      skipped_(resume.skipped) {}
+      skipped_(resume.skipped) {
+    for (const SpilledFragment& f : resume.ahead) {
+        if (settings_.spill_dir.empty()) break;
+        to_restore_[settings_.live ? f.sequence : f.number] = f;
+    }
+}
 
 Track::~Track() {
     stop();
@@ -88,9 +133,15 @@ std::size_t Track::extend(const media::Stream& stream, bool ended) {
             slot.init = init_of(i);
             slot.number = static_cast<std::int64_t>(i) + 1;
             slot.key = slot.number;
+            restore(slot, slot.number);
             slots_.push_back(std::move(slot));
             ++added;
         }
+        // Spilled fragments the plan no longer has (never, unless the sidecar lied).
+        for (auto& [identity, f] : to_restore_) obsolete_spills_.push_back(settings_.spill_dir / f.file);
+        to_restore_.clear();
+        if (restored_ > 0) advance();
+        if (stopped_) return added;
         close();
         return added;
     }
@@ -114,9 +165,18 @@ std::size_t Track::extend(const media::Stream& stream, bool ended) {
         slot.key = slots_done_ + static_cast<std::int64_t>(slots_.size()) + 1;
         last_sequence_ = f.sequence;
         seconds_planned_ += f.duration;
+        restore(slot, f.sequence);
         slots_.push_back(std::move(slot));
         ++added;
     }
+    // Spilled fragments at or below what the playlist has listed by now will never be matched.
+    for (auto it = to_restore_.begin();
+         it != to_restore_.end() && last_sequence_ && it->first <= *last_sequence_;) {
+        obsolete_spills_.push_back(settings_.spill_dir / it->second.file);
+        it = to_restore_.erase(it);
+    }
+    if (restored_ > 0) advance();
+    if (stopped_) return added;
     if (ended || closed_) close();
     return added;
 }
@@ -132,6 +192,9 @@ void Track::truncate_here() {
     for (const auto& [timer, number] : retry_timers_) shared_.engine.cancel_timer(timer);
     retry_timers_.clear();
     init_fetches_.clear();
+    for (const auto& slot : slots_) forget_spill(slot.key);
+    for (auto& [identity, f] : to_restore_) obsolete_spills_.push_back(settings_.spill_dir / f.file);
+    to_restore_.clear();
     slots_.clear();
     held_bytes_ = 0;
     // The next fragment may have been half on disk.
@@ -453,6 +516,7 @@ void Track::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
         slot->data = std::move(a.buffer);
         slot->state = Slot::State::Done;
         advance();
+        if (!stopped_) spill(a.key);  // still waiting for its turn: keep it safe from a crash
     }
     if (!stopped_) listener_.track_changed(*this);
 }
@@ -507,6 +571,7 @@ bool Track::check_error() {
 
 void Track::commit_head(std::int64_t bytes) {
     const Slot& head = slots_.front();
+    forget_spill(head.key);
     write_pos_ += bytes;
     ++slots_done_;
     if (head.piece + 1 == head.pieces) {  // the fragment is whole
@@ -623,6 +688,60 @@ void Track::request_init(const media::Fragment& init) {
     started.start();
 }
 
+// ------------------------------------------------------------------ the spill area
+
+void Track::spill(std::int64_t key) {
+    const Slot* slot = slot_of(key);
+    if (settings_.spill_dir.empty() || !slot || slot->state != Slot::State::Done || slot->pieces > 1 ||
+        spilled_.contains(key))
+        return;
+    if (!spill_dir_made_) {
+        std::error_code ec;
+        std::filesystem::create_directories(settings_.spill_dir, ec);
+        if (ec) return;
+        spill_dir_made_ = true;
+    }
+    SpilledFragment f;
+    f.number = slot->number;
+    f.sequence = slot->fragment.sequence;
+    f.file = settings_.label + "-" +
+             (settings_.live ? "s" + std::to_string(f.sequence) : std::to_string(f.number));
+    f.bytes = static_cast<std::int64_t>(slot->data.size());
+    if (!write_whole_file(settings_.spill_dir / f.file, slot->data)) return;
+    spilled_.emplace(key, std::move(f));
+}
+
+// A slot about to be made from the sidecar's spilled fragment `identity` (number, live: sequence)
+// takes that fragment's bytes instead of fetching them, when its file is intact.
+void Track::restore(Slot& slot, std::int64_t identity) {
+    auto it = to_restore_.find(identity);
+    if (it == to_restore_.end()) return;
+    SpilledFragment f = std::move(it->second);
+    to_restore_.erase(it);
+    const std::filesystem::path path = settings_.spill_dir / f.file;
+    auto data = read_exactly(path, f.bytes);
+    if (!data) {
+        obsolete_spills_.push_back(path);
+        return;
+    }
+    slot.data = std::move(*data);
+    slot.state = Slot::State::Done;
+    held_bytes_ += f.bytes;
+    ++restored_;
+    spilled_.emplace(slot.key, std::move(f));
+}
+
+void Track::forget_spill(std::int64_t key) {
+    auto it = spilled_.find(key);
+    if (it == spilled_.end()) return;
+    obsolete_spills_.push_back(settings_.spill_dir / it->second.file);
+    spilled_.erase(it);
+}
+
+std::vector<std::filesystem::path> Track::take_obsolete_spills() {
+    return std::exchange(obsolete_spills_, {});
+}
+
 void Track::resume_work() {
     if (stopped_ || finished_) return;
     advance();
@@ -662,6 +781,7 @@ TrackResume Track::resume_state() const {
     r.init_id = init_id_;
     r.init_sha256 = init_sha_;
     r.skipped = skipped_;
+    for (const auto& [key, f] : spilled_) r.ahead.push_back(f);
     return r;
 }
 

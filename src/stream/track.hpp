@@ -4,15 +4,19 @@
 // the stream's part file through a bounded reorder window (reorder_window.hpp).
 //
 // Assembly: the next fragment to write streams straight to disk as it arrives; fragments further
-// ahead are held in memory until their turn. Before a fragment's bytes, the init section in force
-// for it (EXT-X-MAP, DASH Initialization) is written when it differs from the last one written;
-// an init section with the same bytes under another URL or key is not written again.
+// ahead are held in memory until their turn, and each one that is complete is also written to a
+// file of its own in the spill area (TrackSettings::spill_dir), which the sidecar records once it
+// is synced: a crash then loses only the fragments in flight. A spill file is obsolete once its
+// fragment is in the part file; the owner deletes it after the next sidecar save. Before a fragment's bytes,
+// the init section in force for it (EXT-X-MAP, DASH Initialization) is written when it differs from the last
+// one written; an init section with the same bytes under another URL or key is not written again.
 //
 // Engine thread only. The track never calls into its owner while the owner is calling it, except
 // through TrackListener, whose callbacks the owner must accept at any time.
 
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,6 +61,9 @@ struct TrackSettings {
     WindowLimits window;
     double live_duration = 0;  ///< live only: stop taking fragments after this much media
     int connections = 1;       ///< of the whole download: how many pieces the last fragments may be cut into
+    /// Where fragments that arrive before their turn are also written, one file each, named
+    /// "<label>-<number>" (live: "<label>-s<sequence>"); empty = not at all.
+    std::filesystem::path spill_dir;
 };
 
 class Track final : private net::TransferHandler {
@@ -71,7 +78,8 @@ class Track final : private net::TransferHandler {
     };
 
     /// `resume` (may be default) says what is already in `file`: the first resume.fragments_done
-    /// fragments (VOD) or those with a sequence below resume.next_sequence (live) are not fetched.
+    /// fragments (VOD) or those with a sequence below resume.next_sequence (live) are not fetched,
+    /// nor those of resume.ahead whose spill file is there with the recorded length.
     Track(Shared shared, TrackSettings settings, std::shared_ptr<transfer::PartFile> file,
           const TrackResume& resume, TrackListener& listener);
     ~Track() override;
@@ -110,8 +118,14 @@ class Track final : private net::TransferHandler {
     double seconds_planned() const { return seconds_planned_; }
     /// Notes for the user: skipped fragments, init section changes, lost live fragments.
     const std::vector<std::string>& notices() const { return notices_; }
-    /// The state to record in the sidecar (only durable once the part file is synced).
+    /// The state to record in the sidecar (only durable once the part file and the spill files
+    /// it names are synced).
     TrackResume resume_state() const;
+    /// Spill files whose fragments are now in the part file (or were given up), to delete once a
+    /// sidecar that no longer names them is saved. Taken: the next call returns only newer ones.
+    std::vector<std::filesystem::path> take_obsolete_spills();
+    /// Fragments taken from the spill area when resuming, instead of fetched.
+    std::int64_t restored_from_spill() const { return restored_; }
 
   private:
     // One request's worth of a fragment: the whole fragment, or one piece of the last fragments
@@ -166,6 +180,9 @@ class Track final : private net::TransferHandler {
     void commit_head(std::int64_t bytes);
     bool check_error();
     void check_finished();
+    void spill(std::int64_t key);
+    void restore(Slot& slot, std::int64_t identity);
+    void forget_spill(std::int64_t key);
     void fail(Error error);
     std::string describe(const Slot& slot) const;
     std::string take_buffer();
@@ -203,6 +220,15 @@ class Track final : private net::TransferHandler {
     // would otherwise cost fresh pages (faults, zeroing) and their return to the system each time.
     std::vector<std::string> spare_buffers_;
     std::size_t spare_bytes_ = 0;
+
+    // The spill area: fragments done ahead of their turn that are in a file of their own (by slot
+    // key), those of the sidecar not yet matched to a slot (by number, live: sequence), and files
+    // no longer needed.
+    std::map<std::int64_t, SpilledFragment> spilled_;
+    std::map<std::int64_t, SpilledFragment> to_restore_;
+    std::vector<std::filesystem::path> obsolete_spills_;
+    std::int64_t restored_ = 0;
+    bool spill_dir_made_ = false;
 
     std::map<net::TransferId, Active> active_;
     std::map<net::TimerId, std::int64_t> retry_timers_;  // -> slot key

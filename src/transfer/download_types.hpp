@@ -62,6 +62,9 @@ struct DownloadResult {
     /// should not multiply the attempts by retrying the whole download again.
     bool retries_exhausted = false;
     std::vector<std::string> notices;  ///< worth telling the user: resume file discarded, restarts
+    /// A success that is not quite what was asked for, which the user must be told even when not
+    /// verbose (a stream kept unmuxed because its media could not be read).
+    std::vector<std::string> warnings;
     /// Plain downloads: the URL (after redirects) turned out to serve a manifest (FileJob::is_manifest);
     /// nothing was written and there is no error.
     std::string manifest_url;

@@ -31,6 +31,7 @@ constexpr std::array kReasons{
     ReasonInfo{FailReason::Extractor, "extractor", 13, false},
     ReasonInfo{FailReason::Database, "database", 14, false},
     ReasonInfo{FailReason::Unsupported, "unsupported", 15, false},
+    ReasonInfo{FailReason::MuxFailed, "mux-failed", 16, false},
     ReasonInfo{FailReason::Cancelled, "cancelled", 130, false},
 };
 

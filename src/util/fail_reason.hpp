@@ -25,6 +25,7 @@ enum class FailReason {
     Extractor,        ///< the site extractor (yt-dlp) failed
     Database,         ///< the task store is corrupt, locked or unwritable
     Unsupported,      ///< a URL or feature Arina cannot handle
+    MuxFailed,        ///< a stream's media was read but could not be muxed into the output container
     Cancelled,        ///< stopped by the user (Ctrl-C, cancel)
 };
 

@@ -4,9 +4,11 @@
 
 #include <signal.h>
 
+#include <set>
 #include <thread>
 
 #include "fixtures/stream_test_fixture.hpp"
+#include "stream/reorder_window.hpp"
 #include "stream/stream_sidecar.hpp"
 
 namespace arina::test {
@@ -151,6 +153,106 @@ TEST_F(StreamResumeTest, SidecarOfOtherFormatsIsDiscarded) {
     EXPECT_EQ(requests_like("/ref/seg", ".ts").size(), static_cast<std::size_t>(media_fx::kClipSeconds));
     EXPECT_EQ(sha256_file_hex(r.file).value_or(""), reference_sha());
 }
+
+// Fragments that complete before their turn are spilled to files of their own and recorded in the
+// sidecar: after SIGKILL the rerun fetches only the fragments that were in flight (at most -N) and
+// those never started, and takes the spilled ones from disk.
+class StreamSpillResumeTest : public StreamTest {
+  protected:
+    static constexpr int kSegments = 30;
+    static constexpr int kConnections = 4;
+    static constexpr int kStalled = 10;  // the fragment that holds up the writing
+
+    void SetUp() override {
+        const auto ts = media_fx::source_ts(dir.path(), kSegments);
+        ASSERT_TRUE(media_fx::hls_ts(ts, dir / "www/hls"));
+        ASSERT_TRUE(
+            std::filesystem::exists(dir / "www/hls" / ("seg" + std::to_string(kSegments - 1) + ".ts")));
+        server.serve_directory("/hls", dir / "www/hls");
+        server.serve_directory("/ref", dir / "www/hls");
+        // The fragment after the first ten stalls (its first request only): the ones after it
+        // complete out of order and wait in the reorder window until it is full.
+        server.set_faults("/hls/seg" + std::to_string(kStalled) + ".ts",
+                          {.stall_after_bytes = 1000, .stall_first_requests = 1});
+    }
+
+    std::set<int> segments_requested() const {
+        std::set<int> out;
+        for (const auto& q : requests_like("/hls/seg", ".ts")) out.insert(std::stoi(q.path.substr(8)));
+        return out;
+    }
+};
+
+#ifdef ARINA_STREAM_DRIVER_BIN
+TEST_F(StreamSpillResumeTest, SigkillWithFragmentsWaitingOutOfOrderRefetchesOnlyThoseInFlight) {
+    const auto sidecar = out() / "index.mp4.stream.arina";
+    // The window lets fragments start up to max_ahead - 1 places after the stalled one.
+    const auto window = stream::window_limits(kConnections, 0);
+    const std::size_t waiting = static_cast<std::size_t>(window.max_ahead - 1);
+    stream::TrackResume recorded;
+    std::set<int> first_run;
+    {
+        Child first(
+            {ARINA_STREAM_DRIVER_BIN, "-P", out().string(), "-N", std::to_string(kConnections),
+             "--socket-timeout", "120", "--retry-sleep", "exp=0.02:0.1", server.url("/hls/index.m3u8")},
+            dir / "first.log");
+        bool caught = false;
+        for (int i = 0; i < 600 && !caught; ++i) {  // bounded: 60 s
+            auto loaded = stream::load_stream_resume(sidecar);
+            if (auto* s = std::get_if<stream::StreamResumeState>(&loaded); s && !s->tracks.empty()) {
+                recorded = s->tracks[0];
+                caught = recorded.fragments_done == kStalled && recorded.ahead.size() == waiting;
+            }
+            if (!caught) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        ASSERT_TRUE(caught) << "fragments_done " << recorded.fragments_done << ", ahead "
+                            << recorded.ahead.size() << "\n"
+                            << read_file(dir / "first.log");
+        first.kill(SIGKILL);
+        EXPECT_EQ(first.wait(), 128 + SIGKILL);
+        first_run = segments_requested();
+    }
+    // The spilled fragments are the ones right after the stalled one, each in its own file.
+    for (std::size_t i = 0; i < recorded.ahead.size(); ++i) {
+        const auto& f = recorded.ahead[i];
+        EXPECT_EQ(f.number, kStalled + 2 + static_cast<std::int64_t>(i));
+        EXPECT_EQ(f.bytes, static_cast<std::int64_t>(std::filesystem::file_size(
+                               dir / "www/hls" / ("seg" + std::to_string(f.number - 1) + ".ts"))));
+        EXPECT_EQ(read_file(out() / "index.mp4.ahead" / f.file),
+                  read_file(dir / "www/hls" / ("seg" + std::to_string(f.number - 1) + ".ts")));
+    }
+
+    ASSERT_TRUE(server.wait_until_idle());
+    server.clear_log();
+    auto job = job_for("/hls/index.m3u8");
+    job.connections = kConnections;
+    const auto r = run(job);
+    EXPECT_STREAM_OK(r);
+    const std::set<int> second_run = segments_requested();
+    // Fetched again: the fragment stuck in flight, and those never started; nothing that had arrived.
+    std::set<int> expected{kStalled};
+    for (int i = kStalled + 1 + static_cast<int>(waiting); i < kSegments; ++i) expected.insert(i);
+    EXPECT_EQ(second_run, expected);
+    std::vector<int> twice;
+    std::set_intersection(first_run.begin(), first_run.end(), second_run.begin(), second_run.end(),
+                          std::back_inserter(twice));
+    EXPECT_LE(twice.size(), static_cast<std::size_t>(kConnections)) << "fetched twice: " << twice.size();
+    EXPECT_NE(notices(r).find("resumed: 10 of 30 fragments were already downloaded, and " +
+                              std::to_string(waiting) + " more had arrived ahead of them"),
+              std::string::npos)
+        << notices(r);
+
+    auto ref = job_for("/ref/index.m3u8");
+    ref.output_dir = dir / "ref";
+    const auto reference = run(ref);
+    EXPECT_STREAM_OK(reference);
+    EXPECT_EQ(sha256_file_hex(r.file).value_or("missing"), sha256_file_hex(reference.file).value_or("none"));
+    std::vector<std::string> left;
+    for (const auto& e : std::filesystem::directory_iterator(out()))
+        left.push_back(e.path().filename().string());
+    EXPECT_EQ(left, std::vector<std::string>{"index.mp4"});
+}
+#endif
 
 }  // namespace
 }  // namespace arina::test

@@ -198,7 +198,7 @@ TEST_F(StreamTest, ACodecTheContainerCannotCarryFailsWithTheMuxersMessage) {
     auto job = job_for("/vorbis/index.m3u8");
     const auto r = run(job);
     ASSERT_TRUE(r.error);
-    EXPECT_EQ(r.error.reason, FailReason::Unsupported);
+    EXPECT_EQ(r.error.reason, FailReason::MuxFailed);
     EXPECT_EQ(r.error.message, "stream #1 of " + (out() / "index.mp4.av.part").string() +
                                    " (vorbis) cannot go into MP4; choose Matroska (mkv)");
     EXPECT_FALSE(fs::exists(out() / "index.mp4"));

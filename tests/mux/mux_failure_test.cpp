@@ -141,10 +141,10 @@ TEST(MuxFailure, CancelBeforeStartCreatesNothing) {
     expect_nothing_left(output);
 }
 
-TEST(MuxFailure, CodecTheContainerCannotHoldIsUnsupported) {
+TEST(MuxFailure, CodecTheContainerCannotHoldIsAMuxFailure) {
     const fs::path output = test::media::scratch_dir() / "movie.mp4";
     const Error error = mux_error({fixture("pcm.mkv")}, output);  // PCM audio has no MP4 tag in libavformat
-    EXPECT_EQ(error.reason, FailReason::Unsupported);
+    EXPECT_EQ(error.reason, FailReason::MuxFailed);
     EXPECT_NE(error.message.find("pcm_s16le"), std::string::npos) << error.message;
     EXPECT_NE(error.message.find("pcm.mkv"), std::string::npos) << error.message;
     expect_nothing_left(output);
@@ -153,7 +153,7 @@ TEST(MuxFailure, CodecTheContainerCannotHoldIsUnsupported) {
 TEST(MuxFailure, VorbisIsRefusedForMp4ButFineInMatroska) {
     const fs::path dir = test::media::scratch_dir();
     const Error error = mux_error({fixture("vorbis.webm")}, dir / "movie.mp4");
-    EXPECT_EQ(error.reason, FailReason::Unsupported);
+    EXPECT_EQ(error.reason, FailReason::MuxFailed);
     EXPECT_NE(error.message.find("vorbis"), std::string::npos) << error.message;
     expect_nothing_left(dir / "movie.mp4");
     MuxOptions options;

@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
     const auto result = future.get();
     if (job.list_formats) std::cout << download.format_listing();
     for (const auto& n : result.notices) std::cout << "notice: " << n << "\n";
+    for (const auto& w : result.warnings) std::cout << "warning: " << w << "\n";
     if (result.error) {
         std::cout << "error " << arina::to_string(result.error.reason) << ": " << result.error.message
                   << std::endl;
