@@ -8,7 +8,7 @@ set -euo pipefail
 seconds="${1:-20}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$root/build/fuzz"
-targets=(fuzz_hls fuzz_dash fuzz_sidx fuzz_http_head fuzz_resume_file)
+targets=(fuzz_hls fuzz_dash fuzz_sidx fuzz_http_head fuzz_resume_file fuzz_output_template)
 
 cd "$root"
 cmake --preset fuzz >/dev/null
