@@ -32,4 +32,28 @@ FailReason fail_reason_for(CURLcode code) {
     }
 }
 
+FailureClass failure_class_for(CURLcode code) {
+    switch (code) {
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_RESOLVE_PROXY:
+        case CURLE_COULDNT_CONNECT:  // libcurl tried every address the name has
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CIPHER:
+            return FailureClass::Persistent;
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        case CURLE_SSL_INVALIDCERTSTATUS:
+        case CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_URL_MALFORMAT:
+        case CURLE_TOO_MANY_REDIRECTS:
+        case CURLE_READ_ERROR:
+            return FailureClass::Final;
+        default:
+            return FailureClass::Transient;
+    }
+}
+
 }  // namespace arina::net

@@ -3,10 +3,17 @@
 
 #include <curl/curl.h>
 
+#include "net/retry_policy.hpp"
 #include "util/fail_reason.hpp"
 
 namespace arina::net {
 
 FailReason fail_reason_for(CURLcode code);
+
+/// What a libcurl result says about trying again (retry_policy.hpp): a name that does not resolve,
+/// a connection refused on every address and a TLS handshake that fails are Persistent; a certificate
+/// that does not verify and a URL libcurl refuses are Final; the rest (resets, timeouts, bodies cut
+/// short, replies libcurl cannot parse) are Transient until they repeat identically.
+FailureClass failure_class_for(CURLcode code);
 
 }  // namespace arina::net

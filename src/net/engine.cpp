@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -98,7 +99,8 @@ struct Transfer {
     bool stopped_by_handler = false;
     bool aborted = false;
     bool paused = false;
-    std::string handler_error;  // a callback threw: the transfer ends as an internal error
+    std::string handler_error;   // a callback threw: the transfer ends as an internal error
+    std::string protocol_error;  // the head broke HTTP framing: the transfer ends as a bad response
     std::int64_t body_bytes = 0;
     Clock::time_point last_activity{};
     // Read batching (read_batching.hpp): the body bytes the socket will still carry (-1: not
@@ -188,6 +190,11 @@ std::size_t Engine::Impl::header_callback(char* data, std::size_t size, std::siz
     curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &url);
     t.head.effective_url = url ? url : t.request.url;
     t.head_delivered = true;
+    // Checked here, for every downloader at once: a length that cannot be trusted frames nothing.
+    if (auto problem = framing_problem(t.head, t.request.range.has_value())) {
+        t.protocol_error = "server " + *problem;
+        return 0;
+    }
     expect_body(t);
     try {
         if (!t.handler->on_response(t.id, t.head)) {
@@ -386,10 +393,19 @@ void Engine::Impl::finish(Transfer& t, CURLcode code) {
         outcome.stopped_by_handler = false;
         outcome.reason = FailReason::Internal;
         outcome.message = t.request.url + ": internal error: " + t.handler_error;
+    } else if (!t.protocol_error.empty()) {
+        outcome.reason = FailReason::BadResponse;
+        outcome.message = t.request.url + ": " + t.protocol_error;
     } else if (!t.stopped_by_handler && code != CURLE_OK) {
         outcome.reason = fail_reason_for(code);
+        outcome.failure_class = failure_class_for(code);
         outcome.message =
             t.request.url + ": " + (t.error_buffer[0] ? t.error_buffer : curl_easy_strerror(code));
+        // "Couldn't connect to server" does not say whether the host refused or was unreachable.
+        long os_error = 0;
+        if (code == CURLE_COULDNT_CONNECT && t.easy &&
+            curl_easy_getinfo(t.easy, CURLINFO_OS_ERRNO, &os_error) == CURLE_OK && os_error != 0)
+            outcome.message += " (" + std::string(std::strerror(static_cast<int>(os_error))) + ")";
     }
     TransferHandler* handler = t.handler;
     const TransferId id = t.id;

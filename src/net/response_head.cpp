@@ -105,6 +105,36 @@ bool add_header_line(ResponseHead& head, std::string_view line) {
     return false;
 }
 
+std::optional<std::string> framing_problem(const ResponseHead& head, bool range_requested) {
+    const auto [first, last] = head.fields.equal_range("content-length");
+    std::optional<std::string> length_text;
+    for (auto it = first; it != last; ++it) {
+        // A field may itself be a list ("5, 5"); equal members are allowed, different ones are not.
+        std::string_view rest = it->second;
+        while (true) {
+            const auto comma = rest.find(',');
+            const auto member = trim(rest.substr(0, comma));
+            if (!parse_int(member)) {
+                if (!member.empty() && member.front() == '-')
+                    return "sent a negative Content-Length (" + std::string(member) + ")";
+                return "sent a Content-Length that is not a number ('" + std::string(member) + "')";
+            }
+            if (length_text && *length_text != member)
+                return "sent two different Content-Lengths (" + *length_text + " and " + std::string(member) +
+                       ")";
+            length_text = std::string(member);
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    }
+    if (length_text && head.has("transfer-encoding"))
+        return "sent both Content-Length and Transfer-Encoding: " + head.get("transfer-encoding");
+    if (head.status == 206 && range_requested && !head.has("content-range") &&
+        head.get("content-type").find("multipart/byteranges") == std::string::npos)
+        return "answered 206 Partial Content without a Content-Range";
+    return std::nullopt;
+}
+
 bool is_strong_etag(std::string_view etag) {
     etag = trim(etag);
     return etag.size() >= 2 && etag.front() == '"' && etag.back() == '"';

@@ -40,6 +40,13 @@ std::optional<double> parse_retry_after(std::string_view value, std::int64_t now
 /// the blank line that ends a head.
 bool add_header_line(ResponseHead& head, std::string_view line);
 
+/// Framing that breaks HTTP/1.1 (RFC 9112 6.3) or answers a range request without saying which bytes
+/// it carries: two different Content-Lengths, one that is not a number or is negative, Content-Length
+/// together with Transfer-Encoding, 206 without Content-Range (unless multipart). Returns what the
+/// server did, for messages ("sent two different Content-Lengths (5 and 7)"), or nullopt when the head
+/// is sound. Such an answer is never used: its length, and so its body, cannot be trusted.
+std::optional<std::string> framing_problem(const ResponseHead& head, bool range_requested);
+
 /// Whether an ETag is strong (not W/...) and so usable in If-Range.
 bool is_strong_etag(std::string_view etag);
 

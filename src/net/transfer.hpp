@@ -9,6 +9,7 @@
 
 #include "net/http_options.hpp"
 #include "net/response_head.hpp"
+#include "net/retry_policy.hpp"
 #include "util/fail_reason.hpp"
 #include "util/interval_set.hpp"
 
@@ -31,6 +32,8 @@ struct TransferOutcome {
     std::string message;                   ///< names the URL and what happened
     bool stopped_by_handler = false;       ///< the handler returned false from a callback
     std::int64_t body_bytes = 0;           ///< body bytes delivered to on_body
+    /// What the failure says about trying again (net::failure_class_for); see AttemptFailure.
+    FailureClass failure_class = FailureClass::Transient;
 };
 
 /// Callbacks run on the engine thread, one transfer at a time; they must not block.
@@ -38,6 +41,8 @@ class TransferHandler {
   public:
     virtual ~TransferHandler() = default;
     /// The final response head (after redirects and 1xx). Return false to stop the transfer.
+    /// A head whose framing is broken (net::framing_problem) is not delivered: the transfer ends
+    /// with FailReason::BadResponse saying what the server sent.
     virtual bool on_response(TransferId id, const ResponseHead& head) = 0;
     /// A piece of the body. Return false to stop the transfer.
     virtual bool on_body(TransferId id, std::span<const char> data) = 0;

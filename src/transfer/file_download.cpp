@@ -4,6 +4,7 @@
 #include <chrono>
 #include <limits>
 
+#include "net/media_type.hpp"
 #include "transfer/range_planner.hpp"
 #include "util/atomic_file.hpp"
 #include "util/filename.hpp"
@@ -99,8 +100,8 @@ void FileDownload::begin_probe() {
     req.url = job_.url;
     req.http = &job_.http;
     req.owner = key_;
-    if (decode_) {
-        req.decode_content = true;
+    if (decode_ || plain_) {
+        req.decode_content = decode_;
         a.end = a.requested_end = kUnknownEnd;
     } else {
         const std::int64_t probe = std::min(job_.chunk_size, kProbeBytes);
@@ -237,16 +238,31 @@ bool FileDownload::accept_probe_head(Active& a, const net::ResponseHead& head) {
                            "; downloading as one decoded stream");
         return false;
     }
+    if (status == 200 || status == 206) {
+        // After a restart, the new first answer must still be the file: an error page is not.
+        std::int64_t new_size = status == 200 ? head.content_length().value_or(-1) : -1;
+        if (auto cr = net::parse_content_range(head.get("content-range")); status == 206 && cr)
+            new_size = cr->total;
+        if (auto why = not_the_same_file(head, new_size)) {
+            a.failed = true;
+            a.failure = {FailReason::BadResponse, 0, std::nullopt};
+            a.message = job_.url + ": server answered HTTP " + std::to_string(status) + " with " + *why +
+                        "; not taken for the file";
+            return false;
+        }
+    }
     request_url_ = head.effective_url.empty() ? job_.url : head.effective_url;
     const std::string etag = head.get("etag");
     etag_ = net::is_strong_etag(etag) ? etag : std::string();
     last_modified_ = head.get("last-modified");
+    content_type_ = head.get("content-type");
 
-    if (status == 206 && !decode_) {
+    if (status == 206 && !decode_ && !plain_) {
         auto cr = net::parse_content_range(head.get("content-range"));
         const std::int64_t asked_last = a.requested_end - 1;
         if (!cr || cr->first != 0 || cr->total < 0 || cr->last != std::min(asked_last, cr->total - 1)) {
             a.violated = true;
+            a.bad_range = true;
             a.message = job_.url + ": Content-Range '" + head.get("content-range") +
                         "' does not match the requested " + range_text(0, a.requested_end);
             return false;
@@ -269,7 +285,7 @@ bool FileDownload::accept_probe_head(Active& a, const net::ResponseHead& head) {
         engine_.post([this] { pump(); });
         return true;
     }
-    if (status == 200 || (status == 206 && decode_)) {
+    if (status == 200 || (status == 206 && (decode_ || plain_))) {
         // No ranges (or a decoded body): one stream from the start.
         if (!choose_output(&head)) return false;
         mode_ = Mode::Single;
@@ -294,11 +310,19 @@ bool FileDownload::accept_range_head(Active& a, const net::ResponseHead& head) {
     if (status == 206) {
         auto cr = net::parse_content_range(head.get("content-range"));
         if (validators_differ || (cr && cr->total >= 0 && cr->total != size_)) {
+            if (auto why = not_the_same_file(head, cr ? cr->total : -1)) {
+                a.failed = true;
+                a.failure = {FailReason::BadResponse, 0, std::nullopt};
+                a.message = request_url_ + ": server answered HTTP 206 with " + *why + " for " +
+                            range_text(a.begin, a.requested_end) + "; not taken for the file";
+                return false;
+            }
             restart("the file changed on the server");
             return false;
         }
         if (!cr || cr->first != a.begin || cr->last != a.requested_end - 1) {
             a.violated = true;
+            a.bad_range = true;
             a.message = request_url_ + ": Content-Range '" + head.get("content-range") +
                         "' does not match the requested " + range_text(a.begin, a.requested_end);
             return false;
@@ -317,6 +341,17 @@ bool FileDownload::accept_range_head(Active& a, const net::ResponseHead& head) {
             return false;
         }
         return true;
+    }
+    if (status == 200) {
+        // An error page (session expired, captive portal, login wall) answering for bytes of the
+        // file is a failed attempt, never a reason to throw away what is on disk.
+        if (auto why = not_the_same_file(head, head.content_length().value_or(-1))) {
+            a.failed = true;
+            a.failure = {FailReason::BadResponse, 0, std::nullopt};
+            a.message = request_url_ + ": server answered HTTP 200 with " + *why + " for " +
+                        range_text(a.begin, a.requested_end) + "; not taken for the file";
+            return false;
+        }
     }
     if (status == 200 || status == 412 || status == 416) {
         // 200 to If-Range: the validator no longer matches, or the server stopped
@@ -384,7 +419,7 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
         done_.remove({a.begin, a.cursor});  // nothing from a lying response is kept
         a.cursor = a.begin;
         net::AttemptFailure f{FailReason::BadResponse, 0, std::nullopt};
-        return whole ? whole_failed(f, a.message) : piece_failed(a, f, a.message);
+        return whole ? whole_failed(f, a.message, a.bad_range) : piece_failed(a, f, a.message);
     }
     if (a.failed) return whole ? whole_failed(a.failure, a.message) : piece_failed(a, a.failure, a.message);
 
@@ -398,23 +433,24 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
         return maybe_complete();
     }
     net::AttemptFailure f{outcome.reason == FailReason::None ? FailReason::BadResponse : outcome.reason, 0,
-                          std::nullopt};
+                          std::nullopt, outcome.failure_class};
+    a.bad_range = outcome.message.find("without a Content-Range") != std::string::npos;
     std::string message = outcome.message;
     if (outcome.reason == FailReason::None) {
         message = request_url_ + ": body ended after " + std::to_string(a.cursor - a.begin) + " of " +
                   std::to_string(a.end - a.begin) + " bytes";
         if (mode_ == Mode::Ranged) message += " (" + range_text(a.begin, a.end) + ")";
     }
-    return whole ? whole_failed(f, message) : piece_failed(a, f, message);
+    return whole ? whole_failed(f, message, a.bad_range) : piece_failed(a, f, message);
 }
 
 // ------------------------------------------------------------------ scheduling
 
-void FileDownload::start_piece(ByteRange range, int failures) {
+void FileDownload::start_piece(ByteRange range, net::RetryHistory history) {
     Active a;
     a.begin = a.cursor = range.begin;
     a.end = a.requested_end = range.end;
-    a.failures = failures;
+    a.history = std::move(history);
     a.started = std::chrono::steady_clock::now();
     net::TransferRequest req;
     req.url = request_url_;
@@ -432,7 +468,7 @@ void FileDownload::plan_waiting(const IntervalSet& have) {
     for (const auto& h : holes) missing += h.size();
     const auto piece = balanced_piece_size(missing, job_.chunk_size, job_.connections, kMinSplitPiece);
     waiting_.clear();
-    for (const auto& range : plan_pieces(holes, piece)) waiting_.push_back({range, 0});
+    for (const auto& range : plan_pieces(holes, piece)) waiting_.push_back({range, {}});
 }
 
 void FileDownload::pump() {
@@ -441,7 +477,7 @@ void FileDownload::pump() {
     while (active_.size() < slots && !waiting_.empty()) {
         Waiting w = waiting_.front();
         waiting_.pop_front();
-        start_piece(w.range, w.failures);
+        start_piece(w.range, std::move(w.history));
     }
     // Nothing left to start: give free connections half of the biggest remaining piece.
     while (active_.size() < slots && waiting_.empty() && retry_timers_.empty()) {
@@ -464,42 +500,40 @@ void FileDownload::pump() {
         Active& donor = active_.at(ids[split->index]);
         const ByteRange taken{split->split_at, donor.end};
         donor.end = split->split_at;
-        start_piece(taken, 0);
+        start_piece(taken, {});
     }
     publish();
 }
 
 void FileDownload::piece_failed(Active a, net::AttemptFailure failure, std::string message) {
-    const int failures = a.failures + 1;
+    // The same failure at the same place again made no progress: the server does it every time.
+    const std::string signature = message + " @" + std::to_string(a.cursor);
     const auto decision =
-        net::decide_retry(failure, failures, job_.fragment_retries, job_.retry_timing, rng_);
+        net::next_retry(failure, signature, a.history, job_.fragment_retries, job_.retry_timing, rng_);
     if (!decision.retry) {
-        if (net::is_retryable_failure(failure)) {
-            message += " (gave up after " + std::to_string(failures) + " attempts)";
-            retries_exhausted_ = true;
-        }
-        return fail({failure.reason, message});
+        if (a.bad_range && fall_back_to_plain_stream(message)) return;
+        if (decision.failure_class != net::FailureClass::Final) retries_exhausted_ = true;
+        return fail({failure.reason, message + net::gave_up_note(decision, a.history.failures)});
     }
     const ByteRange rest{a.cursor, a.end};
     auto timer = std::make_shared<net::TimerId>();
-    *timer = engine_.add_timer(to_ms(decision.delay_seconds), [this, timer, rest, failures] {
-        retry_timers_.erase(*timer);
-        waiting_.push_front({rest, failures});
-        pump();
-    });
+    *timer = engine_.add_timer(to_ms(decision.delay_seconds),
+                               [this, timer, rest, history = std::move(a.history)]() mutable {
+                                   retry_timers_.erase(*timer);
+                                   waiting_.push_front({rest, std::move(history)});
+                                   pump();
+                               });
     retry_timers_.insert(*timer);
     pump();
 }
 
-void FileDownload::whole_failed(net::AttemptFailure failure, std::string message) {
-    ++whole_failures_;
-    const auto decision = net::decide_retry(failure, whole_failures_, job_.retries, job_.retry_timing, rng_);
+void FileDownload::whole_failed(net::AttemptFailure failure, std::string message, bool bad_range) {
+    const auto decision =
+        net::next_retry(failure, message, whole_history_, job_.retries, job_.retry_timing, rng_);
     if (!decision.retry) {
-        if (net::is_retryable_failure(failure)) {
-            message += " (gave up after " + std::to_string(whole_failures_) + " attempts)";
-            retries_exhausted_ = true;
-        }
-        return fail({failure.reason, message});
+        if (bad_range && fall_back_to_plain_stream(message)) return;
+        if (decision.failure_class != net::FailureClass::Final) retries_exhausted_ = true;
+        return fail({failure.reason, message + net::gave_up_note(decision, whole_history_.failures)});
     }
     for (auto& [id, a] : active_) engine_.abort(id);
     active_.clear();
@@ -511,6 +545,33 @@ void FileDownload::whole_failed(net::AttemptFailure failure, std::string message
     });
     retry_timers_.insert(*timer);
     publish();
+}
+
+// The server's answers to range requests cannot be trusted (no Content-Range, other bytes than
+// asked): the change of strategy is to ask for the whole file once, without Range, and write it as
+// one stream. False when that was tried already.
+bool FileDownload::fall_back_to_plain_stream(const std::string& why) {
+    if (plain_ || decode_) return false;
+    plain_ = true;
+    notices_.push_back(why + "; downloading as one plain stream without ranges");
+    stop_everything();
+    done_.clear();
+    resumed_bytes_ = 0;
+    force_fresh_ = true;
+    whole_history_ = {};
+    mode_ = Mode::Probe;
+    // Posted: we may be inside a callback of the transfer that failed.
+    engine_.post([this] {
+        if (!ended_) begin_probe();
+    });
+    publish();
+    return true;
+}
+
+std::optional<std::string> FileDownload::not_the_same_file(const net::ResponseHead& head,
+                                                           std::int64_t new_size) const {
+    if (content_type_.empty() && size_ <= 0) return std::nullopt;  // nothing to compare with yet
+    return net::implausible_replacement(content_type_, size_, head.get("content-type"), new_size);
 }
 
 void FileDownload::restart(const std::string& why) {

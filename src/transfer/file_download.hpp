@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <vector>
@@ -55,23 +56,24 @@ class FileDownload final : public Download, private net::TransferHandler {
         std::int64_t cursor = 0;
         std::int64_t end = 0;            ///< may shrink when the piece is split
         std::int64_t requested_end = 0;  ///< what the Range header asked for
-        int failures = 0;
+        net::RetryHistory history;       ///< of this piece (the probe: of the download's first request)
         bool probe = false;
         net::AttemptFailure failure;  ///< why the handler stopped it, if it did
         bool failed = false;
-        bool violated = false;  ///< the response broke the protocol: discard its bytes
-        bool reprobe = false;   ///< stopped on purpose to ask again differently
-        bool manifest = false;  ///< the first answer is a stream manifest (FileJob::is_manifest)
-        std::string message;    ///< what went wrong, when failed or violated
+        bool violated = false;   ///< the response broke the protocol: discard its bytes
+        bool bad_range = false;  ///< ... by answering other bytes than the range asked for
+        bool reprobe = false;    ///< stopped on purpose to ask again differently
+        bool manifest = false;   ///< the first answer is a stream manifest (FileJob::is_manifest)
+        std::string message;     ///< what went wrong, when failed or violated
         std::chrono::steady_clock::time_point started{};  ///< when the request was made
     };
     struct Waiting {
         ByteRange range;
-        int failures = 0;
+        net::RetryHistory history;
     };
 
     void begin_probe();
-    void start_piece(ByteRange range, int failures);
+    void start_piece(ByteRange range, net::RetryHistory history);
     void pump();
     void plan_waiting(const IntervalSet& have);
     bool accept_probe_head(Active& a, const net::ResponseHead& head);
@@ -79,7 +81,9 @@ class FileDownload final : public Download, private net::TransferHandler {
     bool choose_output(const net::ResponseHead* head);
     bool open_part(bool fresh);
     void piece_failed(Active a, net::AttemptFailure failure, std::string message);
-    void whole_failed(net::AttemptFailure failure, std::string message);
+    void whole_failed(net::AttemptFailure failure, std::string message, bool bad_range = false);
+    bool fall_back_to_plain_stream(const std::string& why);
+    std::optional<std::string> not_the_same_file(const net::ResponseHead& head, std::int64_t new_size) const;
     void restart(const std::string& why);
     void maybe_complete();
     void schedule_save();
@@ -100,6 +104,7 @@ class FileDownload final : public Download, private net::TransferHandler {
 
     Mode mode_ = Mode::Probe;
     bool decode_ = false;  // the server insists on Content-Encoding: fetch decoded, one stream
+    bool plain_ = false;   // the server's range answers are inconsistent: one stream, no Range
     bool ended_ = false;
     std::filesystem::path final_path_;
     std::filesystem::path part_path_;
@@ -108,10 +113,11 @@ class FileDownload final : public Download, private net::TransferHandler {
     std::int64_t size_ = -1;
     std::string etag_;
     std::string last_modified_;
+    std::string content_type_;  // of the first answer: what a replacement must plausibly be
     IntervalSet done_;
     std::int64_t resumed_bytes_ = 0;
     std::int64_t fetched_bytes_ = 0;
-    int whole_failures_ = 0;
+    net::RetryHistory whole_history_;
     int restarts_ = 0;
     bool dirty_ = false;
     bool force_fresh_ = false;  // after a restart: never trust the old resume file

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "net/media_type.hpp"
 #include "net/rate_limiter.hpp"
 #include "net/response_head.hpp"
 
@@ -65,6 +66,50 @@ TEST(RateLimiter, HandsOutTheConfiguredRateOverTime) {
 TEST(RateLimiter, UnlimitedAlwaysGrants) {
     RateLimiter limiter(0);
     EXPECT_TRUE(limiter.try_consume(1 << 30, RateLimiter::Clock::now()));
+}
+
+ResponseHead head_of(std::initializer_list<std::string_view> lines) {
+    ResponseHead h;
+    for (auto line : lines) add_header_line(h, line);
+    return h;
+}
+
+TEST(Framing, BrokenLengthsAndMissingRangesAreNamed) {
+    EXPECT_FALSE(framing_problem(head_of({"HTTP/1.1 200 OK", "Content-Length: 5"}), false));
+    EXPECT_FALSE(
+        framing_problem(head_of({"HTTP/1.1 200 OK", "Content-Length: 5", "Content-Length: 5"}), false));
+    EXPECT_FALSE(framing_problem(head_of({"HTTP/1.1 200 OK", "Content-Length: 5, 5"}), false));
+    EXPECT_EQ(framing_problem(head_of({"HTTP/1.1 200 OK", "Content-Length: 5", "Content-Length: 7"}), false),
+              "sent two different Content-Lengths (5 and 7)");
+    EXPECT_EQ(framing_problem(head_of({"HTTP/1.1 200 OK", "Content-Length: 5, 6"}), false),
+              "sent two different Content-Lengths (5 and 6)");
+    EXPECT_EQ(framing_problem(head_of({"HTTP/1.1 200 OK", "Content-Length: -5"}), false),
+              "sent a negative Content-Length (-5)");
+    EXPECT_EQ(framing_problem(head_of({"HTTP/1.1 200 OK", "Content-Length: ten"}), false),
+              "sent a Content-Length that is not a number ('ten')");
+    EXPECT_EQ(framing_problem(head_of({"HTTP/1.1 200 OK", "Content-Length: 3", "Transfer-Encoding: chunked"}),
+                              false),
+              "sent both Content-Length and Transfer-Encoding: chunked");
+    EXPECT_EQ(framing_problem(head_of({"HTTP/1.1 206 Partial Content", "Content-Length: 3"}), true),
+              "answered 206 Partial Content without a Content-Range");
+    EXPECT_FALSE(framing_problem(
+        head_of({"HTTP/1.1 206 Partial Content", "Content-Type: multipart/byteranges; boundary=x"}), true));
+    EXPECT_FALSE(framing_problem(
+        head_of({"HTTP/1.1 206 Partial Content", "Content-Length: 3", "Content-Range: bytes 0-2/9"}), true));
+}
+
+TEST(MediaType, AnErrorPageIsNotAPlausibleReplacement) {
+    EXPECT_EQ(media_type_of("Text/HTML; charset=utf-8"), "text/html");
+    EXPECT_EQ(implausible_replacement("application/octet-stream", 1000000, "text/html; charset=utf-8", 57),
+              "text/html instead of application/octet-stream");
+    EXPECT_EQ(implausible_replacement("video/mp4", 1000000, "text/plain", 900000),
+              "text/plain instead of video/mp4");
+    EXPECT_EQ(implausible_replacement("", 1000000, "application/octet-stream", 14),
+              "application/octet-stream of 14 bytes instead of a file of 1000000 bytes");
+    EXPECT_FALSE(implausible_replacement("application/octet-stream", 1000000, "video/mp4", 990000));
+    EXPECT_FALSE(implausible_replacement("video/mp4", 1000000, "video/mp4", 500000));
+    EXPECT_FALSE(implausible_replacement("text/html", 5000, "text/html", 4000));
+    EXPECT_FALSE(implausible_replacement("application/octet-stream", 1000000, "", -1));
 }
 
 }  // namespace

@@ -44,5 +44,76 @@ TEST(RetryPolicy, ClientErrorsAreNotRetried) {
     EXPECT_FALSE(decide_retry({FailReason::Http, 501, std::nullopt}, 1, 10, {}, rng).retry);
 }
 
+TEST(FailureClass, OneTableForEveryFailure) {
+    EXPECT_EQ(classify({FailReason::Timeout, 0, std::nullopt}), FailureClass::Transient);
+    EXPECT_EQ(classify({FailReason::Http, 503, std::nullopt}), FailureClass::Transient);
+    EXPECT_EQ(classify({FailReason::Http, 408, std::nullopt}), FailureClass::Transient);
+    EXPECT_EQ(classify({FailReason::Http, 429, 5.0}), FailureClass::Transient);
+    EXPECT_EQ(classify({FailReason::Http, 404, std::nullopt}), FailureClass::Final);
+    EXPECT_EQ(classify({FailReason::Http, 404, std::nullopt}, /*any_status=*/true), FailureClass::Persistent);
+    EXPECT_EQ(classify({FailReason::Http, 501, std::nullopt}), FailureClass::Final);
+    EXPECT_EQ(classify({FailReason::Network, 0, std::nullopt, FailureClass::Persistent}),
+              FailureClass::Persistent);
+    EXPECT_EQ(classify({FailReason::Tls, 0, std::nullopt}), FailureClass::Persistent);
+    EXPECT_EQ(classify({FailReason::Tls, 0, std::nullopt, FailureClass::Final}), FailureClass::Final);
+    EXPECT_EQ(classify({FailReason::DiskFull, 0, std::nullopt}), FailureClass::Final);
+    EXPECT_EQ(classify({FailReason::Cancelled, 0, std::nullopt}), FailureClass::Final);
+}
+
+TEST(FailureClass, PersistentFailuresGetTwoQuickRetries) {
+    std::mt19937 rng(3);
+    const RetryTiming timing{1.0, 30.0, 120.0};
+    RetryHistory h;
+    const AttemptFailure refused{FailReason::Network, 0, std::nullopt, FailureClass::Persistent};
+    for (int i = 0; i < 2; ++i) {
+        const auto d = next_retry(refused, "refused", h, 10, timing, rng);
+        ASSERT_TRUE(d.retry) << i;
+        EXPECT_EQ(d.failure_class, FailureClass::Persistent);
+        EXPECT_LE(d.delay_seconds, timing.quick_seconds);
+    }
+    EXPECT_FALSE(next_retry(refused, "refused", h, 10, timing, rng).retry);
+    EXPECT_EQ(h.failures, 3);
+}
+
+TEST(FailureClass, AViolationThatRepeatsIdenticallyBecomesPersistent) {
+    std::mt19937 rng(3);
+    const RetryTiming timing{1.0, 30.0, 120.0};
+    RetryHistory h;
+    const AttemptFailure bad{FailReason::BadResponse, 0, std::nullopt};
+    auto d = next_retry(bad, "Content-Range 'bytes 10-99/100' @0", h, 10, timing, rng);
+    EXPECT_TRUE(d.retry);
+    EXPECT_EQ(d.failure_class, FailureClass::Transient);
+    EXPECT_GE(d.delay_seconds, 0.5);  // an ordinary back-off the first time
+    for (int i = 0; i < 2; ++i) {
+        d = next_retry(bad, "Content-Range 'bytes 10-99/100' @0", h, 10, timing, rng);
+        EXPECT_TRUE(d.retry);
+        EXPECT_EQ(d.failure_class, FailureClass::Persistent);
+    }
+    EXPECT_FALSE(next_retry(bad, "Content-Range 'bytes 10-99/100' @0", h, 10, timing, rng).retry);
+    EXPECT_EQ(gave_up_note(d, h.failures), " (gave up after 4 attempts)");
+}
+
+TEST(FailureClass, CutsAtNewPlacesAreProgressAndKeepTheFullBudget) {
+    std::mt19937 rng(3);
+    RetryHistory h;
+    const AttemptFailure cut{FailReason::Network, 0, std::nullopt};
+    for (int i = 0; i < 10; ++i) {
+        const auto d =
+            next_retry(cut, "transfer closed with " + std::to_string(1000 - 50 * i) + " bytes remaining", h,
+                       10, {}, rng);
+        ASSERT_TRUE(d.retry) << i;
+        EXPECT_EQ(d.failure_class, FailureClass::Transient) << i;
+    }
+    EXPECT_FALSE(next_retry(cut, "transfer closed with 1 bytes remaining", h, 10, {}, rng).retry);
+}
+
+TEST(FailureClass, FinalFailuresAreNotRetriedAndSayNothingAboutAttempts) {
+    std::mt19937 rng(3);
+    RetryHistory h;
+    const auto d = next_retry({FailReason::Http, 404, std::nullopt}, "404", h, 10, {}, rng);
+    EXPECT_FALSE(d.retry);
+    EXPECT_EQ(gave_up_note(d, h.failures), "");
+}
+
 }  // namespace
 }  // namespace arina::net
