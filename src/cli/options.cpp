@@ -1,6 +1,8 @@
 #include "cli/options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <iostream>
 
@@ -34,6 +36,27 @@ bool parse_retry_sleep(const std::string& text, Config& config) {
 }
 
 }  // namespace
+
+std::optional<std::string> url_problem(std::string_view text) {
+    const auto colon = text.find(':');
+    const auto scheme_ok = [&](std::string_view scheme) {
+        return !scheme.empty() && std::isalpha(static_cast<unsigned char>(scheme.front())) &&
+               std::all_of(scheme.begin(), scheme.end(), [](unsigned char c) {
+                   return std::isalnum(c) || c == '+' || c == '-' || c == '.';
+               });
+    };
+    if (colon == std::string_view::npos || !scheme_ok(text.substr(0, colon)))
+        return "'" + std::string(text) + "' is not a URL (expected http://... or https://...)";
+    std::string scheme(text.substr(0, colon));
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (scheme != "http" && scheme != "https")
+        return "'" + std::string(text) + "': unsupported scheme '" + scheme + "' (only http and https)";
+    const auto rest = text.substr(colon + 1);
+    if (!rest.starts_with("//") || rest.size() == 2 || rest[2] == '/')
+        return "'" + std::string(text) + "' is not a URL: no host after " + scheme + "://";
+    return std::nullopt;
+}
 
 std::variant<std::vector<std::string>, Error> read_batch_file(const std::string& path) {
     std::ifstream in(path);
@@ -186,6 +209,10 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
         for (auto& u : std::get<std::vector<std::string>>(batch)) o.urls.push_back(std::move(u));
     }
     if (urls_required && o.urls.empty()) return usage("no URL given (see --help)");
+    // Before anything starts: a word that is not a URL is a mistake on the command line, not
+    // something to retry for minutes.
+    for (const auto& url : o.urls)
+        if (auto problem = url_problem(url)) return usage(*problem);
     if (!output_name.empty() && o.urls.size() > 1)
         return usage("-o names one file; it cannot be used with several URLs");
     o.progress = progress == "json"   ? ProgressStyle::Json

@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/config.hpp"
@@ -36,6 +38,10 @@ struct ParseOutcome {
 /// `arina [OPTIONS] URL...` (also the options of `arina queue add` and `arina run`,
 /// where URLs are optional).
 ParseOutcome parse_command_line(int argc, char** argv, bool urls_required = true);
+
+/// Why `text` cannot be downloaded as a URL (no scheme, a scheme other than http/https, no host),
+/// naming it; nullopt when it is an http(s) URL. Pure.
+std::optional<std::string> url_problem(std::string_view text);
 
 /// Reads a batch file: one URL per line, blank lines and `#` comments ignored.
 std::variant<std::vector<std::string>, Error> read_batch_file(const std::string& path);
