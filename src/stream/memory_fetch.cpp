@@ -11,14 +11,6 @@ std::chrono::milliseconds to_ms(double seconds) {
 
 }  // namespace
 
-net::RetryDecision decide_fetch_retry(net::AttemptFailure failure, bool any_status, int failures,
-                                      int max_retries, const net::RetryTiming& timing, std::mt19937& rng) {
-    // 503 stands for "some HTTP error": retryable, and Retry-After still applies.
-    if (any_status && failure.reason == FailReason::Http && !net::is_retryable_status(failure.http_status))
-        failure.http_status = 503;
-    return net::decide_retry(failure, failures, max_retries, timing, rng);
-}
-
 std::string describe_status(int status) {
     return "server answered HTTP " + std::to_string(status);
 }
@@ -123,7 +115,7 @@ void MemoryFetch::on_done(net::TransferId id, const net::TransferOutcome& outcom
         // The engine's message already names the URL; keep only what went wrong.
         std::string problem = outcome.message;
         if (problem.starts_with(spec_.url + ": ")) problem.erase(0, spec_.url.size() + 2);
-        return failed({outcome.reason, 0, std::nullopt}, problem);
+        return failed({outcome.reason, 0, std::nullopt, outcome.failure_class}, problem);
     }
     if (!complete_range)
         return failed({FailReason::BadResponse, 0, std::nullopt},
@@ -132,26 +124,23 @@ void MemoryFetch::on_done(net::TransferId id, const net::TransferOutcome& outcom
     r.body = std::move(body_);
     r.effective_url = effective_url_;
     r.content_type = content_type_;
-    r.attempts = failures_ + 1;
+    r.attempts = history_.failures + 1;
     complete(std::move(r));
 }
 
 void MemoryFetch::failed(net::AttemptFailure failure, std::string problem) {
-    ++failures_;
     const auto decision =
-        decide_fetch_retry(failure, spec_.retry_any_status, failures_, spec_.retries, timing_, rng_);
+        net::next_retry(failure, problem, history_, spec_.retries, timing_, rng_, spec_.retry_any_status);
     if (decision.retry) {
         timer_ = engine_.add_timer(to_ms(decision.delay_seconds), [this] { attempt(); });
         return;
     }
     std::string message = (spec_.what.empty() ? "" : spec_.what + " ") + spec_.url + ": " + problem;
-    if (spec_.retries > 0 && (failures_ > 1 || net::is_retryable_failure(failure)))
-        message +=
-            " (gave up after " + std::to_string(failures_) + (failures_ == 1 ? " attempt)" : " attempts)");
+    if (spec_.retries > 0) message += net::gave_up_note(decision, history_.failures);
     FetchResult r;
     r.error = {failure.reason, std::move(message)};
     r.effective_url = effective_url_;
-    r.attempts = failures_;
+    r.attempts = history_.failures;
     complete(std::move(r));
 }
 

@@ -21,9 +21,12 @@ struct FetchSpec {
     std::optional<ByteRange> range;  ///< ask for these bytes only (a 200 answer is sliced)
     bool decode_content = false;     ///< accept gzip/br (text resources)
     std::size_t max_bytes = 16u << 20;
-    int retries = 0;                ///< failures allowed before giving up
-    bool retry_any_status = false;  ///< also retry 4xx answers (see decide_fragment_retry)
-    std::string what;               ///< names the resource in messages: "manifest", "key", ...
+    int retries = 0;  ///< failures allowed before giving up
+    /// 4xx answers are Persistent (a few quick retries) rather than Final: CDNs answer 403 or 404 for a
+    /// segment that has not reached them yet, so media players (and yt-dlp) try fragments, keys and
+    /// indexes again whatever the status (net::classify).
+    bool retry_any_status = false;
+    std::string what;  ///< names the resource in messages: "manifest", "key", ...
 };
 
 struct FetchResult {
@@ -33,12 +36,6 @@ struct FetchResult {
     std::string content_type;
     int attempts = 0;
 };
-
-/// net::decide_retry, except that with `any_status` every HTTP error status may be retried: CDNs
-/// answer 403 or 404 for a segment that has not reached them yet, so media players (and yt-dlp)
-/// try fragments again whatever the status.
-net::RetryDecision decide_fetch_retry(net::AttemptFailure failure, bool any_status, int failures,
-                                      int max_retries, const net::RetryTiming& timing, std::mt19937& rng);
 
 /// "server answered HTTP 404" and friends, for messages.
 std::string describe_status(int status);
@@ -76,7 +73,7 @@ class MemoryFetch final : private net::TransferHandler {
 
     net::TransferId transfer_ = 0;
     net::TimerId timer_ = 0;
-    int failures_ = 0;
+    net::RetryHistory history_;
     // The answer in progress.
     std::string body_;
     std::string effective_url_;

@@ -102,6 +102,10 @@ class StreamDownload final : public transfer::Download, private TrackListener {
     void track_changed(Track& track) override;
     void track_finished(Track& track) override;
     void track_failed(Track& track, const Error& error) override;
+    bool track_source_dead(Track& track) override;
+
+    void refresh_manifest(std::function<void(RefreshResult)> done);
+    void refreshed(RefreshResult result);
 
     void enter(Phase phase);
     void on_manifest(FetchResult result);
@@ -160,6 +164,12 @@ class StreamDownload final : public transfer::Download, private TrackListener {
     std::int64_t resumed_bytes_ = 0;
     std::int64_t manifest_bytes_ = 0;
     net::TimerId save_timer_ = 0;
+    // Refreshing the source when fragment URLs die (StreamJob::refresh_source).
+    bool refreshing_ = false;
+    int refreshes_ = 0;
+    std::vector<std::unique_ptr<MemoryFetch>> refresh_fetches_;
+    std::shared_ptr<bool> alive_ =
+        std::make_shared<bool>(true);  // false once ended: late refreshes are dropped
 
     // The mux: started with the fragments, following the part files as they grow (so little is
     // left to do when the last fragment lands); should it fail, muxed again from the finished

@@ -5,13 +5,24 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <variant>
 
+#include "media/presentation.hpp"
 #include "mux/mux.hpp"
 #include "net/http_options.hpp"
 #include "net/retry_policy.hpp"
 
 namespace arina::stream {
+
+/// A fresh presentation of a download's source with the fragments of its streams filled in (HLS
+/// media playlists resolved), or why there is none.
+using RefreshResult = std::variant<media::Presentation, Error>;
+/// "Refresh the source": asked on the engine thread when fragment URLs stop working (signed URLs that
+/// expired); must call `done` exactly once, on the engine thread, now or later. Streams are matched
+/// to the download's by format id, fragments by position.
+using SourceRefresh = std::function<void(std::function<void(RefreshResult)> done)>;
 
 struct StreamJob {
     std::string url;  ///< the .m3u8 (master or media playlist) or .mpd
@@ -34,6 +45,10 @@ struct StreamJob {
     /// Leave out fragments that fail after all retries instead of failing the download; the result's
     /// notices name each one. Off by default: a file with holes is never produced silently.
     bool skip_unavailable_fragments = false;
+    /// How a fresh presentation is had when fragment URLs die (see SourceRefresh). Unset: the manifest
+    /// URL (and the chosen HLS media playlists) are fetched again. A page extractor supplies its own
+    /// (extracting the page again). At most one refresh per fragment URL that dies.
+    SourceRefresh refresh_source;
 
     // --- live streams (HLS playlists without EXT-X-ENDLIST) ---
     /// Stop recording once this many seconds of media have been taken; 0 = until the stream ends

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <utility>
 
+#include "net/media_type.hpp"
 #include "util/sha256.hpp"
 
 namespace arina::stream {
@@ -22,6 +23,14 @@ constexpr std::int64_t kMinPieceBytes = 256 * 1024;
 // memory than a handful of typical (2-6 s) fragments.
 constexpr std::size_t kMaxSpareBuffers = 8;
 constexpr std::size_t kMaxSpareBytes = 16u << 20;
+
+// An answer that says "this URL no longer works" rather than "not yet" or "broken": what an expired
+// signature gets. The page answer (on_response) is a BadResponse with the status of the page.
+bool dead_url(const net::AttemptFailure& f) {
+    if (f.reason == FailReason::Http)
+        return f.http_status == 403 || f.http_status == 404 || f.http_status == 410;
+    return f.reason == FailReason::BadResponse && f.http_status >= 200 && f.http_status < 300;
+}
 
 std::chrono::milliseconds to_ms(double seconds) {
     return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
@@ -191,6 +200,7 @@ void Track::truncate_here() {
     active_.clear();
     for (const auto& [timer, number] : retry_timers_) shared_.engine.cancel_timer(timer);
     retry_timers_.clear();
+    awaiting_refresh_.clear();
     init_fetches_.clear();
     for (const auto& slot : slots_) forget_spill(slot.key);
     for (auto& [identity, f] : to_restore_) obsolete_spills_.push_back(settings_.spill_dir / f.file);
@@ -246,7 +256,7 @@ bool Track::start_one() {
 bool Track::split(std::size_t index) {
     Slot& slot = slots_[index];
     if (settings_.live || settings_.skip_unavailable || slot.pieces > 1 || slot.head_only ||
-        slot.failures > 0 || slot.fragment.byte_range || slot.fragment.key || sized_fragments_ == 0)
+        slot.history.failures > 0 || slot.fragment.byte_range || slot.fragment.key || sized_fragments_ == 0)
         return false;
     std::int64_t left = 0;  // fragments still to start, this one included
     for (std::size_t j = index; j < slots_.size(); ++j) {
@@ -352,6 +362,13 @@ bool Track::on_response(net::TransferId id, const net::ResponseHead& head) {
         a.failure = net::AttemptFailure{FailReason::Http, head.status,
                                         net::parse_retry_after(head.get("retry-after"), std::time(nullptr))};
         a.problem = describe_status(head.status);
+        return false;
+    }
+    if (const auto type = net::media_type_of(head.get("content-type")); net::is_page_type(type)) {
+        // A login wall, captive portal or "link expired" page: never bytes of the output.
+        a.failure = net::AttemptFailure{FailReason::BadResponse, head.status, std::nullopt};  // see dead_url
+        a.problem = "server answered HTTP " + std::to_string(head.status) + " with " + type +
+                    " where a media segment was expected";
         return false;
     }
     bool sized_pieces = false;
@@ -478,7 +495,7 @@ void Track::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
     std::string problem = a.problem;
     const bool got_all = a.remaining <= 0;
     if (!failure && outcome.reason != FailReason::None) {
-        failure = net::AttemptFailure{outcome.reason, 0, std::nullopt};
+        failure = net::AttemptFailure{outcome.reason, 0, std::nullopt, outcome.failure_class};
         problem = outcome.message;
         if (problem.starts_with(slot->fragment.url + ": ")) problem.erase(0, slot->fragment.url.size() + 2);
     } else if (!failure && outcome.stopped_by_handler && !(a.sliced && got_all)) {
@@ -522,9 +539,13 @@ void Track::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
 }
 
 void Track::fragment_failed(Slot& slot, net::AttemptFailure failure, std::string problem) {
-    ++slot.failures;
-    const auto decision = decide_fetch_retry(failure, /*any_status=*/true, slot.failures,
-                                             settings_.fragment_retries, shared_.timing, shared_.rng);
+    if (!settings_.live && !slot.refresh_tried && dead_url(failure) && listener_.track_source_dead(*this)) {
+        slot.state = Slot::State::Retrying;
+        awaiting_refresh_[slot.key] = {failure, std::move(problem), slot.fragment.url};
+        return;
+    }
+    const auto decision = net::next_retry(failure, problem, slot.history, settings_.fragment_retries,
+                                          shared_.timing, shared_.rng, /*any_status=*/true);
     if (decision.retry) {
         slot.state = Slot::State::Retrying;
         const std::int64_t key = slot.key;
@@ -537,10 +558,8 @@ void Track::fragment_failed(Slot& slot, net::AttemptFailure failure, std::string
         retry_timers_.emplace(*timer, key);
         return;
     }
-    std::string message = describe(slot) + ": " + problem;
-    if (net::is_retryable_failure(failure) || failure.reason == FailReason::Http)
-        message += " (gave up after " + std::to_string(slot.failures) +
-                   (slot.failures == 1 ? " attempt)" : " attempts)");
+    const std::string message =
+        describe(slot) + ": " + problem + net::gave_up_note(decision, slot.history.failures);
     if (settings_.skip_unavailable) {
         slot.state = Slot::State::Skipped;
         skipped_.push_back(slot.number);
@@ -742,6 +761,53 @@ std::vector<std::filesystem::path> Track::take_obsolete_spills() {
     return std::exchange(obsolete_spills_, {});
 }
 
+std::size_t Track::remap(const media::Stream& fresh) {
+    if (stopped_) return 0;
+    std::size_t changed = 0;
+    if (!settings_.live && static_cast<std::int64_t>(fresh.fragments.size()) == vod_total_) {
+        std::shared_ptr<const media::Fragment> init;
+        for (Slot& slot : slots_) {
+            if (slot.state == Slot::State::Done || slot.state == Slot::State::Skipped) continue;
+            const auto index = static_cast<std::size_t>(slot.number - 1);
+            const media::Fragment& now = fresh.fragments[index];
+            if (now.url != slot.fragment.url) ++changed;
+            slot.fragment.url = now.url;  // a piece keeps its own byte range
+            if (const media::Fragment* in_force = media::init_for(fresh, index); in_force && slot.init) {
+                if (!init || !(*init == *in_force)) init = std::make_shared<const media::Fragment>(*in_force);
+                slot.init = init;
+            }
+        }
+    }
+    auto waiting = std::move(awaiting_refresh_);
+    awaiting_refresh_.clear();
+    for (auto& [key, dead] : waiting) {
+        Slot* slot = slot_of(key);
+        if (!slot || stopped_) continue;
+        if (slot->fragment.url != dead.url) {
+            // A new URL is a new start: the dead one's failures do not count against it.
+            slot->history = {};
+            slot->state = Slot::State::Waiting;
+        } else {
+            slot->refresh_tried = true;
+            fragment_failed(*slot, dead.failure, std::move(dead.problem));
+        }
+    }
+    if (!stopped_) listener_.track_changed(*this);
+    return changed;
+}
+
+void Track::refresh_failed() {
+    auto waiting = std::move(awaiting_refresh_);
+    awaiting_refresh_.clear();
+    for (auto& [key, dead] : waiting) {
+        Slot* slot = slot_of(key);
+        if (!slot || stopped_) continue;
+        slot->refresh_tried = true;
+        fragment_failed(*slot, dead.failure, std::move(dead.problem));
+    }
+    if (!stopped_) listener_.track_changed(*this);
+}
+
 void Track::resume_work() {
     if (stopped_ || finished_) return;
     advance();
@@ -761,6 +827,7 @@ void Track::stop() {
     active_.clear();
     for (const auto& [timer, number] : retry_timers_) shared_.engine.cancel_timer(timer);
     retry_timers_.clear();
+    awaiting_refresh_.clear();
     init_fetches_.clear();
 }
 

@@ -50,6 +50,11 @@ class TrackListener {
     virtual void track_finished(Track& track) = 0;
     /// A fragment (or init section) failed for good, or the part file could not be written.
     virtual void track_failed(Track& track, const Error& error) = 0;
+    /// A fragment's URL answered as dead (403, 404, 410, or a page instead of media): signed URLs
+    /// that expired. True: the owner refreshes the source and later calls Track::remap() with the
+    /// fresh stream, or Track::refresh_failed(); the fragment waits for that. False (the default): no
+    /// refresh will come, and the failure is retried as its class allows.
+    virtual bool track_source_dead(Track& /*track*/) { return false; }
 };
 
 struct TrackSettings {
@@ -100,6 +105,17 @@ class Track final : private net::TransferHandler {
     void stop();
     /// Called when a key arrived: unblocks writing and starting.
     void resume_work();
+    /// VOD: a fresh copy of this track's stream (the same fragments, new URLs: fresh signatures).
+    /// Fragments not written yet take the new URLs of the fragments at the same positions (init
+    /// sections too); finished fragments are never fetched again. Fragments waiting for the refresh
+    /// start again: afresh where their URL changed, else as one more failure. Returns how many URLs
+    /// changed; 0 when the fresh stream does not have the same number of fragments (nothing is mapped).
+    std::size_t remap(const media::Stream& fresh);
+    /// The refresh asked for through track_source_dead() brought nothing: the waiting fragments'
+    /// failures are retried as their class allows.
+    void refresh_failed();
+    /// Fragments waiting for a refresh of the source.
+    bool awaiting_refresh() const { return !awaiting_refresh_.empty(); }
 
     int active() const { return static_cast<int>(active_.size()); }
     bool finished() const { return finished_; }
@@ -143,9 +159,10 @@ class Track final : private net::TransferHandler {
         std::int64_t first_total = -1;
         // Blocked: a piece after the first, whose range waits for the fragment's size (first piece's answer).
         enum class State { Waiting, Blocked, Active, Retrying, Done, Skipped } state = State::Waiting;
-        int failures = 0;
-        bool head_only = false;  // too big to hold in memory: start only when it is next to write
-        std::string data;        // Done: the whole (decrypted) fragment, waiting for its turn
+        net::RetryHistory history;
+        bool refresh_tried = false;  // its URL failed as dead, a refresh came, and the URL stayed the same
+        bool head_only = false;      // too big to hold in memory: start only when it is next to write
+        std::string data;            // Done: the whole (decrypted) fragment, waiting for its turn
     };
     struct Active {
         std::int64_t key = 0;
@@ -232,7 +249,13 @@ class Track final : private net::TransferHandler {
 
     std::map<net::TransferId, Active> active_;
     std::map<net::TimerId, std::int64_t> retry_timers_;  // -> slot key
-    std::map<std::string, std::string> inits_;           // identity -> decrypted bytes, until written
+    struct DeadUrl {
+        net::AttemptFailure failure;
+        std::string problem;
+        std::string url;  // the URL that failed
+    };
+    std::map<std::int64_t, DeadUrl> awaiting_refresh_;  // slot key -> why it waits for a fresh source
+    std::map<std::string, std::string> inits_;          // identity -> decrypted bytes, until written
     std::map<std::string, std::unique_ptr<MemoryFetch>> init_fetches_;
 };
 
