@@ -74,7 +74,11 @@ class Connection {
         if (!skip_request_body(request.content_length)) return Next::close_abruptly;
         if (request.method != "GET" && request.method != "HEAD")
             return respond(&request, plan_error(501, !request.keep_alive, now));
-        return respond(&request, plan_response(request, ctx_.routes.resolve(request.path), now));
+        const auto question = request.target.find('?');
+        const std::string_view query = question == std::string::npos
+                                           ? std::string_view()
+                                           : std::string_view(request.target).substr(question + 1);
+        return respond(&request, plan_response(request, ctx_.routes.resolve(request.path, query), now));
     }
 
   private:

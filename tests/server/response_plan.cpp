@@ -124,6 +124,7 @@ ResponsePlan plan_content(const HttpRequest& request, const Resolution& route, s
 
     const bool lie = applies(f.lie_first_requests, route.request_number);
     plan.chunked = f.no_content_length && request.version_minor >= 1;
+    if (!f.content_length_text.empty()) plan.close_after = true;  // the client's framing is broken
     // Without a length, an HTTP/1.0 client learns where the body ends by the close.
     plan.close_after = client_close || (f.no_content_length && !plan.chunked) ||
                        (lie && f.content_length_delta != 0 && !f.no_content_length);
@@ -132,11 +133,17 @@ ResponsePlan plan_content(const HttpRequest& request, const Resolution& route, s
     head.add("Content-Type", f.content_type.empty() ? rep.content_type : f.content_type);
     if (plan.chunked) {
         head.add("Transfer-Encoding", "chunked");
+    } else if (!f.content_length_text.empty()) {
+        head.add("Content-Length", f.content_length_text);
     } else if (!f.no_content_length) {
         const auto delta = lie ? f.content_length_delta : 0;
         head.add("Content-Length", std::to_string(std::max<std::int64_t>(0, plan.body_length + delta)));
     }
-    if (plan.status == 206) {
+    for (const auto& line : f.extra_header_lines) {
+        const auto colon = line.find(':');
+        head.add(line.substr(0, colon), colon == std::string::npos ? "" : line.substr(colon + 2));
+    }
+    if (plan.status == 206 && !f.no_content_range) {
         const auto shift = lie ? f.content_range_shift : 0;
         head.add("Content-Range", fmt::format("bytes {}-{}/{}", range.range.first + shift,
                                               range.range.last + shift, rep.size));
@@ -167,6 +174,7 @@ ResponsePlan decide(const HttpRequest& request, const Resolution& route, std::ti
     const bool client_close = !request.keep_alive;
     if (route.kind == Resolution::Kind::not_found) return text_response(404, client_close, now);
     if (route.kind == Resolution::Kind::bad_path) return text_response(400, client_close, now);
+    if (route.kind == Resolution::Kind::forbidden) return text_response(403, client_close, now);
     if (route.kind == Resolution::Kind::redirect) {
         ResponsePlan plan;
         plan.status = route.redirect_status;
@@ -181,7 +189,16 @@ ResponsePlan decide(const HttpRequest& request, const Resolution& route, std::ti
 
     const Faults& f = route.faults;
     ResponsePlan plan;
-    if (f.error_status > 0 && applies(f.error_first_requests, route.request_number)) {
+    if (f.page_after_requests >= 0 && route.request_number > f.page_after_requests) {
+        plan.status = 200;
+        plan.body = text_representation(f.page_body);
+        plan.body_length = plan.body->size;
+        plan.close_after = client_close;
+        HeadBuilder head(200, now);
+        head.add("Content-Type", "text/html; charset=utf-8");
+        head.add("Content-Length", std::to_string(plan.body_length));
+        plan.head = head.finish(client_close);
+    } else if (f.error_status > 0 && applies(f.error_first_requests, route.request_number)) {
         std::vector<std::pair<std::string, std::string>> extra;
         if (f.retry_after_seconds >= 0)
             extra.emplace_back("Retry-After", std::to_string(f.retry_after_seconds));

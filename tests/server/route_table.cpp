@@ -1,5 +1,8 @@
 #include "server/route_table.hpp"
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "server/url_path.hpp"
@@ -91,6 +94,20 @@ void RouteTable::require(std::string path, Requirement requirement) {
     requirements_[std::move(path)].push_back(std::move(requirement));
 }
 
+void RouteTable::sign_playlist(std::string playlist_path, int uses_per_token) {
+    std::lock_guard lock(mutex_);
+    signed_playlists_[std::move(playlist_path)] = Signing{std::max(1, uses_per_token), 0, {}};
+}
+
+RouteTable::Signing* RouteTable::signing_for(const std::string& path, bool& is_playlist) {
+    for (auto& [playlist, signing] : signed_playlists_) {
+        is_playlist = path == playlist;
+        const std::string dir = playlist.substr(0, playlist.rfind('/') + 1);
+        if (is_playlist || path.starts_with(dir)) return &signing;
+    }
+    return nullptr;
+}
+
 std::pair<const RouteTable::Route*, std::string> RouteTable::find(const std::string& path) const {
     if (auto it = exact_.find(path); it != exact_.end()) return {&it->second, it->first};
     if (const auto decoded = percent_decode(path)) {
@@ -121,11 +138,29 @@ std::shared_ptr<const Representation> RouteTable::gzipped_cached(
     return gzip_cache_.emplace(key, std::move(gz)).first->second;
 }
 
-Resolution RouteTable::resolve(const std::string& path) {
+Resolution RouteTable::resolve(const std::string& path, std::string_view query) {
     Resolution res;
     std::filesystem::path file;
+    int issue_token = 0;  // > 0: a signed playlist, served with this token in its URIs
     {
         std::lock_guard lock(mutex_);
+        bool is_playlist = false;
+        if (Signing* signing = signing_for(path, is_playlist)) {
+            if (is_playlist) {
+                issue_token = ++signing->tokens_issued;
+            } else {
+                int token = 0;
+                if (query.starts_with("token=")) token = std::atoi(std::string(query.substr(6)).c_str());
+                auto used = signing->uses.find(token);
+                if (token <= 0 || token > signing->tokens_issued ||
+                    (used != signing->uses.end() && used->second >= signing->uses_per_token)) {
+                    ++request_counts_[path];
+                    res.kind = Resolution::Kind::forbidden;
+                    return res;
+                }
+                ++signing->uses[token];
+            }
+        }
         const auto [route, key] = find(path);
         if (!route) return res;
         if (route->kind == Route::Kind::redirect) {
@@ -163,6 +198,27 @@ Resolution RouteTable::resolve(const std::string& path) {
     if (!res.representation) {
         res.representation = file_representation(file, guess_content_type(file.filename().string()));
         if (!res.representation) return res;
+    }
+    if (issue_token > 0) {
+        // The playlist as served: every URI line carries the new token.
+        std::string text = res.representation->bytes ? *res.representation->bytes : std::string();
+        if (!res.representation->bytes) {
+            std::ifstream in(file, std::ios::binary);
+            text.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        std::string signed_text;
+        std::size_t start = 0;
+        while (start < text.size()) {
+            auto end = text.find('\n', start);
+            if (end == std::string::npos) end = text.size();
+            std::string line = text.substr(start, end - start);
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (!line.empty() && line.front() != '#') line += "?token=" + std::to_string(issue_token);
+            signed_text += line + "\n";
+            start = end + 1;
+        }
+        res.representation = bytes_representation(std::move(signed_text), res.representation->content_type,
+                                                  res.representation->modified);
     }
     if (res.faults.gzip) {
         res.representation = gzipped_cached(path, res.representation);

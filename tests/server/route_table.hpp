@@ -25,7 +25,7 @@ struct Requirement {
 
 /// The outcome of looking up one request path.
 struct Resolution {
-    enum class Kind { not_found, bad_path, redirect, content };
+    enum class Kind { not_found, bad_path, redirect, content, forbidden };
     Kind kind = Kind::not_found;
     std::string location;  ///< redirect
     int redirect_status = 302;
@@ -49,9 +49,12 @@ class RouteTable {
     /// Throws std::invalid_argument unless `path` is a bytes route.
     void replace_bytes(const std::string& path, std::string body);
     void require(std::string path, Requirement requirement);
+    /// See TestServer::sign_playlist.
+    void sign_playlist(std::string playlist_path, int uses_per_token);
 
-    /// Finds the route of a request path, counts the request and opens what is to be sent.
-    Resolution resolve(const std::string& path);
+    /// Finds the route of a request path, counts the request and opens what is to be sent. `query`
+    /// (without '?') carries the token of signed URLs.
+    Resolution resolve(const std::string& path, std::string_view query = {});
 
   private:
     struct Route {
@@ -78,6 +81,15 @@ class RouteTable {
     std::map<std::string, std::vector<Requirement>> requirements_;
     std::map<std::string, std::shared_ptr<const Representation>> gzip_cache_;  ///< path + ETag
     std::time_t last_modified_ = 0;
+
+    struct Signing {
+        int uses_per_token = 1;
+        int tokens_issued = 0;
+        std::map<int, int> uses;  ///< token -> requests that carried it
+    };
+    std::map<std::string, Signing> signed_playlists_;  ///< by playlist path
+    // The playlist's signing, when `path` is a signed playlist (is_playlist) or lies beside one.
+    Signing* signing_for(const std::string& path, bool& is_playlist);
 };
 
 }  // namespace arina::testing

@@ -186,6 +186,10 @@ void TestServer::replace_bytes(std::string path, std::string body) {
     impl_->routes.replace_bytes(path, std::move(body));
 }
 
+void TestServer::sign_playlist(std::string playlist_path, int uses_per_token) {
+    impl_->routes.sign_playlist(std::move(playlist_path), uses_per_token);
+}
+
 void TestServer::set_cookie_required(std::string path, std::string name, std::string value) {
     impl_->routes.require(std::move(path), Requirement{true, std::move(name), std::move(value)});
 }

@@ -90,6 +90,20 @@ struct Faults {
     /// small body waits for the ACK of the head, which a client in delayed-ACK mode holds ~40 ms.
     bool nagle = false;
 
+    /// Protocol violations that repeat on every answer with content (200/206):
+    /// header lines added verbatim ("Content-Length: 5" beside the real one, ...);
+    std::vector<std::string> extra_header_lines;
+    /// sent as the Content-Length value instead of the real length when non-empty ("-5");
+    std::string content_length_text;
+    /// 206 answers without their Content-Range.
+    bool no_content_range = false;
+
+    /// An error page instead of the content from request K+1 on (K = page_after_requests >= 0; -1 =
+    /// never): 200, Content-Type text/html, `page_body`, whatever Range was asked. What a server says
+    /// when a session expired, or a captive portal or login wall answers in its place.
+    int page_after_requests = -1;
+    std::string page_body = "<html><body>Your session has expired.</body></html>";
+
     bool operator==(const Faults&) const = default;
 };
 
@@ -154,6 +168,11 @@ class TestServer {
     /// New content for a serve_bytes() route: new ETag and a later Last-Modified, as when a file
     /// changes on the server. Throws std::invalid_argument when `path` is not such a route.
     void replace_bytes(std::string path, std::string body);
+    /// Signed segment URLs, as CDNs hand them out: every time the HLS playlist at `playlist_path` is
+    /// served, each URI line in it gets "?token=N" appended, N counting the playlist's fetches. Other
+    /// paths in the playlist's directory then answer 403 unless they carry a token that has been
+    /// handed out and used fewer than `uses_per_token` times (each request carrying it uses it).
+    void sign_playlist(std::string playlist_path, int uses_per_token);
     /// 403 for `path` unless the request carries the cookie name=value.
     void set_cookie_required(std::string path, std::string name, std::string value);
     /// 403 for `path` unless the request has header `name` (any case) with exactly `value`.
