@@ -43,7 +43,6 @@ FailureClass classify(const AttemptFailure& f, bool any_status) {
             if (is_retryable_status(f.http_status)) return FailureClass::Transient;
             return any_status ? FailureClass::Persistent : FailureClass::Final;
         case FailReason::Timeout:
-        case FailReason::RemoteChanged:
             return FailureClass::Transient;
         case FailReason::Network:
         case FailReason::BadResponse:
@@ -52,7 +51,9 @@ FailureClass classify(const AttemptFailure& f, bool any_status) {
             // A handshake cut off may work next time; a certificate that does not verify will not.
             return f.failure_class == FailureClass::Transient ? FailureClass::Persistent : f.failure_class;
         default:
-            return FailureClass::Final;  // local: disk, file access, cancel, internal, usage
+            // Local (disk, file access, cancel, internal, usage), or a file that changed on the server,
+            // which its downloader answers by starting over, never by asking the same again.
+            return FailureClass::Final;
     }
 }
 

@@ -223,7 +223,7 @@ TEST_F(FailFastTest, AbsurdlySmallReplacementIsNotARestart) {
     EXPECT_EQ(r.exit_code, 7) << r.output;
     EXPECT_TRUE(has(r,
                     "server answered HTTP 200 with application/octet-stream of 14 bytes instead of a file of "
-                    "600000 bytes for bytes 131072-"))
+                    "600000 bytes for bytes "))
         << r.output;
     EXPECT_FALSE(exists("doc.bin"));
     EXPECT_TRUE(exists("doc.bin.part"));
