@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "net/http_options.hpp"
 #include "util/fail_reason.hpp"
@@ -35,6 +36,29 @@ struct Config {
     std::filesystem::path database;
     /// The name this process works under on a shared queue (`--worker`); empty: host:pid.
     std::string worker;
+
+    // --- extraction (web pages, sites) ---
+    /// yt-dlp executable for sites the native extractors do not know; empty: "yt-dlp" on PATH.
+    std::string ytdlp_path;
+    /// Seconds yt-dlp may take to answer for one URL before it is killed.
+    double ytdlp_timeout = 120;
+    /// Browser whose cookies yt-dlp reads (--cookies-from-browser), e.g. "firefox"; empty: none.
+    std::string cookies_from_browser;
+    /// Extra yt-dlp --extractor-args values ("youtube:player_client=web"); profiles add theirs.
+    std::vector<std::string> extractor_args;
+    /// Names for media found on pages, in yt-dlp's template syntax (util/output_template.hpp);
+    /// empty: kDefaultOutputTemplate. A task's output_name (-o) takes precedence.
+    std::string output_template;
+    /// Subtitles: write them as files next to the media (--write-subs), embed them (--embed-subs),
+    /// which languages (--sub-langs, "en,de"; "all"; empty = the source's default or "en").
+    bool write_subs = false;
+    bool embed_subs = false;
+    std::string sub_langs;
+    /// Write title, uploader, date and description into the container (on by default).
+    bool embed_metadata = true;
+    /// Attach the media's thumbnail as cover art (--embed-thumbnail).
+    bool embed_thumbnail = false;
+
     /// Request settings for every task (user agent, proxy, cookies, TLS); its
     /// socket_timeout is replaced by the field above.
     net::HttpOptions http;
