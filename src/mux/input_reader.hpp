@@ -35,6 +35,8 @@ class InputReader {
 
     const std::filesystem::path& path() const { return path_; }
     std::vector<Stream>& streams() { return streams_; }
+    /// The file's global metadata (title, encoder, ...), as its demuxer read it.
+    const AVDictionary* metadata() const { return context_->metadata; }
 
     /// Earliest start time of the copyable streams in microseconds, kNoTimestamp when unknown.
     std::int64_t start_us() const;

@@ -35,6 +35,21 @@ struct BitstreamFilterFree {
 };
 using BitstreamFilterPtr = std::unique_ptr<AVBSFContext, BitstreamFilterFree>;
 
+struct CodecContextFree {
+    void operator()(AVCodecContext* context) const noexcept { avcodec_free_context(&context); }
+};
+using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextFree>;
+
+struct CodecParametersFree {
+    void operator()(AVCodecParameters* params) const noexcept { avcodec_parameters_free(&params); }
+};
+using CodecParametersPtr = std::unique_ptr<AVCodecParameters, CodecParametersFree>;
+
+struct FrameFree {
+    void operator()(AVFrame* frame) const noexcept { av_frame_free(&frame); }
+};
+using FramePtr = std::unique_ptr<AVFrame, FrameFree>;
+
 /// An AVDictionary of options, freed on scope exit (libav leaves unused entries in it).
 class Dictionary {
   public:

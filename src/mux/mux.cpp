@@ -8,6 +8,7 @@
 
 #include "mux/input_reader.hpp"
 #include "mux/libav_error.hpp"
+#include "mux/output_tags.hpp"
 #include "mux/output_writer.hpp"
 
 namespace arina::mux {
@@ -56,7 +57,7 @@ Error add_output_streams(Readers& readers, OutputWriter& writer, Container conta
                             ") cannot go into " + container_name(container) +
                             (container == Container::Mp4 ? "; choose Matroska (mkv)" : "")};
             }
-            auto added = writer.add_stream(params, *stream.source, stream.time_base);
+            auto added = writer.add_stream(params, stream.time_base, stream.source);
             if (auto* error = std::get_if<Error>(&added)) return std::move(*error);
             stream.output_index = std::get<int>(added);
             if (params.codec_type == AVMEDIA_TYPE_VIDEO)
@@ -99,8 +100,11 @@ int earliest(const std::vector<PacketPtr>& ahead) {
     return best;
 }
 
+// `keep_input_tags`: the output keeps the global metadata of the (single) input, for a finished file
+// rewritten with extras; parts of a download carry nothing worth keeping.
 std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
-                                           const std::filesystem::path& output, const MuxOptions& options) {
+                                           const std::filesystem::path& output, const MuxOptions& options,
+                                           bool keep_input_tags) {
     const auto is_cancelled = [&options] { return options.cancelled && options.cancelled(); };
     if (inputs.empty()) return Error{FailReason::Internal, "no inputs given to mux into " + output.string()};
 
@@ -120,6 +124,8 @@ std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
 
     MuxReport report;
     if (Error error = add_output_streams(readers, writer, options.container, report)) return error;
+    write_tags(writer, options.extras.tags, keep_input_tags ? readers.front()->metadata() : nullptr,
+               report.warnings);
     if (Error error = writer.open(options.faststart)) return error;
     set_common_origin(readers);
 
@@ -154,17 +160,29 @@ std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
     return report;
 }
 
-}  // namespace
-
-std::variant<MuxReport, Error> mux(const std::vector<MuxInput>& inputs, const std::filesystem::path& output,
-                                   const MuxOptions& options) {
+template <typename Mux>
+std::variant<MuxReport, Error> guarded(const std::filesystem::path& output, const Mux& run) {
     quiet_libav_logging();
     try {
-        return mux_checked(inputs, output, options);
+        return run();
     } catch (const std::exception& e) {
         // Out of memory, or a callback that threw; the writer's destructor has removed the temporary file.
         return Error{FailReason::Internal, "muxing into " + output.string() + " failed: " + e.what()};
     }
+}
+
+}  // namespace
+
+std::variant<MuxReport, Error> mux(const std::vector<MuxInput>& inputs, const std::filesystem::path& output,
+                                   const MuxOptions& options) {
+    return guarded(output, [&] { return mux_checked(inputs, output, options, /*keep_input_tags=*/false); });
+}
+
+std::variant<MuxReport, Error> remux_with_extras(const std::filesystem::path& input,
+                                                 const std::filesystem::path& output,
+                                                 const MuxOptions& options) {
+    const std::vector<MuxInput> inputs{MuxInput{input, nullptr}};
+    return guarded(output, [&] { return mux_checked(inputs, output, options, /*keep_input_tags=*/true); });
 }
 
 }  // namespace arina::mux

@@ -12,6 +12,11 @@
 // silently. Streams that first appear in the middle of an input (a new PID after an MPEG-TS
 // discontinuity) are dropped too: the output's stream list is fixed when its header is written.
 //
+// Extras (extras.hpp): MuxOptions::extras adds container metadata, subtitles from separate files and a
+// cover picture. They never fail a mux that would succeed without them: a subtitle or picture that
+// cannot be read or converted, a tag left out, each becomes a line in MuxReport::warnings.
+// remux_with_extras() applies them to a file that was downloaded whole.
+//
 // Timestamps: packets of all inputs are interleaved by DTS in a common time base, reading one packet ahead
 // per input, so memory stays bounded whatever the file sizes. Jumps inside an input (HLS
 // EXT-X-DISCONTINUITY: a segment from another encode whose clock restarts or leaps) are repaired so the
@@ -47,10 +52,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "mux/extras.hpp"
 #include "mux/growing_input.hpp"
 #include "util/fail_reason.hpp"
 
@@ -87,6 +94,8 @@ struct MuxOptions {
     /// Where to write before the final rename; empty means `output` + ".tmp" (same directory, so the rename
     /// stays on one file system).
     std::filesystem::path temp_path;
+    /// Metadata, subtitle files and a cover picture to add (extras.hpp). Default: none.
+    Extras extras;
 };
 
 struct MuxReport {
@@ -97,6 +106,10 @@ struct MuxReport {
     std::int64_t packets = 0;          ///< packets written
     int discontinuities = 0;           ///< timestamp jumps repaired, over all inputs
     std::int64_t dropped_packets = 0;  ///< corrupt packets skipped (an ADTS frame the AAC filter rejects)
+    bool cover_attached = false;       ///< Extras::thumbnail went in
+    /// What was left out of the extras and why, one sentence each naming the file or tag ("subtitle
+    /// /x/en.vtt left out: ..."). The output is complete without them.
+    std::vector<std::string> warnings;
 };
 
 /// Copies the streams of `inputs` into `output` (replacing it if it exists). See the file comment.
@@ -104,5 +117,14 @@ struct MuxReport {
 /// Never throws: out-of-memory and exceptions from the callbacks come back as FailReason::Internal.
 std::variant<MuxReport, Error> mux(const std::vector<MuxInput>& inputs, const std::filesystem::path& output,
                                    const MuxOptions& options = {});
+
+/// Rewrites a finished media file (one downloaded whole: an .mp4, .webm, .mkv) with `options.extras`
+/// added: its streams are copied as mux() copies them, its own global metadata is kept (our tags
+/// win; values cleaned like ours), a cover picture it already has is not (as with mux() inputs). `output` may
+/// be `input` itself: the new file is written to the temporary path and renamed over it only when complete,
+/// so on any failure `input` is left exactly as it was. Errors and threads as for mux().
+std::variant<MuxReport, Error> remux_with_extras(const std::filesystem::path& input,
+                                                 const std::filesystem::path& output,
+                                                 const MuxOptions& options);
 
 }  // namespace arina::mux

@@ -70,6 +70,14 @@ std::variant<MuxReport, Error> mux_on_demand(const std::vector<MuxInput>& inputs
     return loaded.api->mux(inputs, output, options);
 }
 
+std::variant<MuxReport, Error> remux_with_extras_on_demand(const std::filesystem::path& input,
+                                                           const std::filesystem::path& output,
+                                                           const MuxOptions& options) {
+    const auto& loaded = load();
+    if (!loaded.api) return Error{FailReason::Internal, loaded.error};
+    return loaded.api->remux_with_extras(input, output, options);
+}
+
 std::variant<ProbeInfo, Error> probe_on_demand(const std::filesystem::path& path) {
     const auto& loaded = load();
     if (!loaded.api) return Error{FailReason::Internal, loaded.error};

@@ -20,13 +20,20 @@ struct PluginApi {
     std::variant<MuxReport, Error> (*mux)(const std::vector<MuxInput>&, const std::filesystem::path&,
                                           const MuxOptions&);
     std::variant<ProbeInfo, Error> (*probe)(const std::filesystem::path&);
+    std::variant<MuxReport, Error> (*remux_with_extras)(const std::filesystem::path&,
+                                                        const std::filesystem::path&, const MuxOptions&);
 };
-inline constexpr int kPluginApiVersion = 2;
+// 3: MuxOptions::extras, MuxReport::warnings, remux_with_extras.
+inline constexpr int kPluginApiVersion = 3;
 inline constexpr const char* kPluginEntryPoint = "arina_mux_plugin_api";
 
 /// mux() through the plugin; an Error (Internal) names the module when it cannot be loaded.
 std::variant<MuxReport, Error> mux_on_demand(const std::vector<MuxInput>& inputs,
                                              const std::filesystem::path& output, const MuxOptions& options);
+/// remux_with_extras() through the plugin.
+std::variant<MuxReport, Error> remux_with_extras_on_demand(const std::filesystem::path& input,
+                                                           const std::filesystem::path& output,
+                                                           const MuxOptions& options);
 /// probe() through the plugin.
 std::variant<ProbeInfo, Error> probe_on_demand(const std::filesystem::path& path);
 

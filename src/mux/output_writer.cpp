@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <new>
 #include <system_error>
 #include <utility>
 
@@ -63,8 +65,8 @@ bool OutputWriter::can_hold(AVCodecID codec) const {
     return avformat_query_codec(context_->oformat, codec, FF_COMPLIANCE_NORMAL) == 1;
 }
 
-std::variant<int, Error> OutputWriter::add_stream(const AVCodecParameters& params, const AVStream& source,
-                                                  TimeBase time_base) {
+std::variant<int, Error> OutputWriter::add_stream(const AVCodecParameters& params, TimeBase time_base,
+                                                  const AVStream* source) {
     AVStream* stream = avformat_new_stream(context_, nullptr);
     if (stream == nullptr || avcodec_parameters_copy(stream->codecpar, &params) < 0)
         return Error{FailReason::Internal, "out of memory adding a stream to " + temp_path_.string()};
@@ -72,15 +74,73 @@ std::variant<int, Error> OutputWriter::add_stream(const AVCodecParameters& param
     // something else, in the output container: let the muxer choose.
     stream->codecpar->codec_tag = 0;
     stream->time_base = AVRational{time_base.num, time_base.den};  // a hint; the muxer may pick another
-    stream->avg_frame_rate = source.avg_frame_rate;
-    stream->r_frame_rate = source.r_frame_rate;
     // libavformat refuses a stream whose aspect ratio differs from its codec parameters'.
     stream->sample_aspect_ratio = params.sample_aspect_ratio;
-    stream->disposition = source.disposition;
-    if (const AVDictionaryEntry* language = av_dict_get(source.metadata, "language", nullptr, 0))
-        av_dict_set(&stream->metadata, "language", language->value, 0);
+    if (source != nullptr) {
+        stream->avg_frame_rate = source->avg_frame_rate;
+        stream->r_frame_rate = source->r_frame_rate;
+        stream->disposition = source->disposition;
+        if (const AVDictionaryEntry* language = av_dict_get(source->metadata, "language", nullptr, 0))
+            av_dict_set(&stream->metadata, "language", language->value, 0);
+    }
     last_dts_.push_back(kNoTimestamp);
     return stream->index;
+}
+
+void OutputWriter::set_stream_tag(int index, const std::string& key, const std::string& value) {
+    AVStream* stream = context_->streams[index];
+    if (av_dict_set(&stream->metadata, key.c_str(), value.c_str(), 0) < 0) throw std::bad_alloc();
+}
+
+std::variant<int, Error> OutputWriter::add_attachment(std::string_view bytes, const std::string& filename,
+                                                      const std::string& mimetype) {
+    AVStream* stream = avformat_new_stream(context_, nullptr);
+    if (stream == nullptr)
+        return Error{FailReason::Internal, "out of memory adding an attachment to " + temp_path_.string()};
+    stream->codecpar->codec_type = AVMEDIA_TYPE_ATTACHMENT;
+    const std::size_t padded = bytes.size() + AV_INPUT_BUFFER_PADDING_SIZE;
+    stream->codecpar->extradata = static_cast<std::uint8_t*>(av_mallocz(padded));
+    if (stream->codecpar->extradata == nullptr) throw std::bad_alloc();
+    std::memcpy(stream->codecpar->extradata, bytes.data(), bytes.size());
+    stream->codecpar->extradata_size = static_cast<int>(bytes.size());
+    set_stream_tag(stream->index, "filename", filename);
+    set_stream_tag(stream->index, "mimetype", mimetype);
+    last_dts_.push_back(kNoTimestamp);
+    return stream->index;
+}
+
+std::variant<int, Error> OutputWriter::add_attached_picture(AVCodecID codec, int width, int height) {
+    AVStream* stream = avformat_new_stream(context_, nullptr);
+    if (stream == nullptr)
+        return Error{FailReason::Internal, "out of memory adding a picture to " + temp_path_.string()};
+    stream->codecpar->codec_type = AVMEDIA_TYPE_VIDEO;
+    stream->codecpar->codec_id = codec;
+    stream->codecpar->width = width;
+    stream->codecpar->height = height;
+    stream->disposition = AV_DISPOSITION_ATTACHED_PIC;
+    stream->time_base = AVRational{1, 90000};
+    last_dts_.push_back(kNoTimestamp);
+    return stream->index;
+}
+
+Error OutputWriter::write_attached_picture(int index, std::string_view bytes) {
+    PacketPtr packet = make_packet();
+    if (av_new_packet(packet.get(), static_cast<int>(bytes.size())) < 0) throw std::bad_alloc();
+    std::memcpy(packet->data, bytes.data(), bytes.size());
+    packet->stream_index = index;
+    packet->pts = 0;
+    packet->dts = 0;
+    packet->flags |= AV_PKT_FLAG_KEY;
+    forget_libav_log();
+    const int written = av_interleaved_write_frame(context_, packet.get());
+    if (written < 0)
+        return io_or(FailReason::MuxFailed, "cannot write the cover picture to " + temp_path_.string(),
+                     written);
+    return {};
+}
+
+void OutputWriter::set_tag(const std::string& key, const std::string& value) {
+    if (av_dict_set(&context_->metadata, key.c_str(), value.c_str(), 0) < 0) throw std::bad_alloc();
 }
 
 Error OutputWriter::io_or(FailReason reason, const std::string& what, int code) const {

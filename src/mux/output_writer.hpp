@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -28,9 +30,29 @@ class OutputWriter {
     /// Whether the container can carry `codec` at all (libav's avformat_query_codec).
     bool can_hold(AVCodecID codec) const;
 
-    /// Adds a stream copying `params` (timing from `source`, packets in `time_base`); returns its index.
-    std::variant<int, Error> add_stream(const AVCodecParameters& params, const AVStream& source,
-                                        TimeBase time_base);
+    /// Adds a stream copying `params` (packets in `time_base`; frame rate, disposition and language
+    /// from `source` when given); returns its index.
+    std::variant<int, Error> add_stream(const AVCodecParameters& params, TimeBase time_base,
+                                        const AVStream* source = nullptr);
+
+    /// Sets entry `key` of stream `index`'s metadata (before open()): "language", "title", ...
+    void set_stream_tag(int index, const std::string& key, const std::string& value);
+
+    /// Adds a Matroska attachment (a file stored beside the tracks): `bytes` under `filename` with
+    /// `mimetype`; returns its stream index. Before open().
+    std::variant<int, Error> add_attachment(std::string_view bytes, const std::string& filename,
+                                            const std::string& mimetype);
+
+    /// Adds a picture stream marked attached_pic (MP4 cover art: `codec` MJPEG or PNG); returns its
+    /// index. Its one packet goes in with write_attached_picture() after open().
+    std::variant<int, Error> add_attached_picture(AVCodecID codec, int width, int height);
+    /// Writes the picture of a stream from add_attached_picture(): not media, so it leaves the
+    /// timing (written_seconds) alone.
+    Error write_attached_picture(int index, std::string_view bytes);
+
+    /// Sets entry `key` of the output's global metadata (before open()); libav's generic keys, which
+    /// each container's muxer maps onto its own. Keys compare case-insensitively.
+    void set_tag(const std::string& key, const std::string& value);
 
     /// Creates the temporary file and writes the header.
     Error open(bool faststart);

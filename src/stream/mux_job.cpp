@@ -4,6 +4,7 @@
 
 #include "mux/on_demand.hpp"
 #include "util/atomic_file.hpp"
+#include "util/log_hook.hpp"
 
 namespace arina::stream {
 
@@ -51,10 +52,13 @@ void MuxJob::run() {
         mux::MuxOptions options;
         options.container = spec_.container;
         options.cancelled = [this] { return cancelled_.load(); };
+        options.extras = spec_.extras;
         auto muxed = mux::mux_on_demand(spec_.inputs, spec_.output, options);
         if (auto* e = std::get_if<Error>(&muxed)) {
             error = *e;
         } else {
+            for (const std::string& warning : std::get<mux::MuxReport>(muxed).warnings)
+                emit_log(LogLevel::Warn, spec_.output.string() + ": " + warning);
             std::error_code ec;
             for (const auto& path : spec_.remove_on_success) std::filesystem::remove(path, ec);
             sync_directory(spec_.output.parent_path());

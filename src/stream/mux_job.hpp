@@ -31,6 +31,9 @@ struct MuxJobSpec {
     std::filesystem::path output;
     mux::Container container = mux::Container::Mp4;
     std::vector<std::filesystem::path> remove_on_success;  // part files and the sidecar
+    // Tags, subtitle files and a cover picture for the output (mux/extras.hpp); none by default.
+    // What cannot be added is logged as a warning (util/log_hook.hpp), never a failure.
+    mux::Extras extras;
 };
 
 class MuxJob {
