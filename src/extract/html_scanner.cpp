@@ -5,6 +5,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "extract/html_budget.hpp"
 #include "extract/html_document.hpp"
 #include "extract/json_ld.hpp"
 #include "extract/manifest_detect.hpp"
@@ -349,10 +350,10 @@ std::string first_non_empty(std::initializer_list<std::string_view> texts) {
 }  // namespace
 
 PageScan scan_html(std::string_view html, std::string_view page_url) {
-    html = html.substr(0, kMaxScannedBytes);
+    const std::string_view parsed = html.substr(0, parseable_prefix(html.substr(0, kMaxScannedBytes)));
     Collected page;
     {
-        const HtmlDocument document(html);
+        const HtmlDocument document(parsed);
         page = collect(document.root());
     }
     std::string base(page_url);
@@ -362,6 +363,7 @@ PageScan scan_html(std::string_view html, std::string_view page_url) {
     }
 
     PageScan scan;
+    scan.cut = parsed.size() < html.size();
     std::unordered_set<std::string> seen;
     for (const RawCandidate& raw : page.candidates) {
         auto candidate = finish(raw, base);

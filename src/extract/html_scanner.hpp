@@ -53,6 +53,9 @@ struct PageScan {
     std::string thumbnail_url;  ///< og:image, else JSON-LD thumbnailUrl; absolute
     std::string upload_date;    ///< JSON-LD uploadDate as YYYYMMDD
     std::optional<double> duration;  ///< JSON-LD duration, seconds
+    /// Only the start of the page was read: it is longer than kMaxScannedBytes, or nests so deep
+    /// that parsing all of it would take too long (html_budget.hpp).
+    bool cut = false;
 };
 
 inline constexpr std::size_t kMaxCandidates = 64;

@@ -109,9 +109,10 @@ TEST(ExtractChain, CancelFlagStopsBeforeTheNextExtractor) {
 
 TEST(ExtractDefaultChain, NativeExtractorsInOrder) {
     const auto chain = default_extractors(false);
-    ASSERT_GE(chain.size(), 2U);
+    ASSERT_EQ(chain.size(), 3U);
     EXPECT_EQ(chain[0]->kind(), ExtractorKind::DirectMedia);
     EXPECT_EQ(chain[1]->kind(), ExtractorKind::Manifest);
+    EXPECT_EQ(chain[2]->kind(), ExtractorKind::HtmlPage);
     for (const auto& extractor : chain) EXPECT_NE(extractor->kind(), ExtractorKind::YtDlp);
 }
 

@@ -1,0 +1,197 @@
+#include "extract/html_budget.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <vector>
+
+namespace arina::extract {
+namespace {
+
+// How far down the estimated stack an end tag or a sibling-closing start tag looks for its match.
+// Past that the estimate keeps the elements open, which only overestimates the depth.
+constexpr std::size_t kEndTagWindow = 64;
+constexpr std::size_t kSiblingWindow = 4;
+constexpr std::size_t kMaxName = 15;  // longer names are no element that matters here
+
+bool is_letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+template <std::size_t N>
+bool among(const std::array<std::string_view, N>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// Elements that never have content.
+constexpr std::array<std::string_view, 18> kVoid{"area",  "base",  "br",     "col",   "embed",    "hr",
+                                                 "img",   "input", "link",   "meta",  "param",    "source",
+                                                 "track", "wbr",   "keygen", "frame", "basefont", "bgsound"};
+// Elements whose content is text up to their end tag.
+constexpr std::array<std::string_view, 8> kRawText{"script", "style",  "textarea", "title",
+                                                   "xmp",    "iframe", "noembed",  "noframes"};
+// Elements a following sibling of the same kind closes (<li><li>, <p><p>, <td><td>).
+constexpr std::array<std::string_view, 17> kClosedBySibling{
+    "p",  "li", "dt",  "dd", "option", "optgroup", "tr",    "td",      "th",
+    "rb", "rt", "rtc", "rp", "tbody",  "thead",    "tfoot", "colgroup"};
+// Created once whatever the page says.
+constexpr std::array<std::string_view, 3> kSingletons{"html", "head", "body"};
+
+std::string_view sibling_family(std::string_view name) {
+    if (name == "th") return "td";
+    if (name == "dd") return "dt";
+    return name;
+}
+
+class Estimate {
+  public:
+    explicit Estimate(std::string_view html) : html_(html) {}
+
+    std::size_t run(std::uint64_t budget) {
+        std::size_t i = 0;
+        while (i < html_.size()) {
+            const std::size_t open = html_.find('<', i);
+            if (open == std::string_view::npos || open + 1 >= html_.size()) break;
+            const char next = html_[open + 1];
+            if (next == '!' || next == '?') {
+                i = skip_markup_declaration(open);
+                continue;
+            }
+            const bool end_tag = next == '/';
+            const std::size_t name_start = open + (end_tag ? 2 : 1);
+            if (name_start >= html_.size() || !is_letter(html_[name_start])) {
+                // "</ >" and "</3" are bogus comments, "<3" is text.
+                i = end_tag ? skip_to_gt(name_start) : open + 1;
+                continue;
+            }
+            work_ += stack_.size() + 1;
+            if (work_ > budget) return open;
+            std::string name = read_name(name_start);
+            bool self_closing = false;
+            const std::size_t after = skip_attributes(name_start + name.size(), self_closing);
+            if (end_tag) {
+                close(name);
+                i = after;
+                continue;
+            }
+            i = open_element(name, self_closing, after);
+        }
+        return html_.size();
+    }
+
+  private:
+    std::string read_name(std::size_t start) const {
+        std::string name;
+        for (std::size_t i = start; i < html_.size(); ++i) {
+            const char c = html_[i];
+            if (is_space(c) || c == '/' || c == '>') break;
+            if (name.size() < kMaxName) name += lower(c);
+        }
+        return name;
+    }
+
+    // Past the tag's '>', reading quoted attribute values whole ('>' inside them does not end it).
+    std::size_t skip_attributes(std::size_t i, bool& self_closing) const {
+        char previous = 0;
+        while (i < html_.size()) {
+            const char c = html_[i];
+            if (c == '>') {
+                self_closing = previous == '/';
+                return i + 1;
+            }
+            if ((c == '"' || c == '\'') && previous == '=') {
+                const std::size_t close_quote = html_.find(c, i + 1);
+                if (close_quote == std::string_view::npos) return html_.size();
+                i = close_quote + 1;
+                previous = c;
+                continue;
+            }
+            if (!is_space(c)) previous = c;
+            ++i;
+        }
+        return html_.size();
+    }
+
+    std::size_t skip_to_gt(std::size_t i) const {
+        const std::size_t gt = html_.find('>', i);
+        return gt == std::string_view::npos ? html_.size() : gt + 1;
+    }
+
+    std::size_t skip_markup_declaration(std::size_t open) const {
+        if (html_.substr(open, 4) == "<!--") {
+            const std::size_t end = html_.find("-->", open + 4);
+            return end == std::string_view::npos ? html_.size() : end + 3;
+        }
+        return skip_to_gt(open + 2);
+    }
+
+    // Past the end tag of a raw-text element, or the end of the page when it never comes.
+    std::size_t skip_raw_text(std::string_view name, std::size_t i) const {
+        while (true) {
+            const std::size_t candidate = html_.find("</", i);
+            if (candidate == std::string_view::npos) return html_.size();
+            bool matches = candidate + 2 + name.size() <= html_.size();
+            for (std::size_t k = 0; matches && k < name.size(); ++k)
+                matches = lower(html_[candidate + 2 + k]) == name[k];
+            if (matches) return candidate;  // the end tag itself is read as a tag
+            i = candidate + 2;
+        }
+    }
+
+    void pop_to(std::size_t index) {
+        for (std::size_t k = index; k < stack_.size(); ++k)
+            if (stack_[k] == "svg" || stack_[k] == "math") --foreign_;
+        stack_.resize(index);
+    }
+
+    void close(std::string_view name) {
+        const std::size_t lowest = stack_.size() > kEndTagWindow ? stack_.size() - kEndTagWindow : 0;
+        for (std::size_t k = stack_.size(); k > lowest; --k) {
+            if (stack_[k - 1] == name) {
+                pop_to(k - 1);
+                return;
+            }
+        }
+    }
+
+    std::size_t open_element(const std::string& name, bool self_closing, std::size_t after) {
+        if (name == "plaintext") return html_.size();
+        if (among(kRawText, name)) return skip_raw_text(name, after);
+        if (among(kVoid, name) || among(kSingletons, name)) return after;
+        // In SVG and MathML "<path/>" is complete; in HTML the slash is ignored and the element stays open.
+        if (self_closing && foreign_ > 0) return after;
+        if (among(kClosedBySibling, name)) {
+            const std::size_t lowest = stack_.size() > kSiblingWindow ? stack_.size() - kSiblingWindow : 0;
+            for (std::size_t k = stack_.size(); k > lowest; --k) {
+                if (sibling_family(stack_[k - 1]) == sibling_family(name)) {
+                    pop_to(k - 1);
+                    break;
+                }
+            }
+        }
+        if (name == "svg" || name == "math") ++foreign_;
+        stack_.push_back(name);
+        return after;
+    }
+
+    std::string_view html_;
+    std::vector<std::string> stack_;
+    std::size_t foreign_ = 0;  // svg/math elements on the stack
+    std::uint64_t work_ = 0;
+};
+
+}  // namespace
+
+std::size_t parseable_prefix(std::string_view html, std::uint64_t budget) {
+    return Estimate(html).run(budget);
+}
+
+}  // namespace arina::extract
