@@ -4,6 +4,7 @@
 #include "extract/extractor.hpp"
 #include "extract/html_page_extractor.hpp"
 #include "extract/manifest_extractor.hpp"
+#include "extract/ytdlp_extractor.hpp"
 
 namespace arina::extract {
 
@@ -13,7 +14,7 @@ std::vector<std::unique_ptr<Extractor>> default_extractors(bool use_ytdlp) {
     chain.push_back(std::make_unique<ManifestExtractor>());
     chain.push_back(std::make_unique<HtmlPageExtractor>());
     // The yt-dlp bridge goes last, when use_ytdlp: everything the native extractors do not know.
-    static_cast<void>(use_ytdlp);
+    if (use_ytdlp) chain.push_back(make_ytdlp_extractor());
     return chain;
 }
 
