@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "mux/extra_streams.hpp"
 #include "mux/input_reader.hpp"
 #include "mux/libav_error.hpp"
 #include "mux/output_tags.hpp"
@@ -126,29 +127,43 @@ std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
     if (Error error = add_output_streams(readers, writer, options.container, report)) return error;
     write_tags(writer, options.extras.tags, keep_input_tags ? readers.front()->metadata() : nullptr,
                report.warnings);
+    auto added = add_extra_streams(options.extras, writer, options.container, report);
+    if (auto* error = std::get_if<Error>(&added)) return std::move(*error);
+    ExtraStreams& extras = std::get<ExtraStreams>(added);
     if (Error error = writer.open(options.faststart)) return error;
+    if (extras.cover_stream >= 0) {
+        if (Error error = writer.write_attached_picture(extras.cover_stream, extras.cover_bytes))
+            return error;
+    }
     set_common_origin(readers);
 
-    std::vector<PacketPtr> ahead(readers.size());
-    for (std::size_t i = 0; i < readers.size(); ++i) {
-        auto next = readers[i]->next();
+    // The inputs, then the subtitle files, each one packet ahead.
+    const auto next_of = [&](std::size_t source) -> std::variant<PacketPtr, Error> {
+        if (source < readers.size()) return readers[source]->next();
+        return extras.subtitles[source - readers.size()]->next();
+    };
+    std::vector<PacketPtr> ahead(readers.size() + extras.subtitles.size());
+    for (std::size_t i = 0; i < ahead.size(); ++i) {
+        auto next = next_of(i);
         if (auto* error = std::get_if<Error>(&next)) return std::move(*error);
         ahead[i] = std::move(std::get<PacketPtr>(next));
     }
+    std::int64_t media_packets = 0;  // from the inputs: subtitle cues alone make no video
     for (int i = earliest(ahead); i >= 0; i = earliest(ahead)) {
         const auto from = static_cast<std::size_t>(i);
         if (Error error = writer.write(*ahead[from])) return error;
+        if (from < readers.size()) ++media_packets;
         if (++report.packets % kPollEveryPackets == 0) {
             if (is_cancelled()) return cancelled_error(output);
             if (options.progress) options.progress(writer.written_seconds());
         }
-        auto next = readers[from]->next();
+        auto next = next_of(from);
         if (auto* error = std::get_if<Error>(&next)) return std::move(*error);
         ahead[from] = std::move(std::get<PacketPtr>(next));
     }
     if (is_cancelled()) return cancelled_error(output);
     // Headers without media (an init segment whose fragments never arrived) would give an empty file.
-    if (report.packets == 0)
+    if (media_packets == 0)
         return Error{FailReason::Unsupported, "no media packets in " + input_names(readers)};
     if (Error error = writer.commit_to(output)) return error;
 

@@ -38,11 +38,23 @@ const std::string& ffprobe_program() {
     return path;
 }
 
-bool run_ffmpeg(std::vector<std::string> args) {
+RunResult run_ffmpeg_program(std::vector<std::string> args) {
     args.insert(args.begin(), {ffmpeg_program(), "-hide_banner", "-nostdin", "-v", "error", "-y"});
     const RunResult result = run_program(args, 120);
     EXPECT_EQ(result.exit_code, 0) << result.output;
-    return result.exit_code == 0;
+    return result;
+}
+
+bool run_ffmpeg(std::vector<std::string> args) {
+    return run_ffmpeg_program(std::move(args)).exit_code == 0;
+}
+
+// One still picture of the test pattern, encoded by `codec_args` into `out`.
+bool make_picture(const fs::path& out, std::vector<std::string> codec_args) {
+    std::vector<std::string> args{"-f", "lavfi", "-i", "testsrc2=size=320x180", "-frames:v", "1"};
+    args.insert(args.end(), codec_args.begin(), codec_args.end());
+    args.push_back(out.string());
+    return run_ffmpeg(args);
 }
 
 // The same picture and tone recipe for every fixture: small, and quick to encode. The length is an output
@@ -134,6 +146,10 @@ bool make(const std::string& name, const fs::path& out) {
                                 seconds("1"),
                                 {"-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-c:a",
                                  "libvorbis", "-f", "webm", out.string()}}));
+    if (name == "cover.jpg") return make_picture(out, {"-q:v", "3"});
+    if (name == "cover.png") return make_picture(out, {});
+    if (name == "cover.webp") return make_picture(out, {"-c:v", "libwebp", "-lossless", "0"});
+    if (name == "cover_lossless.webp") return make_picture(out, {"-c:v", "libwebp", "-lossless", "1"});
     ADD_FAILURE() << "unknown fixture " << name;
     return false;
 }
@@ -162,6 +178,10 @@ void concatenate(const std::vector<fs::path>& parts, const fs::path& out) {
     }
 }
 
+std::string ffmpeg_output(const std::vector<std::string>& args) {
+    return run_ffmpeg_program(args).output;
+}
+
 nlohmann::json ffprobe(const fs::path& file) {
     const RunResult result = run_program(
         {ffprobe_program(), "-v", "error", "-of", "json", "-show_format", "-show_streams", file.string()},
@@ -182,7 +202,9 @@ std::map<int, std::vector<double>> packet_dts(const fs::path& file) {
     for (std::string line; std::getline(lines, line);) {
         const auto comma = line.find(',');
         if (comma == std::string::npos) continue;
-        dts[std::stoi(line.substr(0, comma))].push_back(std::stod(line.substr(comma + 1)));
+        const std::string time = line.substr(comma + 1);
+        if (time == "N/A") continue;  // a cover picture's one packet has no time
+        dts[std::stoi(line.substr(0, comma))].push_back(std::stod(time));
     }
     return dts;
 }

@@ -20,6 +20,8 @@ namespace arina::test::media {
 ///   "pcm.mkv"         1 s H.264 + PCM audio + SubRip subtitles in Matroska
 ///   "vp9.webm"        2 s VP9 + Opus WebM
 ///   "vorbis.webm"     1 s VP9 + Vorbis WebM
+///   "cover.jpg"       a 320x180 picture as JPEG; "cover.png" the same as PNG
+///   "cover.webp"      the same as lossy WebP (decodes to yuv420p); "cover_lossless.webp" lossless (argb)
 /// Fails the current test (and returns an empty path) when ffmpeg cannot make it.
 std::filesystem::path fixture(const std::string& name);
 
@@ -29,10 +31,15 @@ std::filesystem::path scratch_dir();
 /// Appends files byte-wise into `out`, as the fragment downloader does.
 void concatenate(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& out);
 
+/// Runs the ffmpeg program with `args` (after -hide_banner -nostdin -v error -y) and returns what it
+/// printed (stdout and stderr); a test failure when it exits with an error.
+std::string ffmpeg_output(const std::vector<std::string>& args);
+
 /// ffprobe -show_format -show_streams as JSON (empty object and a test failure when ffprobe fails).
 nlohmann::json ffprobe(const std::filesystem::path& file);
 
 /// Per stream index, the DTS (seconds) of every packet in file order, from ffprobe -show_packets.
+/// Packets without a DTS (a cover picture) are left out.
 std::map<int, std::vector<double>> packet_dts(const std::filesystem::path& file);
 
 /// ffmpeg's decoder errors when decoding the whole file ("" when it plays cleanly).

@@ -49,25 +49,41 @@ std::string format_tag(const fs::path& file, const std::string& key) {
 }
 
 TEST(MuxRemuxExtras, FinishedMp4RewrittenInPlaceKeepsEveryPacket) {
-    const fs::path file = finished_mp4(test::media::scratch_dir());
+    const fs::path dir = test::media::scratch_dir();
+    const fs::path file = finished_mp4(dir);
     const auto packets_before = packet_counts(file);
     const auto durations_before = stream_durations(file);
     ASSERT_EQ(packets_before.size(), 2u);
+    test::write_file(dir / "en.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n");
 
     MuxOptions options;
     options.extras.tags.title = "Rewritten";
     options.extras.tags.date = "20231224";
+    options.extras.subtitles = {{dir / "en.vtt", "en", "English"}};
+    options.extras.thumbnail = fixture("cover.jpg");
     auto result = remux_with_extras(file, file, options);
     ASSERT_TRUE(std::holds_alternative<MuxReport>(result)) << std::get<Error>(result).message;
+    const MuxReport& report = std::get<MuxReport>(result);
+    EXPECT_TRUE(report.warnings.empty());
+    EXPECT_EQ(report.subtitle_streams, 1);
+    EXPECT_TRUE(report.cover_attached);
     EXPECT_FALSE(fs::exists(file.string() + ".tmp"));
 
     EXPECT_EQ(format_tag(file, "title"), "Rewritten");
     EXPECT_EQ(format_tag(file, "date"), "2023-12-24");
-    EXPECT_EQ(packet_counts(file), packets_before);
+    // Streams 0 and 1 are the file's own video and audio, every packet of them.
+    auto packets_after = packet_counts(file);
+    for (const auto& [stream, count] : packets_before)
+        EXPECT_EQ(packets_after[stream], count) << "stream " << stream;
     const auto durations_after = stream_durations(file);
-    ASSERT_EQ(durations_after.size(), durations_before.size());
     for (const auto& [stream, seconds] : durations_before)
         EXPECT_NEAR(durations_after.at(stream), seconds, 0.001) << "stream " << stream;
+    // Then the subtitle and the cover.
+    const auto streams = test::media::ffprobe(file)["streams"];
+    ASSERT_EQ(streams.size(), 4u);
+    EXPECT_EQ(streams[2].value("codec_name", ""), "mov_text");
+    EXPECT_EQ(streams[3].value("codec_name", ""), "mjpeg");
+    EXPECT_EQ(streams[3]["disposition"].value("attached_pic", 0), 1);
     EXPECT_EQ(test::media::decode_errors(file), "");
 }
 
