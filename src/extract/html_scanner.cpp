@@ -198,10 +198,11 @@ void on_meta(Collected& page, const GumboElement& element) {
             return;
         start_structure(CandidateSource::OpenGraph, page.open_graph_video);
     } else if (name == "og:video:secure_url") {
-        if (page.open_graph_video)
-            page.candidates[*page.open_graph_video].url = std::string(content);
-        else
+        const std::string_view secure = media::text::trim(content);
+        if (!page.open_graph_video)
             start_structure(CandidateSource::OpenGraph, page.open_graph_video);
+        else if (!secure.empty() && secure.size() <= kMaxUrlBytes)  // as add_candidate would check
+            page.candidates[*page.open_graph_video].url = std::string(secure);
     } else if (name == "og:video:type") {
         if (page.open_graph_video)
             page.candidates[*page.open_graph_video].mime_type = net::media_type_of(content);

@@ -58,6 +58,16 @@ TEST(ExtractHtmlScanner, OpenGraphVideoPrefersSecureUrlAndSkipsEmbeds) {
     EXPECT_EQ(scan.thumbnail_url, "https://img.clipshare.example/t/8842/large.jpg");
 }
 
+TEST(ExtractHtmlScanner, BlankSecureUrlKeepsTheOpenGraphUrl) {
+    // An empty secure_url must not resolve to the page itself.
+    const PageScan scan = scan_html(
+        "<meta property='og:video' content='/v/clip.mp4'><meta property='og:video:secure_url' content='  '>"
+        "<meta property='og:video:type' content='video/mp4'>",
+        "https://h.example/watch.html");
+    ASSERT_EQ(scan.candidates.size(), 1U);
+    EXPECT_EQ(scan.candidates[0].url, "https://h.example/v/clip.mp4");
+}
+
 TEST(ExtractHtmlScanner, JsonLdVideoObjectInGraph) {
     const PageScan scan = scan_html(read_page_fixture("json_ld_graph.html"),
                                     "https://coastline.example/videos/lighthouse-keeper/");
