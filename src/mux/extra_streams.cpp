@@ -26,6 +26,10 @@ Error add_subtitle(const ExternalSubtitle& file, OutputWriter& writer, Container
         // MP4 keeps no track title; players show the handler name instead.
         if (container == Container::Mp4) writer.set_stream_tag(index, "handler_name", title);
     }
+    if (track->recoded_cues() > 0)
+        report.warnings.push_back("subtitle " + file.path.string() + ": " +
+                                  std::to_string(track->recoded_cues()) +
+                                  " of its cues were not UTF-8 and were read as Latin-1");
     if (track->failed_cues() > 0)
         report.warnings.push_back("subtitle " + file.path.string() + ": " +
                                   std::to_string(track->failed_cues()) +

@@ -4,45 +4,10 @@
 #include <array>
 #include <cstdint>
 
+#include "mux/utf8.hpp"
+
 namespace arina::mux {
 namespace {
-
-// Length of the UTF-8 sequence starting at `text[i]` and its code point, or 0 when the bytes there
-// are not valid UTF-8 (stray continuation bytes, overlong forms, surrogates, beyond U+10FFFF).
-std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& code_point) {
-    const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(text[i + k]); };
-    const std::uint8_t lead = byte(0);
-    std::size_t length = 0;
-    char32_t value = 0;
-    char32_t smallest = 0;
-    if (lead < 0x80) {
-        code_point = lead;
-        return 1;
-    }
-    if ((lead & 0xE0) == 0xC0) {
-        length = 2;
-        value = lead & 0x1F;
-        smallest = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-        length = 3;
-        value = lead & 0x0F;
-        smallest = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-        length = 4;
-        value = lead & 0x07;
-        smallest = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + length > text.size()) return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((byte(k) & 0xC0) != 0x80) return 0;
-        value = (value << 6) | (byte(k) & 0x3F);
-    }
-    if (value < smallest || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
-    code_point = value;
-    return length;
-}
 
 bool is_control(char32_t c, bool multi_line) {
     if (multi_line && (c == '\n' || c == '\t')) return false;
@@ -72,7 +37,7 @@ std::string clean_tag_text(std::string_view text, std::size_t max_bytes, bool mu
     clean.reserve(std::min(text.size(), max_bytes));
     for (std::size_t i = 0; i < text.size();) {
         char32_t c = 0;
-        const std::size_t length = decode_utf8(text, i, c);
+        const std::size_t length = utf8_sequence(text, i, c);
         if (length == 0) {  // not UTF-8: drop the byte, resynchronise on the next
             ++i;
             continue;

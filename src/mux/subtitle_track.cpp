@@ -8,6 +8,7 @@
 
 #include "mux/input_file.hpp"
 #include "mux/libav_error.hpp"
+#include "mux/utf8.hpp"
 
 namespace arina::mux {
 namespace {
@@ -65,6 +66,19 @@ std::variant<InputContextPtr, std::string> open_subtitle_file(const std::filesys
     if (std::strcmp(context->iformat->name, "webvtt") == 0 && head.compare(0, 6, "WEBVTT") != 0)
         return std::string("not a WebVTT or SubRip file (no WEBVTT signature)");
     return context;
+}
+
+// A cue whose text is not UTF-8 (a legacy SubRip file), its text read as Latin-1: libavcodec
+// refuses to convert anything but UTF-8, and both containers' players expect it.
+PacketPtr recoded_as_utf8(const AVPacket& cue) {
+    const std::string text =
+        latin1_to_utf8({reinterpret_cast<const char*>(cue.data), static_cast<std::size_t>(cue.size)});
+    PacketPtr packet = make_packet();
+    if (av_new_packet(packet.get(), static_cast<int>(text.size())) < 0 ||
+        av_packet_copy_props(packet.get(), &cue) < 0)
+        throw std::bad_alloc();
+    std::memcpy(packet->data, text.data(), text.size());
+    return packet;
 }
 
 // The first subtitle stream, or null.
@@ -197,6 +211,11 @@ std::variant<std::unique_ptr<SubtitleTrack>, std::string> SubtitleTrack::load(
         // A cue without a time, or before the video starts, has no place in the output.
         if (packet->pts == kNoTimestamp || packet->pts < 0) continue;
         packet->time_base = source->time_base;
+        if (packet->size > 0 &&
+            !is_utf8({reinterpret_cast<const char*>(packet->data), static_cast<std::size_t>(packet->size)})) {
+            packet = recoded_as_utf8(*packet);
+            ++track->recoded_cues_;
+        }
         if (converter) {
             bool failed = false;
             PacketPtr converted = converter->convert(*packet, failed);

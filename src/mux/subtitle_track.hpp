@@ -7,7 +7,9 @@
 // Copied as they are when the container can carry the codec (WebVTT and SubRip into Matroska);
 // converted to mov_text for MP4 by decoding each cue to libavcodec's ASS form and encoding that,
 // as the ffmpeg program does for `-c:s mov_text`. Styling beyond what mov_text can express (WebVTT
-// positioning, colours) is lost in the conversion; the text and the timing are kept.
+// positioning, colours) is lost in the conversion; the text and the timing are kept. Cue text that
+// is not UTF-8 is read as Latin-1 in both cases (libavcodec converts nothing else, and players
+// expect UTF-8).
 
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +43,8 @@ class SubtitleTrack {
     /// Cues converted (or copied), and cues that could not be converted and were left out.
     std::size_t cues() const { return cues_; }
     std::size_t failed_cues() const { return failed_cues_; }
+    /// Cues whose text was not UTF-8 and was read as Latin-1 (legacy SubRip files).
+    std::size_t recoded_cues() const { return recoded_cues_; }
 
     /// From now on next() packets carry this output stream index.
     void set_output_index(int index) { output_index_ = index; }
@@ -55,6 +59,7 @@ class SubtitleTrack {
     std::deque<PacketPtr> packets_;
     std::size_t cues_ = 0;
     std::size_t failed_cues_ = 0;
+    std::size_t recoded_cues_ = 0;
     int output_index_ = -1;
 };
 

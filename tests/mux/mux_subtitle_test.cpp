@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -214,6 +215,56 @@ TEST(MuxSubtitles, UnusableFilesAreWarningsNamingTheFile) {
         EXPECT_EQ(report.subtitle_streams, 1);
         EXPECT_EQ(subtitle_streams(output).size(), 1u);
         EXPECT_EQ(cues_of(output), kWebVttCues);
+        EXPECT_EQ(test::media::decode_errors(output), "");
+    }
+}
+
+// Legacy SubRip files are often Latin-1; libavcodec converts only UTF-8 to mov_text.
+TEST(MuxSubtitles, Latin1SubRipIsReadAsLatin1) {
+    const fs::path dir = test::media::scratch_dir();
+    test::write_file(dir / "old.srt",
+                     "1\n00:00:00,400 --> 00:00:01,000\nGr\xFC\xDF"
+                     "e, Fran\xE7ois\n\n");
+    for (Container container : {Container::Mp4, Container::Mkv}) {
+        const fs::path output = dir / (std::string("movie.") + std::string(extension(container)));
+        const MuxReport report = mux_with({{dir / "old.srt", "de", ""}}, output, container);
+        ASSERT_EQ(report.warnings.size(), 1u);
+        EXPECT_EQ(report.warnings[0], "subtitle " + (dir / "old.srt").string() +
+                                          ": 1 of its cues were not UTF-8 and were read as Latin-1");
+        EXPECT_EQ(cues_of(output), (std::vector<Cue>{{"00:00.400 --> 00:01.000", "Grüße, François"}}));
+    }
+}
+
+// Damage inside files that look right: whatever becomes of the subtitle, the mux succeeds with the
+// video and nothing crashes (the sanitizers watch the decoding and mov_text encoding).
+TEST(MuxSubtitles, DamagedFilesNeverFailTheMux) {
+    const fs::path dir = test::media::scratch_dir();
+    std::string long_cue = "WEBVTT\n\n00:00:00.100 --> 00:00:00.900\n" + std::string(200'000, 'x') + "\n";
+    test::write_file(dir / "long.vtt", long_cue);
+    for (unsigned seed = 1; seed <= 4; ++seed) {
+        std::string vtt = kWebVtt;
+        vtt.replace(vtt.size() / 2, 20, test::random_bytes(20, seed));
+        test::write_file(dir / ("damaged" + std::to_string(seed) + ".vtt"), vtt);
+        std::string srt = kSubRip;
+        srt.replace(srt.size() * 2 / 3, 10, test::random_bytes(10, seed));
+        test::write_file(dir / ("damaged" + std::to_string(seed) + ".srt"), srt);
+    }
+    for (Container container : {Container::Mp4, Container::Mkv}) {
+        std::vector<ExternalSubtitle> files{{dir / "long.vtt", "en", ""}};
+        for (unsigned seed = 1; seed <= 4; ++seed) {
+            files.push_back({dir / ("damaged" + std::to_string(seed) + ".vtt"), "en", ""});
+            files.push_back({dir / ("damaged" + std::to_string(seed) + ".srt"), "de", ""});
+        }
+        const fs::path output = dir / (std::string("movie.") + std::string(extension(container)));
+        const MuxReport report = mux_with(files, output, container);
+        for (const std::string& warning : report.warnings) std::cout << "[ warning  ] " << warning << "\n";
+        EXPECT_EQ(report.video_streams, 1);
+        const auto left_out =
+            std::count_if(report.warnings.begin(), report.warnings.end(),
+                          [](const std::string& w) { return w.find(" left out: ") != std::string::npos; });
+        EXPECT_EQ(report.subtitle_streams + static_cast<int>(left_out), 9)
+            << "each file is either a stream or left out";
+        EXPECT_EQ(static_cast<int>(subtitle_streams(output).size()), report.subtitle_streams);
         EXPECT_EQ(test::media::decode_errors(output), "");
     }
 }
