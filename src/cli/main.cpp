@@ -1,8 +1,9 @@
-// arina: download URLs from the command line, or work a persisted queue.
+// arina: download URLs from the command line, work a persisted queue, or show the settings.
 
 #include <cstdio>
 #include <cstring>
 
+#include "cli/config_commands.hpp"
 #include "cli/format_listing.hpp"
 #include "cli/options.hpp"
 #include "cli/queue_commands.hpp"
@@ -12,6 +13,8 @@
 int main(int argc, char** argv) {
     if (argc >= 2 && std::strcmp(argv[1], "queue") == 0) return arina::cli::queue_command(argc - 1, argv + 1);
     if (argc >= 2 && std::strcmp(argv[1], "run") == 0) return arina::cli::run_command(argc - 1, argv + 1);
+    if (argc >= 2 && std::strcmp(argv[1], "config") == 0)
+        return arina::cli::config_command(argc - 1, argv + 1);
 
     auto parsed = arina::cli::parse_command_line(argc, argv);
     if (parsed.exit_now) return *parsed.exit_now;

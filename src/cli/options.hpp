@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/config_layers.hpp"
 #include "core/task.hpp"
 #include "util/fail_reason.hpp"
 
@@ -18,8 +19,11 @@ enum class ProgressStyle { Auto, Json, None };
 
 struct CliOptions {
     std::vector<std::string> urls;  ///< from the command line and -a files
-    Config config;                  ///< Config::load() overridden by flags
-    DownloadTask task;              ///< template for every URL (url left empty)
+    /// Where every setting comes from: the config file (the default one, --config FILE, or none
+    /// with --ignore-config) and the flags; `arina config show` prints it.
+    ConfigLayers layers;
+    Config config;      ///< layers.resolve(): what the manager runs with
+    DownloadTask task;  ///< template for every URL (url left empty)
     ProgressStyle progress = ProgressStyle::Auto;
     bool quiet = false;
     bool verbose = false;
@@ -35,13 +39,22 @@ struct ParseOutcome {
     Error error;
 };
 
-/// `arina [OPTIONS] URL...` (also the options of `arina queue add` and `arina run`,
-/// where URLs are optional).
+/// `arina [OPTIONS] URL...` (also the options of `arina queue add`, `arina run` and
+/// `arina config show`, where URLs are optional).
 ParseOutcome parse_command_line(int argc, char** argv, bool urls_required = true);
 
 /// Why `text` cannot be downloaded as a URL (no scheme, a scheme other than http/https, no host),
 /// naming it; nullopt when it is an http(s) URL. Pure.
 std::optional<std::string> url_problem(std::string_view text);
+
+/// The config file the flags name: --config FILE, none with --ignore-config, else
+/// Config::default_config_path(). Looks only at those two flags. `explicit_file` says whether
+/// --config named it (a missing file is then an error, a missing default file is not).
+struct ConfigFileChoice {
+    std::optional<std::filesystem::path> path;  ///< nullopt: --ignore-config
+    bool explicit_file = false;
+};
+ConfigFileChoice config_file_choice(int argc, char** argv);
 
 /// Reads a batch file: one URL per line, blank lines and `#` comments ignored.
 std::variant<std::vector<std::string>, Error> read_batch_file(const std::string& path);

@@ -1,15 +1,19 @@
 #pragma once
 // Every setting of the download manager in one place, with its default (the seed's
-// table). Precedence, lowest first: these defaults, a preset, the config file, then
-// command-line flags (applied by the caller).
+// table). Precedence, lowest first: these defaults, a preset, the config file, the platform
+// profile of a task's URL, then the command line / the task itself. core/config_layers.hpp
+// computes that (and says where each value came from); core/config_keys.cpp lists every key
+// of the config file with its type, range and documentation.
 
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
+#include "extract/platform.hpp"
 #include "net/http_options.hpp"
 #include "util/fail_reason.hpp"
 
@@ -59,6 +63,20 @@ struct Config {
     /// Attach the media's thumbnail as cover art (--embed-thumbnail).
     bool embed_thumbnail = false;
 
+    // --- what platform profiles set (also settable for every site at once) ---
+    /// Qualities to try in order when a task names no format ("1080", "720", "best").
+    std::vector<std::string> quality_preference;
+    /// Cookies "name=value" that pass a site's age gate (the pornhub profile sets them).
+    std::vector<std::string> age_verification;
+    /// Polite pacing: seconds between the starts of two requests to one site (yt-dlp's
+    /// --sleep-requests; Arina's engine does not pace).
+    double request_interval = 0;
+    /// Every platform the detector knows, in the order it checks them (the user's own first),
+    /// each with its effective profile: the built-in profile with the config file's
+    /// `[platforms.NAME]` overrides, less the fields the command line set for every URL.
+    /// core/profile_settings.hpp applies the one of a task's URL.
+    std::vector<extract::Platform> platforms = extract::builtin_platforms();
+
     /// Request settings for every task (user agent, proxy, cookies, TLS); its
     /// socket_timeout is replaced by the field above.
     net::HttpOptions http;
@@ -67,10 +85,16 @@ struct Config {
     /// ~/.config/arina/config.toml) when that file exists and parses; a broken file is
     /// reported on stderr and ignored.
     static Config load();
-    /// Defaults overridden by one TOML file; an Error (Usage) names the file and the key.
+    /// Defaults overridden by one TOML file; an Error (Usage) names the file, the line and
+    /// the key ("PATH:12: concurrent_fragments: must be between 1 and 64, got 0").
     static std::variant<Config, Error> load_file(const std::filesystem::path& path);
-    /// "high-performance", "stable" or "conservative" (the seed's tuning presets).
+    /// "high_performance" (also spelt "high-performance"), "stable" (the defaults) or
+    /// "conservative": the seed's tuning presets, the defaults with max_workers,
+    /// concurrent_fragments and http_chunk_size changed.
     static std::optional<Config> preset(std::string_view name);
+    /// The preset's canonical name ("high_performance" for "high-performance"); nullopt when
+    /// there is no such preset.
+    static std::optional<std::string> preset_name(std::string_view name);
     static std::filesystem::path default_config_path();
 };
 

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "core/config_layers.hpp"
 #include "util/atomic_file.hpp"
 
 namespace arina {
@@ -39,6 +40,17 @@ Error save_config_file(const std::filesystem::path& path, const Config& config, 
         if (ec) return file_error(ec.value(), "cannot create directory", path.parent_path());
     }
     return write_file_atomically(path, text.str());
+}
+
+Error write_default_config_file(const std::filesystem::path& path, bool overwrite) {
+    std::error_code ec;
+    if (!overwrite && std::filesystem::exists(path, ec))
+        return {FailReason::Usage, path.string() + " exists (--force overwrites it)"};
+    if (path.has_parent_path()) {
+        std::filesystem::create_directories(path.parent_path(), ec);
+        if (ec) return file_error(ec.value(), "cannot create directory", path.parent_path());
+    }
+    return write_file_atomically(path, default_config_text());
 }
 
 }  // namespace arina

@@ -6,6 +6,7 @@
 // Threads: any; the write is a small atomic file replacement (temp file, fsync, rename).
 
 #include <filesystem>
+#include <string_view>
 
 #include "core/config.hpp"
 #include "util/fail_reason.hpp"
@@ -19,5 +20,10 @@ namespace arina {
 /// `preset`, when not empty, is stored as the file's preset. Error (Usage or
 /// FileAccess/DiskFull) names the file.
 Error save_config_file(const std::filesystem::path& path, const Config& config, std::string_view preset = {});
+
+/// `arina config init`: writes default_config_text() (config_layers.hpp: every key commented
+/// out with its default) to `path`, creating its directory. An existing file is kept unless
+/// `overwrite`: Error (Usage) "PATH exists (--force overwrites it)".
+Error write_default_config_file(const std::filesystem::path& path, bool overwrite);
 
 }  // namespace arina

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/detecting_download.hpp"
+#include "core/profile_settings.hpp"
 #include "stream/manifest_url.hpp"
 #include "stream/stream_download.hpp"
 #include "transfer/file_download.hpp"
@@ -12,9 +13,14 @@ namespace {
 
 class DefaultFactory final : public DownloadFactory {
   public:
-    std::unique_ptr<transfer::Download> create(const DownloadTask& task, const Config& config,
+    std::unique_ptr<transfer::Download> create(const DownloadTask& given, const Config& manager_config,
                                                transfer::Runtime& runtime,
                                                transfer::Download::Finished finished) override {
+        // The URL's platform profile (connections, quality, age gate cookies); a plain file or
+        // manifest on an unknown host keeps the configured settings (UrlKind::Direct).
+        const ProfiledTask profiled = apply_platform_profile(given, manager_config, UrlKind::Direct);
+        const DownloadTask& task = profiled.task;
+        const Config& config = profiled.config;
         // Extraction, for now: a manifest URL is a stream; anything else is a plain file unless
         // its server says it is a manifest (Content-Type), and then a stream after all.
         if (stream::is_manifest_url(task.url))
