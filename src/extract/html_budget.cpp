@@ -12,7 +12,9 @@ namespace {
 // Past that the estimate keeps the elements open, which only overestimates the depth.
 constexpr std::size_t kEndTagWindow = 64;
 constexpr std::size_t kSiblingWindow = 4;
-constexpr std::size_t kMaxName = 15;  // longer names are no element that matters here
+constexpr std::size_t kMaxName = 15;
+// Comparing two attribute names costs more than checking one element of the stack.
+constexpr std::uint64_t kAttributePairCost = 8;  // longer names are no element that matters here
 
 bool is_letter(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -42,6 +44,9 @@ constexpr std::array<std::string_view, 8> kRawText{"script", "style",  "textarea
 constexpr std::array<std::string_view, 17> kClosedBySibling{
     "p",  "li", "dt",  "dd", "option", "optgroup", "tr",    "td",      "th",
     "rb", "rt", "rtc", "rp", "tbody",  "thead",    "tfoot", "colgroup"};
+// The formatting elements of the HTML parsing algorithm.
+constexpr std::array<std::string_view, 14> kFormatting{"a",    "b", "big",   "code",   "em",     "font", "i",
+                                                       "nobr", "s", "small", "strike", "strong", "tt",   "u"};
 // Created once whatever the page says.
 constexpr std::array<std::string_view, 3> kSingletons{"html", "head", "body"};
 
@@ -75,14 +80,17 @@ class Estimate {
             work_ += stack_.size() + 1;
             if (work_ > budget) return open;
             std::string name = read_name(name_start);
-            bool self_closing = false;
-            const std::size_t after = skip_attributes(name_start + name.size(), self_closing);
+            const TagEnd tag = skip_attributes(name_start + name.size());
+            // The tokenizer compares each attribute's name with those before it on the tag.
+            work_ += kAttributePairCost *
+                     (tag.attributes * (tag.attributes - std::min<std::uint64_t>(tag.attributes, 1)) / 2);
+            if (work_ > budget) return open;
             if (end_tag) {
                 close(name);
-                i = after;
+                i = tag.after;
                 continue;
             }
-            i = open_element(name, self_closing, after);
+            i = open_element(name, tag.self_closing, tag.after);
         }
         return html_.size();
     }
@@ -98,26 +106,62 @@ class Estimate {
         return name;
     }
 
-    // Past the tag's '>', reading quoted attribute values whole ('>' inside them does not end it).
-    std::size_t skip_attributes(std::size_t i, bool& self_closing) const {
-        char previous = 0;
-        while (i < html_.size()) {
+    struct TagEnd {
+        std::size_t after = 0;  // past the '>'
+        bool self_closing = false;
+        std::uint64_t attributes = 0;
+    };
+
+    // Past the tag's '>', counting attributes and reading quoted values whole ('>' inside them does
+    // not end the tag), as the HTML tokenizer does.
+    TagEnd skip_attributes(std::size_t i) const {
+        enum class State { BeforeName, Name, AfterName, BeforeValue, Unquoted };
+        State state = State::BeforeName;
+        TagEnd end;
+        char previous = 0;  // the last character that is not white space, for "/>"
+        for (; i < html_.size(); ++i) {
             const char c = html_[i];
-            if (c == '>') {
-                self_closing = previous == '/';
-                return i + 1;
+            if (c == '>' && state != State::BeforeValue) {
+                end.after = i + 1;
+                end.self_closing = previous == '/';
+                return end;
             }
-            if ((c == '"' || c == '\'') && previous == '=') {
-                const std::size_t close_quote = html_.find(c, i + 1);
-                if (close_quote == std::string_view::npos) return html_.size();
-                i = close_quote + 1;
-                previous = c;
-                continue;
+            switch (state) {
+                case State::BeforeName:
+                case State::AfterName:
+                    if (c == '=' && state == State::AfterName) {
+                        state = State::BeforeValue;
+                    } else if (!is_space(c) && c != '/') {
+                        ++end.attributes;
+                        state = State::Name;
+                    }
+                    break;
+                case State::Name:
+                    if (is_space(c)) state = State::AfterName;
+                    if (c == '=') state = State::BeforeValue;
+                    if (c == '/') state = State::BeforeName;
+                    break;
+                case State::BeforeValue:
+                    if (c == '"' || c == '\'') {
+                        const std::size_t close_quote = html_.find(c, i + 1);
+                        if (close_quote == std::string_view::npos) break;
+                        i = close_quote;
+                        state = State::BeforeName;
+                    } else if (c == '>') {
+                        end.after = i + 1;  // "a=>" ends the tag with an empty value
+                        return end;
+                    } else if (!is_space(c)) {
+                        state = State::Unquoted;
+                    }
+                    break;
+                case State::Unquoted:
+                    if (is_space(c)) state = State::BeforeName;
+                    break;
             }
             if (!is_space(c)) previous = c;
-            ++i;
         }
-        return html_.size();
+        end.after = html_.size();
+        return end;
     }
 
     std::size_t skip_to_gt(std::size_t i) const {
@@ -146,10 +190,17 @@ class Estimate {
         }
     }
 
+    // Closes stack_[index] and everything above it. Formatting elements closed on the way stay
+    // counted: the parser keeps them in its list of active formatting elements and opens copies
+    // of them again at the next text ("<a><b><i>x</a>" repeated nests deeper and deeper).
     void pop_to(std::size_t index) {
-        for (std::size_t k = index; k < stack_.size(); ++k)
+        std::vector<std::string> reopened;
+        for (std::size_t k = index; k < stack_.size(); ++k) {
             if (stack_[k] == "svg" || stack_[k] == "math") --foreign_;
+            if (k > index && among(kFormatting, stack_[k])) reopened.push_back(std::move(stack_[k]));
+        }
         stack_.resize(index);
+        for (std::string& name : reopened) stack_.push_back(std::move(name));
     }
 
     void close(std::string_view name) {
