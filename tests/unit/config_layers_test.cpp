@@ -255,6 +255,13 @@ TEST_F(ConfigLayersTest, TheDesktopAppsFileLoads) {
     const Config c = std::get<ConfigLayers>(loaded).resolve();
     EXPECT_EQ(c.max_workers, 7);
     EXPECT_EQ(c.rate_limit, 512.0 * 1024);
+    // The app's save keeps the platform tables it does not show.
+    write("[platforms.youtube]\nconcurrent_fragments = 9\n");
+    ASSERT_FALSE(save_config_file(path, settings, "stable"));
+    loaded = ConfigLayers::from_file(path);
+    ASSERT_TRUE(std::holds_alternative<ConfigLayers>(loaded)) << std::get<Error>(loaded).message;
+    EXPECT_EQ(std::get<ConfigLayers>(loaded).resolve_for(kYoutube).concurrent_fragments, 9);
+    EXPECT_EQ(std::get<ConfigLayers>(loaded).resolve_for(kYoutube).max_workers, 7);
 }
 
 TEST(ProfileSettings, ATaskRunsWithItsPlatformsProfile) {
