@@ -8,7 +8,7 @@ set -euo pipefail
 seconds="${1:-20}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$root/build/fuzz"
-targets=(fuzz_hls fuzz_dash fuzz_sidx fuzz_http_head fuzz_resume_file fuzz_output_template fuzz_html_scanner)
+targets=(fuzz_hls fuzz_dash fuzz_sidx fuzz_http_head fuzz_resume_file fuzz_output_template fuzz_html_scanner fuzz_ytdlp_json)
 
 cd "$root"
 cmake --preset fuzz >/dev/null
@@ -24,6 +24,7 @@ for target in "${targets[@]}"; do
         fuzz_hls) dictionary=(-dict="$root/fuzz/hls.dict") ;;
         fuzz_dash) dictionary=(-dict="$root/fuzz/dash.dict") ;;
         fuzz_html_scanner) dictionary=(-dict="$root/fuzz/html.dict") ;;
+        fuzz_ytdlp_json) dictionary=(-dict="$root/fuzz/ytdlp_json.dict") ;;
     esac
     echo "== $target for ${seconds}s"
     # New inputs go to the scratch corpus (first directory); the checked-in seeds are only read.

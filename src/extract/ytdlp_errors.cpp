@@ -200,8 +200,10 @@ Error ytdlp_run_error(const ChildResult& result, const YtDlpRun& run) {
 Error ytdlp_json_error(const JsonSyntaxError& error, const YtDlpRun& run) {
     std::string detail = error.detail;
     if (detail.rfind("[json.exception.", 0) == 0) detail.erase(0, detail.find("] ") + 2);
-    return {FailReason::Extractor, "yt-dlp printed invalid JSON for " + run.url + " (at byte " +
-                                       std::to_string(error.byte_offset) + ": " + detail + ")"};
+    const std::string where =
+        error.byte_offset > 0 ? "at byte " + std::to_string(error.byte_offset) + ": " : "";
+    return {FailReason::Extractor,
+            "yt-dlp printed invalid JSON for " + run.url + " (" + where + detail + ")"};
 }
 
 }  // namespace arina::extract

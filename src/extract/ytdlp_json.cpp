@@ -250,6 +250,9 @@ std::variant<Extraction, JsonSyntaxError> parse_ytdlp_json(std::string_view text
         return map_ytdlp_json(nlohmann::json::parse(text));
     } catch (const nlohmann::json::parse_error& e) {
         return JsonSyntaxError{e.byte, e.what()};
+    } catch (const nlohmann::json::exception& e) {
+        // A number too large for a double ("1e999") is out_of_range, without a position.
+        return JsonSyntaxError{0, e.what()};
     }
 }
 

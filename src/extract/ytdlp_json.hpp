@@ -39,7 +39,7 @@ namespace arina::extract {
 
 /// yt-dlp printed something that is not JSON.
 struct JsonSyntaxError {
-    std::size_t byte_offset = 0;  ///< where the parser gave up (1-based, as nlohmann counts)
+    std::size_t byte_offset = 0;  ///< where the parser gave up (1-based, as nlohmann counts; 0: not known)
     std::string detail;           ///< the parser's own words
 };
 

@@ -333,6 +333,11 @@ TEST(YtDlpJson, NotAnObjectOrNotJson) {
     auto not_utf8 = parse_ytdlp_json("{\"title\": \"\xff\"}");
     ASSERT_TRUE(std::holds_alternative<JsonSyntaxError>(not_utf8));
     EXPECT_EQ(std::get<JsonSyntaxError>(not_utf8).byte_offset, 12U);
+    // A number beyond a double is nlohmann's out_of_range, not a parse_error: still not JSON we take.
+    auto huge = parse_ytdlp_json(R"({"duration": 1e999})");
+    ASSERT_TRUE(std::holds_alternative<JsonSyntaxError>(huge));
+    EXPECT_EQ(std::get<JsonSyntaxError>(huge).detail,
+              "[json.exception.out_of_range.406] number overflow parsing '1e999'");
 }
 
 TEST(YtDlpJson, DeepNestingDoesNotOverflow) {
