@@ -14,7 +14,9 @@ constexpr std::size_t kEndTagWindow = 64;
 constexpr std::size_t kSiblingWindow = 4;
 constexpr std::size_t kMaxName = 15;
 // Comparing two attribute names costs more than checking one element of the stack.
-constexpr std::uint64_t kAttributePairCost = 8;  // longer names are no element that matters here
+constexpr std::uint64_t kAttributePairCost = 8;
+// Likewise comparing a formatting element with an active one (its tag and attributes).
+constexpr std::uint64_t kFormattingCost = 8;  // longer names are no element that matters here
 
 bool is_letter(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -47,6 +49,14 @@ constexpr std::array<std::string_view, 17> kClosedBySibling{
 // The formatting elements of the HTML parsing algorithm.
 constexpr std::array<std::string_view, 14> kFormatting{"a",    "b", "big",   "code",   "em",     "font", "i",
                                                        "nobr", "s", "small", "strike", "strong", "tt",   "u"};
+// Start tags that do not reopen formatting elements (the block-level ones of the parsing algorithm).
+constexpr std::array<std::string_view, 44> kBlocks{
+    "address", "article",  "aside",      "blockquote", "center",  "details", "dialog", "dir",     "div",
+    "dl",      "fieldset", "figcaption", "figure",     "footer",  "header",  "hgroup", "main",    "menu",
+    "nav",     "ol",       "p",          "section",    "summary", "ul",      "h1",     "h2",      "h3",
+    "h4",      "h5",       "h6",         "pre",        "listing", "form",    "li",     "dd",      "dt",
+    "table",   "hr",       "caption",    "tbody",      "tr",      "td",      "th",     "template"};
+constexpr std::ptrdiff_t kMaxAlikeFormatting = 3;  // the "Noah's Ark" rule
 // Created once whatever the page says.
 constexpr std::array<std::string_view, 3> kSingletons{"html", "head", "body"};
 
@@ -70,6 +80,11 @@ class Estimate {
                 i = skip_markup_declaration(open);
                 continue;
             }
+            // Text reopens the formatting elements waiting to be (the parser's "reconstruct").
+            if (!pending_.empty() && std::any_of(html_.begin() + static_cast<std::ptrdiff_t>(i),
+                                                 html_.begin() + static_cast<std::ptrdiff_t>(open),
+                                                 [](char c) { return !is_space(c); }))
+                reopen_formatting();
             const bool end_tag = next == '/';
             const std::size_t name_start = open + (end_tag ? 2 : 1);
             if (name_start >= html_.size() || !is_letter(html_[name_start])) {
@@ -77,10 +92,12 @@ class Estimate {
                 i = end_tag ? skip_to_gt(name_start) : open + 1;
                 continue;
             }
-            work_ += stack_.size() + 1;
-            if (work_ > budget) return open;
             std::string name = read_name(name_start);
             const TagEnd tag = skip_attributes(name_start + name.size());
+            // A formatting start tag is compared, attributes and all, with the active formatting
+            // elements (the "Noah's Ark" rule), which are as many as are nested.
+            const std::uint64_t per_level = !end_tag && among(kFormatting, name) ? kFormattingCost : 1;
+            work_ += per_level * (stack_.size() + 1);
             // The tokenizer compares each attribute's name with those before it on the tag.
             work_ += kAttributePairCost *
                      (tag.attributes * (tag.attributes - std::min<std::uint64_t>(tag.attributes, 1)) / 2);
@@ -190,17 +207,23 @@ class Estimate {
         }
     }
 
-    // Closes stack_[index] and everything above it. Formatting elements closed on the way stay
-    // counted: the parser keeps them in its list of active formatting elements and opens copies
-    // of them again at the next text ("<a><b><i>x</a>" repeated nests deeper and deeper).
+    // Closes stack_[index] and everything above it. Formatting elements closed on the way are not
+    // forgotten: the parser keeps them in its list of active formatting elements (at most three
+    // alike) and opens copies of them again at the next text or inline tag, wherever that is
+    // ("<a><b><i>x</a>" repeated nests two levels deeper each time).
     void pop_to(std::size_t index) {
-        std::vector<std::string> reopened;
         for (std::size_t k = index; k < stack_.size(); ++k) {
             if (stack_[k] == "svg" || stack_[k] == "math") --foreign_;
-            if (k > index && among(kFormatting, stack_[k])) reopened.push_back(std::move(stack_[k]));
+            if (k > index && among(kFormatting, stack_[k]) &&
+                std::count(pending_.begin(), pending_.end(), stack_[k]) < kMaxAlikeFormatting)
+                pending_.push_back(std::move(stack_[k]));
         }
         stack_.resize(index);
-        for (std::string& name : reopened) stack_.push_back(std::move(name));
+    }
+
+    void reopen_formatting() {
+        for (std::string& name : pending_) stack_.push_back(std::move(name));
+        pending_.clear();
     }
 
     void close(std::string_view name) {
@@ -211,11 +234,15 @@ class Estimate {
                 return;
             }
         }
+        // "</b>" for a <b> waiting to be reopened takes it off the list.
+        const auto waiting = std::find(pending_.rbegin(), pending_.rend(), name);
+        if (waiting != pending_.rend()) pending_.erase(std::next(waiting).base());
     }
 
     std::size_t open_element(const std::string& name, bool self_closing, std::size_t after) {
         if (name == "plaintext") return html_.size();
         if (among(kRawText, name)) return skip_raw_text(name, after);
+        if (!among(kBlocks, name)) reopen_formatting();
         if (among(kVoid, name) || among(kSingletons, name)) return after;
         // In SVG and MathML "<path/>" is complete; in HTML the slash is ignored and the element stays open.
         if (self_closing && foreign_ > 0) return after;
@@ -235,7 +262,8 @@ class Estimate {
 
     std::string_view html_;
     std::vector<std::string> stack_;
-    std::size_t foreign_ = 0;  // svg/math elements on the stack
+    std::vector<std::string> pending_;  // formatting elements closed implicitly, to be opened again
+    std::size_t foreign_ = 0;           // svg/math elements on the stack
     std::uint64_t work_ = 0;
 };
 
