@@ -77,15 +77,17 @@ MediaInfo map_info(const Json& root, Fields& fields) {
     return info;
 }
 
-/// A flat entry's `url` (yt-dlp `_type` url), else a full entry's page. YouTube's flat entries
-/// from older yt-dlp carry the bare video id as `url`.
-std::string entry_url(const Json& entry, Fields& fields) {
+/// A flat entry's `url` (yt-dlp `_type` url), else a full entry's page. A full entry found on
+/// the playlist's own page (several <video>s of one page) would only give the playlist again: its
+/// `url` (the media yt-dlp chose for it) is the entry instead. YouTube's flat entries from older
+/// yt-dlp carry the bare video id as `url`.
+std::string entry_url(const Json& entry, const std::string& playlist_page, Fields& fields) {
     const auto type = fields.text(entry, "_type", "a playlist entry").value_or("");
     const auto url = fields.text(entry, "url", "a playlist entry").value_or("");
     const auto page = fields.text(entry, "webpage_url", "a playlist entry").value_or("");
     const bool flat = type == "url" || type == "url_transparent";
     if (flat && is_http_url(url)) return url;
-    if (is_http_url(page)) return page;
+    if (is_http_url(page) && page != playlist_page) return page;
     if (is_http_url(url)) return url;
     const auto ie_key = fields.text(entry, "ie_key", "a playlist entry").value_or("");
     const bool video_id = url.size() == 11 && std::all_of(url.begin(), url.end(), [](char c) {
@@ -100,7 +102,7 @@ void map_entries(const Json& list, Extraction& out, Fields& fields) {
     for (std::size_t i = 0; i < list.size() && out.entries.size() < kMaxEntries; ++i) {
         const Json& entry = list[i];
         PlaylistEntry e;
-        if (entry.is_object()) e.url = entry_url(entry, fields);
+        if (entry.is_object()) e.url = entry_url(entry, out.info.webpage_url, fields);
         if (e.url.empty()) {
             ++skipped;
             continue;

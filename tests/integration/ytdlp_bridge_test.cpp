@@ -34,6 +34,10 @@ class YtDlpBridge : public ::testing::Test {
                            "<video src=\"clip.mp4\" controls></video></body></html>",
                            html);
         server.serve_bytes("/watch/clip.mp4", test::random_bytes(100000));
+        server.serve_bytes("/watch/two.html",
+                           "<html><head><title>Two clips</title></head><body><video src=\"clip.mp4\"></video>"
+                           "<video src=\"clip2.mp4\"></video></body></html>",
+                           html);
         server.serve_bytes("/plain.html",
                            "<html><head><title>No media here</title></head><body>text</body></html>", html);
     }
@@ -78,6 +82,20 @@ TEST_F(YtDlpBridge, RealYtDlpFindsTheVideoOnALoopbackPage) {
     // Debian's 2023.03.04 is old: the warning says so.
     ASSERT_FALSE(e.warnings.empty());
     EXPECT_EQ(e.warnings.back().rfind("yt-dlp 2023.03.04 is ", 0), 0U) << e.warnings.back();
+}
+
+TEST_F(YtDlpBridge, RealYtDlpTwoVideosOfAPageAreTwoEntries) {
+    const auto result = extract(server.url("/watch/two.html"));
+    ASSERT_TRUE(std::holds_alternative<Extraction>(result)) << std::get<Error>(result).message;
+    const auto& e = std::get<Extraction>(result);
+    EXPECT_EQ(e.playlist_title, "Two clips");
+    ASSERT_EQ(e.entries.size(), 2U);
+    // Each entry is its video, not the page again (which would give this playlist for ever).
+    EXPECT_EQ(e.entries[0].url, server.url("/watch/clip.mp4"));
+    EXPECT_EQ(e.entries[0].title, "Two clips (1)");
+    EXPECT_EQ(e.entries[0].index, 1);
+    EXPECT_EQ(e.entries[1].url, server.url("/watch/clip2.mp4"));
+    EXPECT_EQ(e.entries[1].index, 2);
 }
 
 TEST_F(YtDlpBridge, RealYtDlpUnsupportedAndHttpErrors) {

@@ -243,6 +243,27 @@ TEST(YtDlpJson, PlaylistEntriesNullBareIdsAndFullVideos) {
     EXPECT_TRUE(warned(e, "2 playlist entries left out"));
 }
 
+TEST(YtDlpJson, SeveralVideosOfOnePageBecomeTheirMedia) {
+    // yt-dlp's generic extractor on a page with two <video>s: full entries whose webpage_url is
+    // the page itself. Taking it would extract the same playlist again, for ever.
+    const std::string page = "http://127.0.0.1:8/two.html";
+    const std::string entry =
+        R"json({"id":"two-N","title":"Two clips (N)","url":"http://127.0.0.1:8/clipN.mp4",
+        "webpage_url":"http://127.0.0.1:8/two.html","playlist_index":N,"formats":[]})json";
+    auto numbered = [&](char n) {
+        std::string text = entry;
+        std::replace(text.begin(), text.end(), 'N', n);
+        return text;
+    };
+    const auto e = mapped(R"({"_type":"playlist","title":"Two clips","webpage_url":")" + page +
+                          R"(","entries":[)" + numbered('1') + "," + numbered('2') + "]}");
+    ASSERT_EQ(e.entries.size(), 2U);
+    EXPECT_EQ(e.entries[0].url, "http://127.0.0.1:8/clip1.mp4");
+    EXPECT_EQ(e.entries[0].title, "Two clips (1)");
+    EXPECT_EQ(e.entries[1].url, "http://127.0.0.1:8/clip2.mp4");
+    EXPECT_EQ(e.entries[1].index, 2);
+}
+
 TEST(YtDlpJson, DirectMediaAtTopLevel) {
     const auto e = fixture("direct_media.json");
     ASSERT_EQ(ids(e), std::vector<std::string>{"webm"});
