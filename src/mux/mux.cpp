@@ -101,6 +101,24 @@ int earliest(const std::vector<PacketPtr>& ahead) {
     return best;
 }
 
+// Where a packet's presentation ends, in microseconds.
+std::int64_t end_us(const AVPacket& packet) {
+    const TimeBase base{packet.time_base.num, packet.time_base.den};
+    return rescale(add_saturated(packet.pts, packet.duration), base, kMicroseconds);
+}
+
+// Whether a packet starts at or after `end_us` (an end of kNoTimestamp is before everything).
+bool starts_after(const AVPacket& packet, std::int64_t end_us) {
+    if (end_us == kNoTimestamp) return true;
+    return rescale(packet.pts, TimeBase{packet.time_base.num, packet.time_base.den}, kMicroseconds) >= end_us;
+}
+
+// Whether the first `inputs` look-ahead slots (the media inputs) are all exhausted.
+bool inputs_finished(const std::vector<PacketPtr>& ahead, std::size_t inputs) {
+    return std::all_of(ahead.begin(), ahead.begin() + static_cast<std::ptrdiff_t>(inputs),
+                       [](const PacketPtr& packet) { return !packet; });
+}
+
 // `keep_input_tags`: the output keeps the global metadata of the (single) input, for a finished file
 // rewritten with extras; parts of a download carry nothing worth keeping.
 std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
@@ -149,10 +167,24 @@ std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
         ahead[i] = std::move(std::get<PacketPtr>(next));
     }
     std::int64_t media_packets = 0;  // from the inputs: subtitle cues alone make no video
+    std::int64_t media_end_us = kNoTimestamp;
+    std::vector<std::int64_t> cues_after_end(extras.subtitles.size(), 0);
     for (int i = earliest(ahead); i >= 0; i = earliest(ahead)) {
         const auto from = static_cast<std::size_t>(i);
-        if (Error error = writer.write(*ahead[from])) return error;
-        if (from < readers.size()) ++media_packets;
+        AVPacket& packet = *ahead[from];
+        if (from < readers.size()) {
+            ++media_packets;
+            media_end_us = std::max(media_end_us, end_us(packet));
+        } else if (starts_after(packet, media_end_us) && inputs_finished(ahead, readers.size())) {
+            // A cue after the last picture and sound (a subtitle file for a longer cut) would only
+            // stretch the output with nothing to show.
+            ++cues_after_end[from - readers.size()];
+            auto next = next_of(from);
+            if (auto* error = std::get_if<Error>(&next)) return std::move(*error);
+            ahead[from] = std::move(std::get<PacketPtr>(next));
+            continue;
+        }
+        if (Error error = writer.write(packet)) return error;
         if (++report.packets % kPollEveryPackets == 0) {
             if (is_cancelled()) return cancelled_error(output);
             if (options.progress) options.progress(writer.written_seconds());
@@ -167,6 +199,11 @@ std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
         return Error{FailReason::Unsupported, "no media packets in " + input_names(readers)};
     if (Error error = writer.commit_to(output)) return error;
 
+    for (std::size_t k = 0; k < cues_after_end.size(); ++k)
+        if (cues_after_end[k] > 0)
+            report.warnings.push_back("subtitle " + extras.subtitles[k]->path().string() + ": " +
+                                      std::to_string(cues_after_end[k]) +
+                                      " of its cues start after the video ends and were left out");
     report.duration_seconds = writer.written_seconds();
     for (const auto& reader : readers) {
         report.discontinuities += reader->discontinuities();

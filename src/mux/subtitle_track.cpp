@@ -181,6 +181,7 @@ std::variant<std::unique_ptr<SubtitleTrack>, std::string> SubtitleTrack::load(
         return std::string("no subtitle stream in it");
 
     std::unique_ptr<SubtitleTrack> track(new SubtitleTrack);
+    track->path_ = file;
     track->time_base_ = {source->time_base.num, source->time_base.den};
     const AVCodecID codec = source->codecpar->codec_id;
     const bool copy =

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <variant>
@@ -37,6 +38,7 @@ class SubtitleTrack {
                                                                           const OutputWriter& writer,
                                                                           Container container);
 
+    const std::filesystem::path& path() const { return path_; }
     /// The output stream's parameters and the time base of the packets.
     const AVCodecParameters& params() const { return *params_; }
     TimeBase time_base() const { return time_base_; }
@@ -54,6 +56,7 @@ class SubtitleTrack {
   private:
     SubtitleTrack() = default;
 
+    std::filesystem::path path_;
     CodecParametersPtr params_;
     TimeBase time_base_;
     std::deque<PacketPtr> packets_;

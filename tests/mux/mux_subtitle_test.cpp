@@ -219,6 +219,25 @@ TEST(MuxSubtitles, UnusableFilesAreWarningsNamingTheFile) {
     }
 }
 
+// A subtitle file for a longer cut: cues after the end of the 4 s video would stretch the output.
+TEST(MuxSubtitles, CuesAfterTheVideoEndsAreLeftOut) {
+    const fs::path dir = test::media::scratch_dir();
+    test::write_file(dir / "long.vtt", std::string(kWebVtt) +
+                                           "\n00:10:00.000 --> 00:10:02.000\nMuch later\n\n" +
+                                           "01:00:00.000 --> 01:00:01.000\nAn hour in\n");
+    for (Container container : {Container::Mp4, Container::Mkv}) {
+        const fs::path output = dir / (std::string("movie.") + std::string(extension(container)));
+        const MuxReport report = mux_with({{dir / "long.vtt", "en", ""}}, output, container);
+        ASSERT_EQ(report.warnings.size(), 1u);
+        EXPECT_EQ(report.warnings[0], "subtitle " + (dir / "long.vtt").string() +
+                                          ": 2 of its cues start after the video ends and were left out");
+        EXPECT_NEAR(report.duration_seconds, 4.0, 0.1);
+        const auto probe = test::media::ffprobe(output);
+        EXPECT_NEAR(std::stod(probe["format"]["duration"].get<std::string>()), 4.0, 0.1);
+        EXPECT_EQ(cues_of(output), kWebVttCues);
+    }
+}
+
 // Legacy SubRip files are often Latin-1; libavcodec converts only UTF-8 to mov_text.
 TEST(MuxSubtitles, Latin1SubRipIsReadAsLatin1) {
     const fs::path dir = test::media::scratch_dir();
