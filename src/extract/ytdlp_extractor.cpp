@@ -42,7 +42,6 @@ class YtDlpExtractor final : public Extractor {
         run.search_path = path != nullptr ? path : "";
         run.timeout_seconds = request.ytdlp_timeout_seconds;
 
-        start_ytdlp_version_probe(run.program);  // overlaps the extraction below
         ChildOptions options;
         options.argv.push_back(run.program);
         for (auto& argument : ytdlp_arguments(request)) options.argv.push_back(std::move(argument));
@@ -57,7 +56,8 @@ class YtDlpExtractor final : public Extractor {
         const ChildResult result = run_child(options);
 
         if (Error error = ytdlp_run_error(result, run)) return with_age_hint(std::move(error), run.program);
-        auto parsed = parse_ytdlp_json(result.out);
+        std::string version;  // yt-dlp writes it into its JSON: no second Python start-up
+        auto parsed = parse_ytdlp_json(result.out, &version);
         if (auto* syntax = std::get_if<JsonSyntaxError>(&parsed))
             return with_age_hint(ytdlp_json_error(*syntax, run), run.program);
         auto& extraction = std::get<Extraction>(parsed);
@@ -69,8 +69,8 @@ class YtDlpExtractor final : public Extractor {
                                        "yt-dlp found no formats Arina can fetch at " + request.url + why},
                                  run.program);
         }
-        if (auto warning = ytdlp_age_warning(ytdlp_version(run.program), today()))
-            extraction.warnings.push_back(*warning);
+        if (version.empty()) version = ytdlp_version(run.program);
+        if (auto warning = ytdlp_age_warning(version, today())) extraction.warnings.push_back(*warning);
         return extraction;
     }
 

@@ -18,8 +18,9 @@
 // yt-dlp's own cache directory is kept (it holds YouTube's signature functions, a second run
 // is faster with it); --ignore-config keeps a user's yt-dlp.conf from changing the JSON's shape.
 //
-// `yt-dlp --version` runs once per process alongside the first extraction; a yt-dlp older than
-// 90 days adds a warning to the Extraction (and a hint to an Extractor error).
+// The version comes from yt-dlp's JSON (`_version`), else from `yt-dlp --version` (run once per
+// process, also when yt-dlp failed); one older than 90 days adds a warning to the Extraction (and
+// a hint to an Extractor error).
 
 #include <memory>
 #include <string>

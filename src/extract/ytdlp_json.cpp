@@ -247,9 +247,19 @@ Extraction map_ytdlp_json(const nlohmann::json& root) {
     return out;
 }
 
-std::variant<Extraction, JsonSyntaxError> parse_ytdlp_json(std::string_view text) {
+std::variant<Extraction, JsonSyntaxError> parse_ytdlp_json(std::string_view text,
+                                                           std::string* ytdlp_version) {
     try {
-        return map_ytdlp_json(nlohmann::json::parse(text));
+        const auto root = nlohmann::json::parse(text);
+        if (ytdlp_version != nullptr) {
+            ytdlp_version->clear();
+            if (root.is_object() && root.contains("_version") && root["_version"].is_object()) {
+                const auto& version = root["_version"];
+                if (version.contains("version") && version["version"].is_string())
+                    *ytdlp_version = version["version"].get<std::string>();
+            }
+        }
+        return map_ytdlp_json(root);
     } catch (const nlohmann::json::parse_error& e) {
         return JsonSyntaxError{e.byte, e.what()};
     } catch (const nlohmann::json::exception& e) {

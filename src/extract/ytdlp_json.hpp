@@ -43,8 +43,10 @@ struct JsonSyntaxError {
     std::string detail;           ///< the parser's own words
 };
 
-/// Parses yt-dlp's stdout and maps it (map_ytdlp_json).
-std::variant<Extraction, JsonSyntaxError> parse_ytdlp_json(std::string_view text);
+/// Parses yt-dlp's stdout and maps it (map_ytdlp_json). `ytdlp_version`, when given, receives
+/// the version yt-dlp wrote into its JSON (`_version.version`, "" when absent).
+std::variant<Extraction, JsonSyntaxError> parse_ytdlp_json(std::string_view text,
+                                                           std::string* ytdlp_version = nullptr);
 
 /// Maps a parsed document. A document that is not an object gives an empty Extraction with a
 /// warning. kind is always ExtractorKind::YtDlp.

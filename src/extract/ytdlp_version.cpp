@@ -71,10 +71,6 @@ std::optional<std::string> ytdlp_age_warning(std::string_view version, std::chro
            "`python3 -m pip install -U yt-dlp` and pass --yt-dlp PATH";
 }
 
-void start_ytdlp_version_probe(const std::string& program) {
-    probe_for(program);
-}
-
 std::string ytdlp_version(const std::string& program) {
     return probe_for(program).get();
 }

@@ -14,11 +14,8 @@ namespace arina::extract {
 /// recent or not a date.
 std::optional<std::string> ytdlp_age_warning(std::string_view version, std::chrono::sys_days today);
 
-/// `program --version`, run once per program per process (thread-safe) and remembered; empty
-/// when it could not be run. The first call for a program starts the run and returns at once:
-/// `ytdlp_version()` then waits (at most ~10 s) for it. Starting it early lets it overlap the
-/// extraction itself.
-void start_ytdlp_version_probe(const std::string& program);
+/// `program --version`, run once per program per process (thread-safe; callers meanwhile wait,
+/// at most ~10 s) and remembered; empty when it could not be run.
 std::string ytdlp_version(const std::string& program);
 
 }  // namespace arina::extract
