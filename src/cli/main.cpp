@@ -26,8 +26,8 @@ int main(int argc, char** argv) {
     // Direct downloads keep no task database: their partial files are what resumes.
     options.config.database.clear();
     arina::set_log_level(options.verbose ? arina::LogLevel::Info : arina::LogLevel::Warn);
-    if (options.list_formats) return arina::cli::list_formats(options);
     arina::cli::install_interrupt_handler();
+    if (options.list_formats) return arina::cli::list_formats(options);
     arina::cli::DownloadArchive archive(options.download_archive);
     arina::DownloadManager manager(options.config);
     return arina::cli::run_urls(manager, options, archive);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "cli/task_board.hpp"
 
@@ -85,7 +86,23 @@ int run_urls(DownloadManager& manager, const CliOptions& options, DownloadArchiv
         pending.emplace(id, std::make_pair(url, std::move(future)));
     }
     Tally tally;
-    while (!pending.empty() && !g_interrupted) {
+    // Tasks queued for the entries of a playlist: followed by state, as nobody holds their futures.
+    std::set<TaskId> following;
+    while ((!pending.empty() || !following.empty()) && !g_interrupted) {
+        for (auto it = following.begin(); it != following.end();) {
+            const auto info = manager.get(*it);
+            if (info && !is_terminal(info->status)) {
+                ++it;
+                continue;
+            }
+            if (info) {
+                const TaskResult r = result_from_info(*info);
+                board.finished(*info, r);
+                tally.count(r);
+                if (r.status == TaskStatus::Completed) archive.record(info->task.url);
+            }
+            it = following.erase(it);
+        }
         for (auto it = pending.begin(); it != pending.end();) {
             auto& [url, future] = it->second;
             if (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
@@ -93,6 +110,14 @@ int run_urls(DownloadManager& manager, const CliOptions& options, DownloadArchiv
                 continue;
             }
             const TaskResult r = future.get();
+            if (r.status == TaskStatus::Completed && !r.entries.empty()) {
+                // A playlist: its entries are the downloads.
+                if (!options.quiet)
+                    std::fprintf(stderr, "%s: playlist, %zu entries queued\n", url.c_str(), r.entries.size());
+                following.insert(r.entries.begin(), r.entries.end());
+                it = pending.erase(it);
+                continue;
+            }
             TaskInfo info;
             info.task.url = url;
             if (auto got = manager.get(it->first)) info = *got;
@@ -102,7 +127,7 @@ int run_urls(DownloadManager& manager, const CliOptions& options, DownloadArchiv
             it = pending.erase(it);
         }
         board.update(active_tasks(manager), manager.metrics());
-        if (pending.empty()) break;
+        if (pending.empty() && following.empty()) break;
         events->wait(std::chrono::milliseconds(100));
         events->pop_events();
     }

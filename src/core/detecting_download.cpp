@@ -1,5 +1,6 @@
 #include "core/detecting_download.hpp"
 
+#include "net/media_type.hpp"
 #include "stream/manifest_url.hpp"
 #include "stream/stream_download.hpp"
 #include "transfer/file_download.hpp"
@@ -7,10 +8,15 @@
 namespace arina {
 
 DetectingDownload::DetectingDownload(transfer::Runtime& runtime, transfer::FileJob file_job,
-                                     stream::StreamJob stream_job, Finished finished)
-    : runtime_(runtime), stream_job_(std::move(stream_job)), finished_(std::move(finished)) {
+                                     stream::StreamJob stream_job, ExtractingJob extracting_job,
+                                     Finished finished)
+    : runtime_(runtime),
+      stream_job_(std::move(stream_job)),
+      extracting_job_(std::move(extracting_job)),
+      finished_(std::move(finished)) {
     file_job.is_manifest = [](std::string_view content_type) {
-        return stream::is_manifest_content_type(content_type);
+        return stream::is_manifest_content_type(content_type) ||
+               net::is_page_type(net::media_type_of(content_type));
     };
     file_ = std::make_unique<transfer::FileDownload>(
         runtime_.engine, runtime_.disk, std::move(file_job),
@@ -44,9 +50,16 @@ void DetectingDownload::file_finished(const transfer::DownloadResult& result) {
         r.error = {FailReason::Cancelled, "cancelled: " + stream_job_.url};
         return finished_(r);
     }
-    auto stream =
-        std::make_unique<stream::StreamDownload>(runtime_.engine, runtime_.disk, stream_job_,
-                                                 [this](const transfer::DownloadResult& r) { finished_(r); });
+    std::unique_ptr<transfer::Download> stream;
+    auto report = [this](const transfer::DownloadResult& r) { finished_(r); };
+    if (net::is_page_type(result.content_type)) {
+        // The page's own URL, as redirects left it: relative media URLs resolve against it.
+        extracting_job_.request.url = result.manifest_url;
+        stream = std::make_unique<ExtractingDownload>(runtime_, extracting_job_, report);
+    } else {
+        stream =
+            std::make_unique<stream::StreamDownload>(runtime_.engine, runtime_.disk, stream_job_, report);
+    }
     {
         std::lock_guard lock(mutex_);
         stream_ = std::move(stream);

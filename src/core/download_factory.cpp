@@ -21,13 +21,23 @@ class DefaultFactory final : public DownloadFactory {
         const ProfiledTask profiled = apply_platform_profile(given, manager_config, UrlKind::Direct);
         const DownloadTask& task = profiled.task;
         const Config& config = profiled.config;
-        // Extraction, for now: a manifest URL is a stream; anything else is a plain file unless
-        // its server says it is a manifest (Content-Type), and then a stream after all.
+        // A site the platform detector knows is a page for yt-dlp from the start: its HTML is the
+        // site's player, never the media (and an og:video there names another page).
+        if (platform_of(manager_config, given.url) != "generic") {
+            ExtractingJob job = extracting_job_for(given, manager_config);
+            job.ytdlp_only = true;
+            return std::make_unique<ExtractingDownload>(runtime, std::move(job), std::move(finished));
+        }
+        // A manifest URL is a stream; anything else starts as a plain file until its server's first
+        // answer says otherwise: a manifest (Content-Type) goes on as a stream, a web page as an
+        // extraction.
         if (stream::is_manifest_url(task.url))
             return std::make_unique<stream::StreamDownload>(
                 runtime.engine, runtime.disk, stream_job_for(task, config), std::move(finished));
         return std::make_unique<DetectingDownload>(runtime, file_job_for(task, config),
-                                                   stream_job_for(task, config), std::move(finished));
+                                                   stream_job_for(task, config),
+                                                   extracting_job_for(given, manager_config),
+                                                   std::move(finished));
     }
 };
 
@@ -73,6 +83,31 @@ stream::StreamJob stream_job_for(const DownloadTask& task, const Config& config)
         for (const auto& q : task.quality_preference) job.format += (job.format.empty() ? "" : ",") + q;
     }
     if (task.merge_output_format == "mkv") job.merge_format = mux::Container::Mkv;
+    return job;
+}
+
+ExtractingJob extracting_job_for(const DownloadTask& given, const Config& manager_config) {
+    // A page gets its platform's profile, the generic one included (3 connections, as the seed has it).
+    const ProfiledTask profiled = apply_platform_profile(given, manager_config, UrlKind::Page);
+    const DownloadTask& task = profiled.task;
+    const Config& config = profiled.config;
+    ExtractingJob job;
+    job.file_job = file_job_for(task, config);
+    job.stream_job = stream_job_for(task, config);
+    job.request = extract_request_for(profiled);
+    job.request.url = task.url;
+    job.request.http = job.file_job.http;
+    job.platform = platform_of(manager_config, task.url);
+    job.page_retries = std::min(config.retries, 3);
+    job.playlist_index = task.playlist_index;
+    // A name with template fields is a template; any other name is the file name, used as it is.
+    const bool name_is_template = task.output_name.find("%(") != std::string::npos;
+    job.name_given = !task.output_name.empty() && !name_is_template;
+    job.output_template = name_is_template ? task.output_name : config.output_template;
+    if (name_is_template) {
+        job.file_job.output_name.clear();
+        job.stream_job.output_name.clear();
+    }
     return job;
 }
 

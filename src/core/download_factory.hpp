@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/extracting_download.hpp"
 #include "core/task.hpp"
 #include "stream/stream_job.hpp"
 #include "transfer/download.hpp"
@@ -28,12 +29,15 @@ class DownloadFactory {
 /// it turned out to be (each kind lists its own; remove with delete_files removes them all).
 std::vector<std::filesystem::path> task_files(const std::filesystem::path& final_path);
 
-/// Plain files over HTTP(S), and HLS/DASH manifests.
+/// Plain files over HTTP(S), HLS/DASH manifests, and web pages (their media found by the
+/// extractors, yt-dlp among them).
 std::unique_ptr<DownloadFactory> make_default_download_factory();
 
 /// The plain-file job a task and a configuration describe.
 transfer::FileJob file_job_for(const DownloadTask& task, const Config& config);
 /// The stream (HLS/DASH) job a task and a configuration describe.
 stream::StreamJob stream_job_for(const DownloadTask& task, const Config& config);
+/// The extraction (web page, site) job a task and a configuration describe.
+ExtractingJob extracting_job_for(const DownloadTask& task, const Config& config);
 
 }  // namespace arina

@@ -244,6 +244,7 @@ void DownloadManager::Impl::fulfil(Entry& e) {
     r.notices = e.notices;
     r.warnings = e.warnings;
     r.resumed_bytes = e.resumed_bytes;
+    r.entries = e.playlist_entries;
     e.promise->set_value(std::move(r));
     e.promise.reset();
 }
@@ -445,8 +446,36 @@ void DownloadManager::Impl::schedule() {
     }
 }
 
+std::vector<TaskId> DownloadManager::Impl::queue_playlist_entries(
+    TaskId parent, const std::vector<transfer::PlaylistEntryRef>& found) {
+    DownloadTask model;
+    {
+        std::lock_guard lock(mutex);
+        auto it = entries.find(parent);
+        if (it == entries.end() || it->second.after_stop != AfterStop::None || shutting_down) return {};
+        model = it->second.task;
+    }
+    // An explicit file name would give every entry the same one: entries are named by the template.
+    if (model.output_name.find("%(") == std::string::npos) model.output_name.clear();
+    std::vector<DownloadTask> tasks;
+    for (const auto& entry : found) {
+        DownloadTask t = model;
+        t.url = entry.url;
+        t.playlist_index = entry.index;
+        tasks.push_back(std::move(t));
+    }
+    // One transaction for the whole playlist (a sync on this thread, once per playlist found).
+    std::vector<TaskId> ids;
+    for (auto& [child, future] : add(std::move(tasks)))
+        if (child != 0) ids.push_back(child);
+    return ids;
+}
+
 void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResult& result) {
     std::shared_ptr<transfer::Download> finished_download;
+    std::vector<TaskId> playlist_entries;
+    if (!result.error && !result.playlist_entries.empty())
+        playlist_entries = queue_playlist_entries(id, result.playlist_entries);
     {
         std::lock_guard lock(mutex);
         auto it = entries.find(id);
@@ -489,6 +518,7 @@ void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResul
         } else if (after == AfterStop::Remove) {
             erase(e);
         } else if (!result.error) {
+            e.playlist_entries = playlist_entries;
             transition(e, TaskStatus::Completed);
             fulfil(e);
         } else {

@@ -58,6 +58,7 @@ struct DownloadManager::Impl {
         std::vector<std::string> notices;
         std::vector<std::string> warnings;
         std::int64_t resumed_bytes = 0;
+        std::vector<TaskId> playlist_entries;  // tasks queued for the playlist this task found
     };
 
     Impl(Config config, std::unique_ptr<DownloadFactory> factory, std::unique_ptr<store::TaskStore> store);
@@ -90,6 +91,9 @@ struct DownloadManager::Impl {
     // lock held
     void transition(Entry& e, TaskStatus to, Error error = {});
     void fulfil(Entry& e);
+    /// Queues one task per playlist entry, with the settings of the task that found the playlist.
+    std::vector<TaskId> queue_playlist_entries(TaskId parent,
+                                               const std::vector<transfer::PlaylistEntryRef>& found);
     void erase(Entry& e);
     /// Gives a held task back to the store (it leaves this process's hands).
     void release(Entry& e);

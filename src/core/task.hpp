@@ -29,6 +29,9 @@ struct DownloadTask {
     int priority = 0;                             ///< higher runs first; FIFO within a priority
     std::optional<int> concurrent_fragments;      ///< overrides the configuration for this task
     std::vector<std::string> headers;             ///< extra "Name: value" request headers
+    /// Its position in the playlist or channel it was queued from (the template's
+    /// %(playlist_index)s); 0 when it was added on its own.
+    int playlist_index = 0;
 
     friend bool operator==(const DownloadTask&, const DownloadTask&) = default;
 };
@@ -66,6 +69,9 @@ struct TaskResult {
     std::int64_t resumed_bytes = 0;     ///< bytes an earlier run (or a pause) had already stored
     std::vector<std::string> notices;   ///< worth telling the user (resume file discarded, ...)
     std::vector<std::string> warnings;  ///< to show even when not verbose (a stream kept unmuxed, ...)
+    /// The URL was a playlist or channel: nothing was downloaded, and these tasks were queued, one
+    /// per entry, in playlist order (follow them with get() or the events).
+    std::vector<TaskId> entries;
 };
 
 /// A snapshot of one task for lists and displays.

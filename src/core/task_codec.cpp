@@ -15,6 +15,7 @@ std::string encode_task(const DownloadTask& t) {
                         {"priority", t.priority},
                         {"headers", t.headers}};
     if (t.concurrent_fragments) j["concurrent_fragments"] = *t.concurrent_fragments;
+    if (t.playlist_index > 0) j["playlist_index"] = t.playlist_index;
     return j.dump();
 }
 
@@ -32,6 +33,7 @@ std::optional<DownloadTask> decode_task(const std::string& json) {
         t.priority = j.value("priority", 0);
         t.headers = j.value("headers", std::vector<std::string>{});
         if (j.contains("concurrent_fragments")) t.concurrent_fragments = j["concurrent_fragments"].get<int>();
+        t.playlist_index = j.value("playlist_index", 0);
         return t;
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;

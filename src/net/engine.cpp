@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "net/curl_errors.hpp"
+#include "net/origin.hpp"
 #include "net/rate_limiter.hpp"
 #include "net/read_batching.hpp"
 #include "util/log_hook.hpp"
@@ -40,22 +41,8 @@ void global_init() {
 
 // "scheme://host:port" of a URL: the unit of the per-host connection budget.
 std::string host_key(const std::string& url) {
-    CURLU* u = curl_url();
-    std::string key = url;
-    if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
-        char* host = nullptr;
-        char* scheme = nullptr;
-        char* port = nullptr;
-        curl_url_get(u, CURLUPART_HOST, &host, 0);
-        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
-        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-        key = std::string(scheme ? scheme : "") + "://" + (host ? host : "") + ":" + (port ? port : "");
-        curl_free(host);
-        curl_free(scheme);
-        curl_free(port);
-    }
-    curl_url_cleanup(u);
-    return key;
+    std::string key = origin_of(url);
+    return key.empty() ? url : key;
 }
 
 // Asks the kernel to acknowledge what arrives on `socket` at once rather than up to 40 ms later.
@@ -322,6 +309,10 @@ void Engine::Impl::launch(Transfer& t) {
             t.headers = curl_slist_append(t.headers, ("If-Range: " + t.request.if_range).c_str());
     }
     for (const auto& h : http.headers) t.headers = curl_slist_append(t.headers, h.c_str());
+    for (const auto& scoped : http.origin_headers) {
+        if (std::find(scoped.origins.begin(), scoped.origins.end(), t.host) == scoped.origins.end()) continue;
+        for (const auto& h : scoped.headers) t.headers = curl_slist_append(t.headers, h.c_str());
+    }
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
 
     t.last_activity = Clock::now();

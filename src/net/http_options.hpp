@@ -6,6 +6,13 @@
 
 namespace arina::net {
 
+/// Request headers that belong to some servers only: a site hands out per-format headers
+/// (Referer, Origin, a token) for its own CDN, and they must not reach any other server.
+struct OriginHeaders {
+    std::vector<std::string> origins;  ///< "scheme://host:port" (net/origin.hpp), lower case
+    std::vector<std::string> headers;  ///< "Name: value" lines
+};
+
 struct HttpOptions {
     std::string user_agent = "arina/0.1";
     std::vector<std::string> headers;  ///< extra "Name: value" lines (--add-header)
@@ -16,6 +23,9 @@ struct HttpOptions {
     std::string ca_file;         ///< extra CA bundle (--ca-certificate)
     double socket_timeout = 30;  ///< seconds: connect timeout and stall detection (no byte for that long)
     int max_redirects = 10;
+    /// Sent, in addition to `headers`, with requests to the listed origins only (the first request's
+    /// URL decides; redirects keep the headers libcurl keeps).
+    std::vector<OriginHeaders> origin_headers;
 };
 
 }  // namespace arina::net

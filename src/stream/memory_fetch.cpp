@@ -43,6 +43,7 @@ void MemoryFetch::attempt() {
     remaining_ = spec_.range ? spec_.range->size() : -1;
     failure_.reset();
     problem_.clear();
+    truncated_ = false;
     net::TransferRequest req;
     req.url = spec_.url;
     req.range = spec_.range;
@@ -77,8 +78,8 @@ bool MemoryFetch::on_response(net::TransferId id, const net::ResponseHead& head)
             }
         }
     }
-    if (auto len = head.content_length();
-        len && !spec_.range && static_cast<std::uint64_t>(*len) > spec_.max_bytes) {
+    if (auto len = head.content_length(); len && !spec_.range && !spec_.keep_first_bytes &&
+                                          static_cast<std::uint64_t>(*len) > spec_.max_bytes) {
         failure_ = net::AttemptFailure{FailReason::BadResponse, 0, std::nullopt};
         problem_ = "larger than " + std::to_string(spec_.max_bytes) + " bytes";
         return false;
@@ -97,6 +98,11 @@ bool MemoryFetch::on_body(net::TransferId id, std::span<const char> data) {
         data = data.first(std::min<std::size_t>(data.size(), static_cast<std::size_t>(remaining_)));
         remaining_ -= static_cast<std::int64_t>(data.size());
     }
+    if (body_.size() + data.size() > spec_.max_bytes && spec_.keep_first_bytes) {
+        body_.append(data.data(), spec_.max_bytes - body_.size());
+        truncated_ = true;
+        return false;
+    }
     if (body_.size() + data.size() > spec_.max_bytes) {
         failure_ = net::AttemptFailure{FailReason::BadResponse, 0, std::nullopt};
         problem_ = "larger than " + std::to_string(spec_.max_bytes) + " bytes";
@@ -110,7 +116,7 @@ void MemoryFetch::on_done(net::TransferId id, const net::TransferOutcome& outcom
     if (id != transfer_) return;
     transfer_ = 0;
     if (failure_) return failed(*failure_, problem_);
-    const bool complete_range = !spec_.range || remaining_ == 0;
+    const bool complete_range = (!spec_.range || remaining_ == 0) || truncated_;
     if (outcome.reason != FailReason::None && !(outcome.stopped_by_handler && complete_range)) {
         // The engine's message already names the URL; keep only what went wrong.
         std::string problem = outcome.message;
@@ -125,6 +131,7 @@ void MemoryFetch::on_done(net::TransferId id, const net::TransferOutcome& outcom
     r.effective_url = effective_url_;
     r.content_type = content_type_;
     r.attempts = history_.failures + 1;
+    r.truncated = truncated_;
     complete(std::move(r));
 }
 

@@ -21,6 +21,9 @@ struct FetchSpec {
     std::optional<ByteRange> range;  ///< ask for these bytes only (a 200 answer is sliced)
     bool decode_content = false;     ///< accept gzip/br (text resources)
     std::size_t max_bytes = 16u << 20;
+    /// A longer body is cut at max_bytes and the fetch succeeds with FetchResult::truncated set
+    /// (a web page's first megabytes are enough to find its media); otherwise it is an error.
+    bool keep_first_bytes = false;
     int retries = 0;  ///< failures allowed before giving up
     /// 4xx answers are Persistent (a few quick retries) rather than Final: CDNs answer 403 or 404 for a
     /// segment that has not reached them yet, so media players (and yt-dlp) try fragments, keys and
@@ -35,6 +38,7 @@ struct FetchResult {
     std::string effective_url;  ///< after redirects: base for relative URIs
     std::string content_type;
     int attempts = 0;
+    bool truncated = false;  ///< cut at FetchSpec::max_bytes (keep_first_bytes)
 };
 
 /// "server answered HTTP 404" and friends, for messages.
@@ -78,6 +82,7 @@ class MemoryFetch final : private net::TransferHandler {
     std::string body_;
     std::string effective_url_;
     std::string content_type_;
+    bool truncated_ = false;
     std::int64_t skip_ = 0;        // bytes to drop first (a 200 answer to a range request)
     std::int64_t remaining_ = -1;  // bytes still wanted; -1 = all
     std::optional<net::AttemptFailure> failure_;

@@ -123,6 +123,14 @@ void StreamDownload::start() {
         if (ec) return fail(file_error(ec.value(), "cannot create directory", final_path_.parent_path()));
     }
     enter(Phase::Manifest);
+    if (job_.source) {
+        // Posted: finishing inside start() would call `finished` before the caller holds us.
+        return engine_.post([this, alive = std::weak_ptr<bool>(alive_)] {
+            if (alive.expired() || ended_) return;
+            manifest_url_ = job_.url;
+            on_presentation(*job_.source);  // kept: the job is what a resume starts from
+        });
+    }
     FetchSpec spec;
     spec.url = job_.url;
     spec.decode_content = true;
@@ -146,7 +154,13 @@ void StreamDownload::on_manifest(FetchResult r) {
     auto parsed = *kind == media::ManifestKind::Hls ? media::parse_hls(r.body, manifest_url_)
                                                     : media::parse_dash(r.body, manifest_url_);
     if (auto* e = std::get_if<Error>(&parsed)) return fail({e->reason, manifest_url_ + ": " + e->message});
-    presentation_ = std::move(std::get<media::Presentation>(parsed));
+    on_presentation(std::move(std::get<media::Presentation>(parsed)));
+}
+
+// The formats are known (from the manifest, or given by an extractor): choose, then resolve the
+// chosen streams' playlists or indexes.
+void StreamDownload::on_presentation(media::Presentation presentation) {
+    presentation_ = std::move(presentation);
     if (presentation_.kind == media::ManifestKind::Dash && presentation_.is_live)
         return fail(
             {FailReason::Unsupported, manifest_url_ + ": live DASH (MPD type=\"dynamic\") is not supported"});
@@ -165,7 +179,11 @@ void StreamDownload::on_manifest(FetchResult r) {
         std::string role = role_of(p.stream);
         if (const int n = ++roles[role]; n > 1) role += std::to_string(n);
         p.role = role;
-        if (presentation_.kind == media::ManifestKind::Hls && !presentation_.is_master) {
+        if (job_.source) {
+            // An extractor's formats: each one complete, or an HLS media playlist to fetch.
+            p.playlist_url = p.stream.fragments.empty() ? p.stream.playlist_url : std::string();
+            p.ready = p.playlist_url.empty() && !p.stream.needs_index;
+        } else if (presentation_.kind == media::ManifestKind::Hls && !presentation_.is_master) {
             // A media playlist given directly: its one stream is complete.
             p.live = presentation_.is_live;
             p.playlist_url = manifest_url_;

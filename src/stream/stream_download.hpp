@@ -109,6 +109,7 @@ class StreamDownload final : public transfer::Download, private TrackListener {
 
     void enter(Phase phase);
     void on_manifest(FetchResult result);
+    void on_presentation(media::Presentation presentation);
     void resolve(std::size_t index);
     void on_media_playlist(std::size_t index, FetchResult result);
     void on_index(std::size_t index, FetchResult result);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -25,7 +26,11 @@ using RefreshResult = std::variant<media::Presentation, Error>;
 using SourceRefresh = std::function<void(std::function<void(RefreshResult)> done)>;
 
 struct StreamJob {
-    std::string url;  ///< the .m3u8 (master or media playlist) or .mpd
+    std::string url;  ///< the .m3u8 (master or media playlist) or .mpd; a page when `source` is set
+    /// The presentation, already found (a page extractor, yt-dlp): no manifest is fetched. Its
+    /// streams are complete (fragments filled) or name an HLS media playlist (playlist_url) that
+    /// is fetched as for a master's variant. `url` still names the download (sidecar, messages).
+    std::optional<media::Presentation> source;
     std::filesystem::path output_dir = ".";
     /// -o: file name relative to output_dir (or absolute). A name ending in .mp4 or .mkv is used as
     /// it is (and decides the container); any other name gets the merge format's extension. Empty:

@@ -23,6 +23,8 @@ constexpr int kMaxRefreshes = 64;
 // fragment that dies meanwhile, and each dead URL asks at most once (Track::fragment_failed).
 bool StreamDownload::track_source_dead(Track&) {
     if (ended_ || live_ || phase_ != Phase::Fragments) return false;
+    // Formats an extractor found have no manifest of ours to fetch again: only its own refresh can help.
+    if (job_.source && !job_.refresh_source) return false;
     if (refreshing_) return true;
     if (refreshes_ >= kMaxRefreshes) return false;
     refreshing_ = true;

@@ -31,8 +31,8 @@ struct FileJob {
     bool overwrite = false;        ///< replace a finished file of the same name
     net::HttpOptions http;
     /// Asked with the Content-Type of the first answer. True: the URL serves a stream manifest
-    /// (HLS, DASH), not a file to keep; the download ends at once, writing nothing, with
-    /// DownloadResult::manifest_url set. Unset: every answer is a file.
+    /// (HLS, DASH) or a web page to find media on, not a file to keep; the download ends at once, writing
+    /// nothing, with DownloadResult::manifest_url set. Unset: every answer is a file.
     std::function<bool(std::string_view content_type)> is_manifest;
 };
 
@@ -48,6 +48,13 @@ struct DownloadProgress {
     std::filesystem::path file;      ///< final path once known
     int fragments_done = 0;          ///< streams only: fragments on disk
     int fragments_total = 0;         ///< streams only: 0 for plain files
+};
+
+/// One entry of a playlist or channel that a download found instead of media.
+struct PlaylistEntryRef {
+    std::string url;
+    std::string title;
+    int index = 0;  ///< 1-based position in the playlist
 };
 
 struct DownloadResult {
@@ -68,6 +75,11 @@ struct DownloadResult {
     /// Plain downloads: the URL (after redirects) turned out to serve a manifest (FileJob::is_manifest);
     /// nothing was written and there is no error.
     std::string manifest_url;
+    /// With manifest_url: the media type of the answer that ended the download ("text/html" for a
+    /// web page to extract, an HLS or DASH type for a manifest).
+    std::string content_type;
+    /// A playlist or channel page: nothing was downloaded; each entry is to be a task of its own.
+    std::vector<PlaylistEntryRef> playlist_entries;
 };
 
 }  // namespace arina::transfer

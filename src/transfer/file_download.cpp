@@ -226,6 +226,7 @@ bool FileDownload::accept_probe_head(Active& a, const net::ResponseHead& head) {
     if (job_.is_manifest && job_.is_manifest(head.get("content-type"))) {
         a.manifest = true;  // nothing is written: the caller downloads it as a stream instead
         request_url_ = head.effective_url.empty() ? job_.url : head.effective_url;
+        handed_off_type_ = net::media_type_of(head.get("content-type"));
         return false;
     }
     const std::string encoding = head.get("content-encoding");
@@ -411,6 +412,7 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
     if (a.manifest) {
         DownloadResult r;
         r.manifest_url = request_url_;
+        r.content_type = handed_off_type_;
         r.size = -1;
         return finish(std::move(r));
     }

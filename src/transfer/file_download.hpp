@@ -109,7 +109,8 @@ class FileDownload final : public Download, private net::TransferHandler {
     std::filesystem::path final_path_;
     std::filesystem::path part_path_;
     std::shared_ptr<PartFile> part_;
-    std::string request_url_;  // after redirects
+    std::string request_url_;      // after redirects
+    std::string handed_off_type_;  // the media type that made is_manifest() end the download
     std::int64_t size_ = -1;
     std::string etag_;
     std::string last_modified_;

@@ -1,0 +1,12 @@
+#pragma once
+// The origin of a URL, "scheme://host:port" with the default port filled in and the host in
+// lower case: the unit of the per-host connection budget and of OriginHeaders.
+
+#include <string>
+
+namespace arina::net {
+
+/// Empty when `url` does not parse as an absolute URL.
+std::string origin_of(const std::string& url);
+
+}  // namespace arina::net

@@ -1,0 +1,103 @@
+// Web pages through the `arina` command: a page naming its video is never saved as the file;
+// its media is found (native extractors first) and downloaded under the output template's name,
+// whatever the page's title holds.
+
+#include "download_fixture.hpp"
+#include "fixtures/stream_media.hpp"
+#include "util/sha256.hpp"
+
+namespace arina::test {
+namespace {
+
+namespace media_fx = stream_media;
+namespace fs = std::filesystem;
+
+class ExtractDownloadTest : public DownloadTest {
+  protected:
+    // A 2-second MP4 clip, served at /media/clip.mp4.
+    std::string clip() {
+        const fs::path mp4 = dir / "www/media/clip.mp4";
+        fs::create_directories(mp4.parent_path());
+        EXPECT_TRUE(media_fx::ffmpeg(media_fx::concat(
+            {media_fx::source(true, true, 2), {"-movflags", "+faststart", mp4.string()}})));
+        server.serve_directory("/media", mp4.parent_path());
+        return read_file(mp4);
+    }
+    void page(const std::string& path, const std::string& html) {
+        server.serve_bytes(path, html, {.content_type = "text/html; charset=utf-8"});
+    }
+    std::vector<std::string> files() const {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(dir.path()))
+            if (e.path().filename() != "www") names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+};
+
+TEST_F(ExtractDownloadTest, APageWithAVideoTagGivesTheVideoNamedByTitleAndId) {
+    const std::string bytes = clip();
+    page("/watch/news-42", "<!doctype html><html><head><title>Evening News</title></head><body>"
+                           "<video controls><source src=\"/media/clip.mp4\" type=\"video/mp4\"></video>"
+                           "</body></html>");
+    const auto r = arina({server.url("/watch/news-42")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Evening News [news-42].mp4"})) << r.output;
+    EXPECT_EQ(sha256_file_hex(dir / "Evening News [news-42].mp4"), sha256_hex(bytes));
+    // The page was asked for (and never kept), then the media.
+    EXPECT_GE(server.requests_for("/watch/news-42").size(), 1u);
+    EXPECT_GE(server.requests_for("/media/clip.mp4").size(), 1u);
+}
+
+TEST_F(ExtractDownloadTest, APagePointingAtAPlaylistIsDownloadedAsAStream) {
+    ASSERT_TRUE(media_fx::hls_master_with_audio(dir / "www/hls"));
+    server.serve_directory("/hls", dir / "www/hls");
+    page("/show/episode-7", "<html><head><meta property=\"og:title\" content=\"Episode 7\">"
+                            "<meta property=\"og:video\" content=\"/hls/master.m3u8\"></head><body></body></html>");
+    const auto r = arina({server.url("/show/episode-7")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Episode 7 [episode-7].mp4"})) << r.output;
+    const auto s = media_fx::summarize(dir / "Episode 7 [episode-7].mp4");
+    EXPECT_NEAR(s.duration, media_fx::kClipSeconds, 0.5);
+    EXPECT_EQ(s.video, 1);
+    EXPECT_EQ(s.audio, 1);
+}
+
+TEST_F(ExtractDownloadTest, AHostileTitleStaysOneNameInsideTheOutputDirectory) {
+    const std::string bytes = clip();
+    page("/v/1", "<html><head><title>../../etc/passwd\n-rf CON</title></head>"
+                 "<body><video src=\"/media/clip.mp4\"></video></body></html>");
+    const auto r = arina({server.url("/v/1")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto names = files();
+    ASSERT_EQ(names.size(), 1u) << r.output;
+    EXPECT_EQ(names.front().find('/'), std::string::npos);
+    EXPECT_NE(names.front().front(), '-');
+    EXPECT_NE(names.front().front(), '.');
+    EXPECT_TRUE(names.front().ends_with(" [1].mp4")) << names.front();
+    EXPECT_EQ(sha256_file_hex(dir / names.front()), sha256_hex(bytes));
+    EXPECT_FALSE(fs::exists(dir.path().parent_path().parent_path() / "etc"));
+}
+
+TEST_F(ExtractDownloadTest, AnExplicitNameWinsOverTheTemplateAndATemplateNameIsRendered) {
+    const std::string bytes = clip();
+    page("/watch/a", "<html><head><title>Alpha</title></head><body><video src=\"/media/clip.mp4\"></video>"
+                     "</body></html>");
+    const auto named = arina({"-o", "mine.mp4", server.url("/watch/a")});
+    ASSERT_EQ(named.exit_code, 0) << named.output;
+    EXPECT_EQ(sha256_file_hex(dir / "mine.mp4"), sha256_hex(bytes));
+    const auto templated = arina({"-o", "%(id)s-%(title)s.%(ext)s", server.url("/watch/a")});
+    ASSERT_EQ(templated.exit_code, 0) << templated.output;
+    EXPECT_EQ(sha256_file_hex(dir / "a-Alpha.mp4"), sha256_hex(bytes));
+}
+
+TEST_F(ExtractDownloadTest, AnErrorPageEndsWithTheStatusAndNoFile) {
+    server.serve_bytes("/gone", "<html><title>Not here</title></html>",
+                       {.error_status = 404, .content_type = "text/html"});
+    const auto r = arina({server.url("/gone")});
+    EXPECT_EQ(r.exit_code, 5) << r.output;
+    EXPECT_TRUE(files().empty()) << r.output;
+}
+
+}  // namespace
+}  // namespace arina::test
