@@ -99,6 +99,11 @@ ExtractingJob extracting_job_for(const DownloadTask& given, const Config& manage
     job.request.http = job.file_job.http;
     job.platform = platform_of(manager_config, task.url);
     job.page_retries = std::min(config.retries, 3);
+    job.side.write_subs = config.write_subs;
+    job.side.embed_subs = config.embed_subs;
+    job.side.sub_langs = config.sub_langs;
+    job.side.embed_metadata = config.embed_metadata;
+    job.side.embed_thumbnail = config.embed_thumbnail;
     job.playlist_index = task.playlist_index;
     // A name with template fields is a template; any other name is the file name, used as it is.
     const bool name_is_template = task.output_name.find("%(") != std::string::npos;

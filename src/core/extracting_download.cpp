@@ -2,23 +2,57 @@
 
 #include "core/engine_page_fetcher.hpp"
 #include "core/extracted_source.hpp"
+#include "mux/on_demand.hpp"
 #include "stream/format_selector.hpp"
 #include "stream/stream_download.hpp"
 #include "transfer/file_download.hpp"
 #include "util/output_template.hpp"
 
 namespace arina {
+
+struct ExtractingDownload::Plan {
+    Error error;
+    std::vector<transfer::PlaylistEntryRef> entries;  // a playlist: nothing else is set
+    std::vector<std::string> warnings;
+    media::Presentation presentation;  // the formats, plain files cut into ranges
+    std::string single_file_url;       // exactly one plain file chosen: downloaded as a file
+    std::string name;                  // the output name; empty: the task's own
+    std::vector<net::OriginHeaders> headers;
+    SideFiles side;
+};
+
 namespace {
 
-extract::ExtractResult run_extractors(net::Engine& engine, const ExtractingJob& job,
-                                      const extract::CancelFlag& cancel) {
-    EnginePageFetcher fetcher(engine, job.request.http, job.page_retries, job.file_job.retry_timing, cancel);
-    const auto extractors = extract::default_extractors(job.use_ytdlp);
+std::vector<std::unique_ptr<extract::Extractor>> extractors_for(const ExtractingJob& job) {
+    return extract::default_extractors(job.use_ytdlp);
+}
+
+extract::ExtractResult extract_with(const ExtractingJob& job, extract::PageFetcher& fetcher,
+                                 const extract::CancelFlag& cancel) {
     try {
-        return extract::run_chain(extractors, job.request, fetcher, cancel);
+        return extract::run_chain(extractors_for(job), job.request, fetcher, cancel);
     } catch (const std::exception& e) {
         return Error{FailReason::Internal, "extracting " + job.request.url + ": " + e.what()};
     }
+}
+
+// The media's name by the output template (the default one unless the user gave another).
+std::variant<std::string, Error> output_name(const ExtractingJob& job, const extract::Extraction& x,
+                                             const std::vector<stream::SelectedFormat>& chosen,
+                                             const std::string& ext) {
+    const std::string tmpl = job.output_template.empty() ? std::string(kDefaultOutputTemplate) : job.output_template;
+    NamingFields fields = naming_fields(x, chosen, ext, job.platform, job.playlist_index);
+    if (fields.id.empty()) fields.id = "media";
+    auto rendered = render_output_template(tmpl, fields);
+    if (auto* e = std::get_if<Error>(&rendered)) return *e;
+    return std::get<std::filesystem::path>(rendered).string();
+}
+
+std::optional<mux::Container> container_of(const std::filesystem::path& file) {
+    const std::string ext = file.extension().string();
+    if (ext == ".mp4" || ext == ".m4a" || ext == ".m4v" || ext == ".mov") return mux::Container::Mp4;
+    if (ext == ".mkv" || ext == ".mka" || ext == ".webm") return mux::Container::Mkv;
+    return std::nullopt;
 }
 
 }  // namespace
@@ -30,16 +64,65 @@ ExtractingDownload::~ExtractingDownload() {
     cancel_flag_ = true;
     if (extraction_thread_.joinable()) extraction_thread_.join();
     if (refresh_thread_.joinable()) refresh_thread_.join();
+    if (embed_thread_.joinable()) embed_thread_.join();
 }
 
 void ExtractingDownload::start() {
+    extraction_thread_ = std::thread([this] { extract_and_plan(); });
+}
+
+// The extraction thread: find the media, choose its formats and name, fetch what comes with it.
+void ExtractingDownload::extract_and_plan() {
+    auto plan = std::make_shared<Plan>();
+    EnginePageFetcher fetcher(runtime_.engine, job_.request.http, job_.page_retries, job_.file_job.retry_timing,
+                              cancel_flag_);
+    auto result = extract_with(job_, fetcher, cancel_flag_);
+    if (auto* error = std::get_if<Error>(&result)) {
+        plan->error = *error;
+    } else {
+        const auto& x = std::get<extract::Extraction>(result);
+        plan->warnings = x.warnings;
+        for (const auto& e : x.entries) plan->entries.push_back({e.url, e.title, e.index});
+        if (!x.is_playlist()) {
+            plan->presentation = downloadable_presentation(x, job_.file_job.chunk_size);
+            auto selected = stream::select_formats(plan->presentation, job_.stream_job.format);
+            if (auto* e = std::get_if<Error>(&selected)) {
+                plan->error = {e->reason, job_.request.url + ": " + e->message};
+            } else {
+                const auto& chosen = std::get<std::vector<stream::SelectedFormat>>(selected);
+                const std::string single = single_file_format(x, chosen);
+                if (!single.empty()) plan->single_file_url = x.extras.at(single).file_url;
+                plan->headers = origin_headers(x);
+                const std::string ext = !single.empty() ? file_extension(x, single)
+                                        : job_.stream_job.merge_format == mux::Container::Mkv ? "mkv"
+                                                                                               : "mp4";
+                std::filesystem::path path = job_.stream_job.output_dir;
+                if (job_.name_given) {
+                    path /= job_.stream_job.output_name;
+                } else {
+                    auto rendered = output_name(job_, x, chosen, ext);
+                    if (auto* bad = std::get_if<Error>(&rendered)) {
+                        plan->error = *bad;
+                    } else {
+                        plan->name = std::get<std::string>(rendered);
+                        path /= plan->name;
+                    }
+                }
+                if (!plan->error) {
+                    SideFileOptions side = job_.side;
+                    // A whole file keeps the server's bytes unless something must be embedded into it.
+                    if (!single.empty() && !side.embed_subs && !side.embed_thumbnail) side.embed_metadata = false;
+                    std::error_code ec;
+                    std::filesystem::create_directories(path.parent_path(), ec);
+                    plan->side = fetch_side_files(x, side, path, fetcher);
+                }
+            }
+        }
+    }
+    // `this` lives until this thread is joined; the posted call may run after that.
     std::weak_ptr<bool> alive = alive_;
-    extraction_thread_ = std::thread([this, alive] {
-        auto result = run_extractors(runtime_.engine, job_, cancel_flag_);
-        // `this` lives until this thread is joined; the posted call may run after that.
-        runtime_.engine.post([this, alive, result = std::move(result)]() mutable {
-            if (!alive.expired()) extracted(std::move(result));
-        });
+    runtime_.engine.post([this, alive, plan] {
+        if (!alive.expired()) planned(plan);
     });
 }
 
@@ -47,7 +130,7 @@ void ExtractingDownload::cancel() {
     cancelled_ = true;
     cancel_flag_ = true;
     if (media_) return media_->cancel();
-    // The extraction reports Cancelled promptly; extracted() ends the download.
+    // The extraction reports Cancelled promptly; planned() ends the download.
 }
 
 transfer::DownloadProgress ExtractingDownload::progress() const {
@@ -65,81 +148,41 @@ void ExtractingDownload::fail(Error error) {
     finished_(r);
 }
 
-void ExtractingDownload::extracted(extract::ExtractResult result) {
+void ExtractingDownload::planned(std::shared_ptr<Plan> plan) {
     if (ended_) return;
     if (cancelled_) return fail({FailReason::Cancelled, "cancelled: " + job_.request.url});
-    if (auto* error = std::get_if<Error>(&result)) return fail(*error);
-    const auto& extraction = std::get<extract::Extraction>(result);
-    if (extraction.is_playlist()) {
+    if (plan->error) return fail(plan->error);
+    if (!plan->entries.empty()) {
         ended_ = true;
         transfer::DownloadResult r;
         r.size = -1;
-        r.warnings = extraction.warnings;
-        for (const auto& entry : extraction.entries)
-            r.playlist_entries.push_back({entry.url, entry.title, entry.index});
-        r.notices.push_back("playlist" +
-                            (extraction.playlist_title.empty() ? "" : " \"" + extraction.playlist_title + "\"") +
-                            ": " + std::to_string(extraction.entries.size()) + " entries queued");
+        r.warnings = plan->warnings;
+        r.playlist_entries = plan->entries;
         return finished_(r);
     }
-    begin_download(extraction);
-}
-
-void ExtractingDownload::begin_download(const extract::Extraction& extraction) {
-    const media::Presentation presentation =
-        downloadable_presentation(extraction, job_.file_job.chunk_size);
-    const std::string& spec = job_.stream_job.format;
-    auto selected = stream::select_formats(presentation, spec);
-    if (auto* e = std::get_if<Error>(&selected)) return fail({e->reason, job_.request.url + ": " + e->message});
-    const auto& chosen = std::get<std::vector<stream::SelectedFormat>>(selected);
-    const auto headers = origin_headers(extraction);
-    const std::vector<std::string> warnings = extraction.warnings;
-    const std::string single = single_file_format(extraction, chosen);
-
-    std::string ext;
-    if (!single.empty())
-        ext = file_extension(extraction, single);
-    else
-        ext = job_.stream_job.merge_format == mux::Container::Mkv ? "mkv" : "mp4";
-    std::string name;
-    if (!job_.name_given) {
-        const std::string tmpl =
-            job_.output_template.empty() ? std::string(kDefaultOutputTemplate) : job_.output_template;
-        NamingFields fields = naming_fields(extraction, chosen, ext, job_.platform, job_.playlist_index);
-        if (fields.id.empty()) fields.id = "media";
-        auto rendered = render_output_template(tmpl, fields);
-        if (auto* e = std::get_if<Error>(&rendered)) return fail(*e);
-        name = std::get<std::filesystem::path>(rendered).string();
-    }
-
-    Finished report = [this, warnings](const transfer::DownloadResult& r) {
-        if (ended_) return;
-        ended_ = true;
-        transfer::DownloadResult with = r;
-        with.warnings.insert(with.warnings.begin(), warnings.begin(), warnings.end());
-        finished_(with);
-    };
+    Finished done = [this, plan](const transfer::DownloadResult& r) { media_finished(plan, r); };
     std::unique_ptr<transfer::Download> media;
-    if (!single.empty()) {
+    if (!plan->single_file_url.empty()) {
         transfer::FileJob file = job_.file_job;
-        file.url = extraction.extras.at(single).file_url;
-        if (!job_.name_given) file.output_name = name;
-        file.http.origin_headers = headers;
+        file.url = plan->single_file_url;
+        if (!plan->name.empty()) file.output_name = plan->name;
+        file.http.origin_headers = plan->headers;
         file.is_manifest = nullptr;  // the extractor said media: whatever comes is the file
         media = std::make_unique<transfer::FileDownload>(runtime_.engine, runtime_.disk, std::move(file),
-                                                         std::move(report));
+                                                         std::move(done));
     } else {
         stream::StreamJob job = job_.stream_job;
         job.url = job_.request.url;
-        job.source = presentation;
-        if (!job_.name_given) job.output_name = name;
-        job.http.origin_headers = headers;
+        job.source = plan->presentation;
+        if (!plan->name.empty()) job.output_name = plan->name;
+        job.http.origin_headers = plan->headers;
+        job.extras = plan->side.extras;
         std::weak_ptr<bool> alive = alive_;
-        job.refresh_source = [this, alive](std::function<void(stream::RefreshResult)> done) {
-            if (!alive.expired()) refresh(std::move(done));
+        job.refresh_source = [this, alive](std::function<void(stream::RefreshResult)> fresh) {
+            if (!alive.expired()) refresh(std::move(fresh));
         };
         media = std::make_unique<stream::StreamDownload>(runtime_.engine, runtime_.disk, std::move(job),
-                                                         std::move(report));
+                                                         std::move(done));
     }
     {
         std::lock_guard lock(mutex_);
@@ -149,11 +192,60 @@ void ExtractingDownload::begin_download(const extract::Extraction& extraction) {
     media_->start();
 }
 
+void ExtractingDownload::media_finished(const std::shared_ptr<Plan>& plan, const transfer::DownloadResult& result) {
+    const mux::Extras& extras = plan->side.extras;
+    const bool embed_now = !plan->single_file_url.empty() && !result.error && !result.already_present &&
+                           (!extras.subtitles.empty() || !extras.thumbnail.empty());
+    if (!embed_now) return report(result, plan);
+    const auto container = container_of(result.file);
+    if (!container) {
+        auto r = result;
+        r.warnings.push_back("subtitles and thumbnail not embedded: " + result.file.extension().string() +
+                             " files cannot hold them");
+        return report(r, plan);
+    }
+    // libavformat blocks: it runs on a thread of its own, and reports back on the engine thread.
+    std::weak_ptr<bool> alive = alive_;
+    embed_thread_ = std::thread([this, alive, plan, result, container] {
+        mux::MuxOptions options;
+        options.container = *container;
+        options.extras = plan->side.extras;
+        options.cancelled = [this] { return cancel_flag_.load(); };
+        auto embedded = mux::remux_with_extras_on_demand(result.file, result.file, options);
+        auto r = result;
+        if (auto* e = std::get_if<Error>(&embedded)) {
+            r.warnings.push_back("subtitles and thumbnail not embedded: " + e->message);
+        } else {
+            const auto& muxed = std::get<mux::MuxReport>(embedded);
+            r.warnings.insert(r.warnings.end(), muxed.warnings.begin(), muxed.warnings.end());
+            std::error_code ec;
+            r.size = static_cast<std::int64_t>(std::filesystem::file_size(r.file, ec));
+        }
+        runtime_.engine.post([this, alive, plan, r] {
+            if (!alive.expired()) report(r, plan);
+        });
+    });
+}
+
+void ExtractingDownload::report(transfer::DownloadResult result, const std::shared_ptr<Plan>& plan) {
+    if (ended_) return;
+    ended_ = true;
+    result.warnings.insert(result.warnings.begin(), plan->side.warnings.begin(), plan->side.warnings.end());
+    result.warnings.insert(result.warnings.begin(), plan->warnings.begin(), plan->warnings.end());
+    if (!result.error) {
+        std::error_code ec;
+        for (const auto& f : plan->side.remove_after) std::filesystem::remove(f, ec);
+    }
+    finished_(result);
+}
+
 void ExtractingDownload::refresh(std::function<void(stream::RefreshResult)> done) {
     if (refresh_thread_.joinable()) refresh_thread_.join();  // the previous one has reported already
     std::weak_ptr<bool> alive = alive_;
     refresh_thread_ = std::thread([this, alive, done = std::move(done)] {
-        auto result = run_extractors(runtime_.engine, job_, cancel_flag_);
+        EnginePageFetcher fetcher(runtime_.engine, job_.request.http, job_.page_retries,
+                                  job_.file_job.retry_timing, cancel_flag_);
+        auto result = extract_with(job_, fetcher, cancel_flag_);
         stream::RefreshResult fresh;
         if (auto* e = std::get_if<Error>(&result))
             fresh = *e;

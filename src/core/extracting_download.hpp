@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "core/side_files.hpp"
 #include "extract/extractor.hpp"
 #include "stream/stream_job.hpp"
 #include "transfer/download.hpp"
@@ -37,6 +38,10 @@ struct ExtractingJob {
     std::string platform;    ///< for the template's %(platform)s
     int playlist_index = 0;  ///< this task's position in the playlist it came from; 0 = none
     int page_retries = 3;    ///< failures of one page request before giving up
+    /// Subtitles, thumbnail and tags. A file downloaded whole stays byte for byte what the server
+    /// sent unless subtitles or a thumbnail are to be embedded into it; muxed streams always get
+    /// the tags (embed_metadata) as they are written anyway.
+    SideFileOptions side;
 };
 
 class ExtractingDownload final : public transfer::Download {
@@ -48,9 +53,13 @@ class ExtractingDownload final : public transfer::Download {
     void cancel() override;
     transfer::DownloadProgress progress() const override;
 
+    struct Plan;  // what the extraction thread decided: formats, name, side files
+
   private:
-    void extracted(extract::ExtractResult result);
-    void begin_download(const extract::Extraction& extraction);
+    void extract_and_plan();
+    void planned(std::shared_ptr<Plan> plan);
+    void media_finished(const std::shared_ptr<Plan>& plan, const transfer::DownloadResult& result);
+    void report(transfer::DownloadResult result, const std::shared_ptr<Plan>& plan);
     /// Runs the chain again on a thread (for expired fragment URLs) and reports on the engine thread.
     void refresh(std::function<void(stream::RefreshResult)> done);
     void fail(Error error);
@@ -64,6 +73,7 @@ class ExtractingDownload final : public transfer::Download {
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::thread extraction_thread_;
     std::thread refresh_thread_;
+    std::thread embed_thread_;  // remuxes a whole-file download with its subtitles / thumbnail
     std::unique_ptr<transfer::Download> media_;
     mutable std::mutex mutex_;
     transfer::Download* current_ = nullptr;  // the one progress() reads; null while extracting

@@ -398,6 +398,7 @@ bool StreamDownload::start_mux(bool following) {
     MuxJobSpec spec;
     spec.output = final_path_;
     spec.container = container_;
+    spec.extras = job_.extras;
     for (std::size_t i = 0; i < parts_.size(); ++i) {
         spec.remove_on_success.push_back(parts_[i]->path());
         const std::int64_t written = tracks_[i]->bytes_written();

@@ -31,6 +31,8 @@ struct StreamJob {
     /// streams are complete (fragments filled) or name an HLS media playlist (playlist_url) that
     /// is fetched as for a master's variant. `url` still names the download (sidecar, messages).
     std::optional<media::Presentation> source;
+    /// Tags, subtitle files and a cover picture added to the output when it is muxed (mux/extras.hpp).
+    mux::Extras extras;
     std::filesystem::path output_dir = ".";
     /// -o: file name relative to output_dir (or absolute). A name ending in .mp4 or .mkv is used as
     /// it is (and decides the container); any other name gets the merge format's extension. Empty:
