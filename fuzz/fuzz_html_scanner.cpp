@@ -24,7 +24,11 @@ using arina::media::fuzz::require;
 bool valid_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
-        const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        const std::size_t len = c < 0x80         ? 1
+                                : (c >> 5) == 6  ? 2
+                                : (c >> 4) == 14 ? 3
+                                : (c >> 3) == 30 ? 4
+                                                 : 0;
         if (len == 0 || i + len > s.size()) return false;
         for (std::size_t k = 1; k < len; ++k)
             if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -73,8 +77,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const MediaCandidate& candidate : scan.candidates) {
         ARINA_FUZZ_REQUIRE(is_http_url(candidate.url));
         ARINA_FUZZ_REQUIRE(urls.insert(candidate.url).second);
-        if (candidate.format == CandidateFormat::File) seen_file = true;
-        else ARINA_FUZZ_REQUIRE(!seen_file);
+        if (candidate.format == CandidateFormat::File)
+            seen_file = true;
+        else
+            ARINA_FUZZ_REQUIRE(!seen_file);
         if (candidate.height) ARINA_FUZZ_REQUIRE(*candidate.height >= 1 && *candidate.height <= 100000);
     }
     for (const auto& subtitle : scan.subtitles) {

@@ -34,10 +34,9 @@ class DefaultFactory final : public DownloadFactory {
         if (stream::is_manifest_url(task.url))
             return std::make_unique<stream::StreamDownload>(
                 runtime.engine, runtime.disk, stream_job_for(task, config), std::move(finished));
-        return std::make_unique<DetectingDownload>(runtime, file_job_for(task, config),
-                                                   stream_job_for(task, config),
-                                                   extracting_job_for(given, manager_config),
-                                                   std::move(finished));
+        return std::make_unique<DetectingDownload>(
+            runtime, file_job_for(task, config), stream_job_for(task, config),
+            extracting_job_for(given, manager_config), std::move(finished));
     }
 };
 

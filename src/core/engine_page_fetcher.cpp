@@ -38,7 +38,8 @@ EnginePageFetcher::EnginePageFetcher(net::Engine& engine, net::HttpOptions http,
 
 extract::Page EnginePageFetcher::get(const std::string& url, std::size_t max_bytes) {
     // Extractors of the chain look at the same page in turn: it is fetched once.
-    if (auto it = pages_.find(url); it != pages_.end() && (!it->second.truncated || it->second.body.size() >= max_bytes)) {
+    if (auto it = pages_.find(url);
+        it != pages_.end() && (!it->second.truncated || it->second.body.size() >= max_bytes)) {
         extract::Page page = it->second;
         if (page.body.size() > max_bytes) {
             page.body.resize(max_bytes);

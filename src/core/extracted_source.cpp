@@ -26,7 +26,8 @@ bool plain_extension(const std::string& ext) {
 
 }  // namespace
 
-media::Presentation downloadable_presentation(const extract::Extraction& extraction, std::int64_t chunk_size) {
+media::Presentation downloadable_presentation(const extract::Extraction& extraction,
+                                              std::int64_t chunk_size) {
     media::Presentation p = extraction.presentation;
     chunk_size = std::max<std::int64_t>(chunk_size, 64 * 1024);
     for (media::Stream& s : p.streams) {
@@ -80,7 +81,8 @@ NamingFields naming_fields(const extract::Extraction& extraction,
     f.uploader = extraction.info.uploader;
     for (const auto& sel : chosen) {
         f.format_id += (f.format_id.empty() ? "" : "+") + sel.stream->id;
-        if (sel.stream->height && (!f.height || *sel.stream->height > *f.height)) f.height = *sel.stream->height;
+        if (sel.stream->height && (!f.height || *sel.stream->height > *f.height))
+            f.height = *sel.stream->height;
     }
     if (playlist_index > 0) f.playlist_index = playlist_index;
     return f;
@@ -89,9 +91,16 @@ NamingFields naming_fields(const extract::Extraction& extraction,
 std::string single_file_format(const extract::Extraction& extraction,
                                const std::vector<stream::SelectedFormat>& chosen) {
     if (chosen.size() != 1 || chosen.front().rendition) return {};
-    const auto* extras = extras_of(extraction, chosen.front().stream->id);
-    if (!extras || extras->file_url.empty() || !chosen.front().stream->fragments.empty()) return {};
-    return chosen.front().stream->id;
+    const std::string& id = chosen.front().stream->id;
+    const auto* extras = extras_of(extraction, id);
+    if (!extras || extras->file_url.empty()) return {};
+    // `chosen` may point into downloadable_presentation(), where the file has become ranges: a
+    // format made of fragments of its own is the extraction's to say.
+    const auto& streams = extraction.presentation.streams;
+    const auto own =
+        std::find_if(streams.begin(), streams.end(), [&](const media::Stream& s) { return s.id == id; });
+    if (own == streams.end() || !own->fragments.empty()) return {};
+    return id;
 }
 
 std::string file_extension(const extract::Extraction& extraction, const std::string& stream_id) {

@@ -27,8 +27,9 @@ NamingFields naming_fields(const extract::Extraction& extraction,
                            const std::vector<stream::SelectedFormat>& chosen, const std::string& ext,
                            const std::string& platform, int playlist_index);
 
-/// The chosen formats are exactly one plain media file: it downloads as a file (ranged, resumable)
-/// rather than as a stream; returns its stream id, or empty.
+/// The chosen formats (from extraction.presentation or downloadable_presentation() of it) are
+/// exactly one plain media file: it downloads as a file (ranged, resumable) rather than as a
+/// stream; returns its stream id, or empty.
 std::string single_file_format(const extract::Extraction& extraction,
                                const std::vector<stream::SelectedFormat>& chosen);
 

@@ -2,6 +2,7 @@
 
 #include "core/engine_page_fetcher.hpp"
 #include "core/extracted_source.hpp"
+#include "extract/ytdlp_extractor.hpp"
 #include "mux/on_demand.hpp"
 #include "stream/format_selector.hpp"
 #include "stream/stream_download.hpp"
@@ -21,14 +22,17 @@ struct ExtractingDownload::Plan {
     SideFiles side;
 };
 
-namespace {
-
 std::vector<std::unique_ptr<extract::Extractor>> extractors_for(const ExtractingJob& job) {
-    return extract::default_extractors(job.use_ytdlp);
+    if (!job.ytdlp_only) return extract::default_extractors(job.use_ytdlp);
+    std::vector<std::unique_ptr<extract::Extractor>> only;
+    only.push_back(extract::make_ytdlp_extractor());
+    return only;
 }
 
+namespace {
+
 extract::ExtractResult extract_with(const ExtractingJob& job, extract::PageFetcher& fetcher,
-                                 const extract::CancelFlag& cancel) {
+                                    const extract::CancelFlag& cancel) {
     try {
         return extract::run_chain(extractors_for(job), job.request, fetcher, cancel);
     } catch (const std::exception& e) {
@@ -40,7 +44,8 @@ extract::ExtractResult extract_with(const ExtractingJob& job, extract::PageFetch
 std::variant<std::string, Error> output_name(const ExtractingJob& job, const extract::Extraction& x,
                                              const std::vector<stream::SelectedFormat>& chosen,
                                              const std::string& ext) {
-    const std::string tmpl = job.output_template.empty() ? std::string(kDefaultOutputTemplate) : job.output_template;
+    const std::string tmpl =
+        job.output_template.empty() ? std::string(kDefaultOutputTemplate) : job.output_template;
     NamingFields fields = naming_fields(x, chosen, ext, job.platform, job.playlist_index);
     if (fields.id.empty()) fields.id = "media";
     auto rendered = render_output_template(tmpl, fields);
@@ -74,8 +79,8 @@ void ExtractingDownload::start() {
 // The extraction thread: find the media, choose its formats and name, fetch what comes with it.
 void ExtractingDownload::extract_and_plan() {
     auto plan = std::make_shared<Plan>();
-    EnginePageFetcher fetcher(runtime_.engine, job_.request.http, job_.page_retries, job_.file_job.retry_timing,
-                              cancel_flag_);
+    EnginePageFetcher fetcher(runtime_.engine, job_.request.http, job_.page_retries,
+                              job_.file_job.retry_timing, cancel_flag_);
     auto result = extract_with(job_, fetcher, cancel_flag_);
     if (auto* error = std::get_if<Error>(&result)) {
         plan->error = *error;
@@ -95,7 +100,7 @@ void ExtractingDownload::extract_and_plan() {
                 plan->headers = origin_headers(x);
                 const std::string ext = !single.empty() ? file_extension(x, single)
                                         : job_.stream_job.merge_format == mux::Container::Mkv ? "mkv"
-                                                                                               : "mp4";
+                                                                                              : "mp4";
                 std::filesystem::path path = job_.stream_job.output_dir;
                 if (job_.name_given) {
                     path /= job_.stream_job.output_name;
@@ -111,7 +116,8 @@ void ExtractingDownload::extract_and_plan() {
                 if (!plan->error) {
                     SideFileOptions side = job_.side;
                     // A whole file keeps the server's bytes unless something must be embedded into it.
-                    if (!single.empty() && !side.embed_subs && !side.embed_thumbnail) side.embed_metadata = false;
+                    if (!single.empty() && !side.embed_subs && !side.embed_thumbnail)
+                        side.embed_metadata = false;
                     std::error_code ec;
                     std::filesystem::create_directories(path.parent_path(), ec);
                     plan->side = fetch_side_files(x, side, path, fetcher);
@@ -192,7 +198,8 @@ void ExtractingDownload::planned(std::shared_ptr<Plan> plan) {
     media_->start();
 }
 
-void ExtractingDownload::media_finished(const std::shared_ptr<Plan>& plan, const transfer::DownloadResult& result) {
+void ExtractingDownload::media_finished(const std::shared_ptr<Plan>& plan,
+                                        const transfer::DownloadResult& result) {
     const mux::Extras& extras = plan->side.extras;
     const bool embed_now = !plan->single_file_url.empty() && !result.error && !result.already_present &&
                            (!extras.subtitles.empty() || !extras.thumbnail.empty());
@@ -250,7 +257,8 @@ void ExtractingDownload::refresh(std::function<void(stream::RefreshResult)> done
         if (auto* e = std::get_if<Error>(&result))
             fresh = *e;
         else
-            fresh = downloadable_presentation(std::get<extract::Extraction>(result), job_.file_job.chunk_size);
+            fresh =
+                downloadable_presentation(std::get<extract::Extraction>(result), job_.file_job.chunk_size);
         runtime_.engine.post([alive, done, fresh = std::move(fresh)]() mutable {
             if (!alive.expired()) done(std::move(fresh));
         });

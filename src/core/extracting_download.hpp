@@ -27,7 +27,8 @@ namespace arina {
 
 struct ExtractingJob {
     extract::ExtractRequest request;
-    bool use_ytdlp = true;  ///< false: native extractors only
+    bool use_ytdlp = true;    ///< false: native extractors only
+    bool ytdlp_only = false;  ///< a site the platform detector knows: its pages are yt-dlp's
     /// Settings of whatever the extraction becomes; url and output name are filled in then.
     transfer::FileJob file_job;
     stream::StreamJob stream_job;
@@ -43,6 +44,9 @@ struct ExtractingJob {
     /// the tags (embed_metadata) as they are written anyway.
     SideFileOptions side;
 };
+
+/// The extractor chain for `job` (yt-dlp alone for a known site, the natives without it when asked).
+std::vector<std::unique_ptr<extract::Extractor>> extractors_for(const ExtractingJob& job);
 
 class ExtractingDownload final : public transfer::Download {
   public:

@@ -6,6 +6,8 @@
 #include "core/download_factory.hpp"
 #include "core/engine_page_fetcher.hpp"
 #include "core/extracted_source.hpp"
+#include "core/extracting_download.hpp"
+#include "core/profile_settings.hpp"
 #include "net/media_type.hpp"
 #include "stream/format_selector.hpp"
 #include "stream/manifest_url.hpp"
@@ -16,10 +18,14 @@ namespace {
 
 std::string type_name(media::StreamType type) {
     switch (type) {
-        case media::StreamType::Muxed: return "video+audio";
-        case media::StreamType::Video: return "video";
-        case media::StreamType::Audio: return "audio";
-        case media::StreamType::Subtitle: return "subtitle";
+        case media::StreamType::Muxed:
+            return "video+audio";
+        case media::StreamType::Video:
+            return "video";
+        case media::StreamType::Audio:
+            return "audio";
+        case media::StreamType::Subtitle:
+            return "subtitle";
     }
     return "video+audio";
 }
@@ -102,8 +108,9 @@ class ProbeJobImpl final : public ProbeJob {
         ExtractingJob job = extracting_job_for(task, config_);
         EnginePageFetcher fetcher(runtime.engine, job.request.http, job.page_retries,
                                   job.file_job.retry_timing, cancel_);
-        bool use_ytdlp = true;
-        if (!stream::is_manifest_url(url_)) {
+        const bool known_site = platform_of(config_, url_) != "generic";
+        job.ytdlp_only = known_site;
+        if (!known_site && !stream::is_manifest_url(url_)) {
             // As a download decides: the first answer's type says file, manifest or page (one byte asked).
             const extract::Page first = fetcher.head(url_);
             if (first.error) return failed(first.error);
@@ -114,9 +121,9 @@ class ProbeJobImpl final : public ProbeJob {
                 r.extractor = "file";
                 return r;
             }
-            use_ytdlp = page;
+            job.use_ytdlp = page;
         }
-        const auto extractors = extract::default_extractors(use_ytdlp);
+        const auto extractors = extractors_for(job);
         auto extracted = extract::run_chain(extractors, job.request, fetcher, cancel_);
         if (auto* e = std::get_if<Error>(&extracted)) return failed(*e);
         return result_of(url_, std::get<extract::Extraction>(extracted), config_.http_chunk_size);

@@ -25,7 +25,8 @@ std::vector<std::string> split_langs(const std::string& text) {
 
 bool lang_matches(const std::string& wanted, const std::string& lang) {
     if (wanted == "all") return true;
-    if (wanted.size() >= 2 && wanted.ends_with(".*")) return lang.starts_with(wanted.substr(0, wanted.size() - 2));
+    if (wanted.size() >= 2 && wanted.ends_with(".*"))
+        return lang.starts_with(wanted.substr(0, wanted.size() - 2));
     return wanted == lang;
 }
 
@@ -40,11 +41,14 @@ std::filesystem::path stem_path(const std::filesystem::path& media_path) {
     return media_path.parent_path() / media_path.stem();
 }
 
-std::string image_extension(const std::string& url, const std::string& content_type, const std::string& body) {
-    if (body.size() >= 3 && static_cast<unsigned char>(body[0]) == 0xFF && static_cast<unsigned char>(body[1]) == 0xD8)
+std::string image_extension(const std::string& url, const std::string& content_type,
+                            const std::string& body) {
+    if (body.size() >= 3 && static_cast<unsigned char>(body[0]) == 0xFF &&
+        static_cast<unsigned char>(body[1]) == 0xD8)
         return "jpg";
     if (body.starts_with("\x89PNG")) return "png";
-    if (body.size() >= 12 && body.compare(0, 4, "RIFF") == 0 && body.compare(8, 4, "WEBP") == 0) return "webp";
+    if (body.size() >= 12 && body.compare(0, 4, "RIFF") == 0 && body.compare(8, 4, "WEBP") == 0)
+        return "webp";
     if (content_type == "image/jpeg") return "jpg";
     if (content_type == "image/png") return "png";
     if (content_type == "image/webp") return "webp";
@@ -60,7 +64,8 @@ std::vector<extract::SubtitleFile> chosen_subtitles(const std::vector<extract::S
     const auto wanted = split_langs(sub_langs);
     for (const auto& s : offered) {
         if (s.url.empty()) continue;
-        if (std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return lang_matches(w, s.language); }))
+        if (std::none_of(wanted.begin(), wanted.end(),
+                         [&](const std::string& w) { return lang_matches(w, s.language); }))
             continue;
         auto same = std::find_if(chosen.begin(), chosen.end(),
                                  [&](const extract::SubtitleFile& c) { return c.language == s.language; });
@@ -69,7 +74,9 @@ std::vector<extract::SubtitleFile> chosen_subtitles(const std::vector<extract::S
             continue;
         }
         // Manual over automatic, then the format the muxer reads best.
-        const auto key = [](const extract::SubtitleFile& f) { return std::make_pair(f.automatic, ext_rank(f.ext)); };
+        const auto key = [](const extract::SubtitleFile& f) {
+            return std::make_pair(f.automatic, ext_rank(f.ext));
+        };
         if (key(s) < key(*same)) *same = s;
     }
     return chosen;
@@ -110,11 +117,13 @@ SideFiles fetch_side_files(const extract::Extraction& extraction, const SideFile
     }
     if (options.embed_thumbnail && !extraction.info.thumbnail_url.empty()) {
         const extract::Page page = fetcher.get(extraction.info.thumbnail_url, kMaxThumbnailBytes);
-        const std::string ext = page.error ? std::string() : image_extension(page.effective_url, page.content_type, page.body);
+        const std::string ext =
+            page.error ? std::string() : image_extension(page.effective_url, page.content_type, page.body);
         if (page.error) {
             out.warnings.push_back("thumbnail left out: " + page.error.message);
         } else if (ext.empty() || page.truncated) {
-            out.warnings.push_back("thumbnail left out: " + extraction.info.thumbnail_url + " is not a JPEG, PNG or WebP picture");
+            out.warnings.push_back("thumbnail left out: " + extraction.info.thumbnail_url +
+                                   " is not a JPEG, PNG or WebP picture");
         } else {
             const std::filesystem::path path = stem.string() + "." + ext;
             if (Error e = write_file_atomically(path, page.body)) {

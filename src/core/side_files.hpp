@@ -24,8 +24,8 @@ struct SideFileOptions {
 };
 
 struct SideFiles {
-    mux::Extras extras;                         ///< tags, and the files to embed
-    std::vector<std::filesystem::path> files;   ///< every file written
+    mux::Extras extras;                               ///< tags, and the files to embed
+    std::vector<std::filesystem::path> files;         ///< every file written
     std::vector<std::filesystem::path> remove_after;  ///< fetched only to embed: removed once embedded
     std::vector<std::string> warnings;
 };

@@ -1,9 +1,9 @@
 // What an extraction becomes for the engine: plain files cut into byte ranges, per-format headers
 // kept to their own servers, and the template's fields.
 
-#include <gtest/gtest.h>
-
 #include "core/extracted_source.hpp"
+
+#include <gtest/gtest.h>
 
 namespace arina {
 namespace {
@@ -88,6 +88,10 @@ TEST(ExtractedSource, OneChosenPlainFileDownloadsAsAFileWithItsOwnExtension) {
     EXPECT_EQ(file_extension(x, "140"), "m4a");
     std::vector<stream::SelectedFormat> two{{&p.streams[0], false}, {&p.streams[1], false}};
     EXPECT_EQ(single_file_format(x, two), "");
+    // Chosen from the presentation as the engine gets it (the file cut into ranges): still a file.
+    const auto ranged = downloadable_presentation(x, 1 << 20);
+    std::vector<stream::SelectedFormat> from_ranged{{&ranged.streams[0], false}};
+    EXPECT_EQ(single_file_format(x, from_ranged), "137");
 }
 
 TEST(ExtractedSource, TheExtensionFallsBackToTheUrlPathThenMp4) {

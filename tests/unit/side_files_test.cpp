@@ -1,10 +1,11 @@
 // Which subtitles --sub-langs takes, and what comes with a video written next to it.
 
+#include "core/side_files.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "core/side_files.hpp"
 #include "support/test_support.hpp"
 
 namespace arina {
@@ -21,9 +22,9 @@ std::vector<std::string> langs(const std::vector<extract::SubtitleFile>& subs) {
 }
 
 TEST(SideFiles, SubLangsPicksOnePerLanguageManualFirstThenWebVtt) {
-    const std::vector<extract::SubtitleFile> offered{sub("en", "json3"), sub("en", "vtt", true), sub("en", "srt"),
-                                                     sub("en", "vtt"),   sub("de", "vtt"),       sub("en-GB", "vtt"),
-                                                     sub("fr", "ttml")};
+    const std::vector<extract::SubtitleFile> offered{
+        sub("en", "json3"), sub("en", "vtt", true), sub("en", "srt"), sub("en", "vtt"),
+        sub("de", "vtt"),   sub("en-GB", "vtt"),    sub("fr", "ttml")};
     EXPECT_EQ(langs(chosen_subtitles(offered, "")), (std::vector<std::string>{"en.vtt"}));
     EXPECT_EQ(langs(chosen_subtitles(offered, "de, en")), (std::vector<std::string>{"en.vtt", "de.vtt"}));
     EXPECT_EQ(langs(chosen_subtitles(offered, "en.*")), (std::vector<std::string>{"en.vtt", "en-GB.vtt"}));
@@ -32,7 +33,8 @@ TEST(SideFiles, SubLangsPicksOnePerLanguageManualFirstThenWebVtt) {
 }
 
 TEST(SideFiles, AnAutomaticSubtitleIsTakenWhenItIsTheOnlyOne) {
-    EXPECT_EQ(langs(chosen_subtitles({sub("ja", "vtt", true)}, "ja")), (std::vector<std::string>{"ja.vtt auto"}));
+    EXPECT_EQ(langs(chosen_subtitles({sub("ja", "vtt", true)}, "ja")),
+              (std::vector<std::string>{"ja.vtt auto"}));
 }
 
 class MapFetcher final : public extract::PageFetcher {
@@ -67,7 +69,8 @@ TEST(SideFiles, SubtitlesAndThumbnailAreWrittenBesideTheVideoAndFailuresAreWarni
     EXPECT_EQ(test::read_file(dir / "T [1].en.vtt"), "WEBVTT\n\n00:00.000 --> 00:01.000\nhi\n");
     EXPECT_FALSE(std::filesystem::exists(dir / "T [1].de.vtt"));
     ASSERT_EQ(side.warnings.size(), 1u);
-    EXPECT_EQ(side.warnings[0], "subtitle de left out: page https://subs.example/de.vtt: server answered HTTP 404");
+    EXPECT_EQ(side.warnings[0],
+              "subtitle de left out: page https://subs.example/de.vtt: server answered HTTP 404");
     ASSERT_EQ(side.extras.subtitles.size(), 1u);
     EXPECT_EQ(side.extras.subtitles[0].language, "en");
     EXPECT_EQ(side.extras.thumbnail, dir / "T [1].png");
@@ -89,7 +92,8 @@ TEST(SideFiles, SomethingThatIsNotAPictureIsNotEmbedded) {
     const auto side = fetch_side_files(x, options, dir / "v.mp4", fetcher);
     EXPECT_TRUE(side.extras.thumbnail.empty());
     ASSERT_EQ(side.warnings.size(), 1u);
-    EXPECT_EQ(side.warnings[0], "thumbnail left out: https://img.example/t is not a JPEG, PNG or WebP picture");
+    EXPECT_EQ(side.warnings[0],
+              "thumbnail left out: https://img.example/t is not a JPEG, PNG or WebP picture");
 }
 
 }  // namespace
