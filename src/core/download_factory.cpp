@@ -4,12 +4,17 @@
 
 #include "core/detecting_download.hpp"
 #include "core/profile_settings.hpp"
+#include "extract/platform.hpp"
 #include "stream/manifest_url.hpp"
 #include "stream/stream_download.hpp"
 #include "transfer/file_download.hpp"
 
 namespace arina {
 namespace {
+
+bool is_video_site(const std::string& platform) {
+    return platform != "generic" && extract::find_builtin_platform(platform) != nullptr;
+}
 
 class DefaultFactory final : public DownloadFactory {
   public:
@@ -21,9 +26,10 @@ class DefaultFactory final : public DownloadFactory {
         const ProfiledTask profiled = apply_platform_profile(given, manager_config, UrlKind::Direct);
         const DownloadTask& task = profiled.task;
         const Config& config = profiled.config;
-        // A site the platform detector knows is a page for yt-dlp from the start: its HTML is the
-        // site's player, never the media (and an og:video there names another page).
-        if (platform_of(manager_config, given.url) != "generic") {
+        // A video site Arina knows (youtube, pornhub, xvideos) is a page for yt-dlp from the start:
+        // its HTML is the site's player, never the media (and an og:video there names another
+        // page). Platforms a user adds are hosts with settings, whatever they serve.
+        if (is_video_site(platform_of(manager_config, given.url))) {
             ExtractingJob job = extracting_job_for(given, manager_config);
             job.ytdlp_only = true;
             return std::make_unique<ExtractingDownload>(runtime, std::move(job), std::move(finished));

@@ -8,6 +8,7 @@
 #include "core/extracted_source.hpp"
 #include "core/extracting_download.hpp"
 #include "core/profile_settings.hpp"
+#include "extract/platform.hpp"
 #include "net/media_type.hpp"
 #include "stream/format_selector.hpp"
 #include "stream/manifest_url.hpp"
@@ -108,7 +109,8 @@ class ProbeJobImpl final : public ProbeJob {
         ExtractingJob job = extracting_job_for(task, config_);
         EnginePageFetcher fetcher(runtime.engine, job.request.http, job.page_retries,
                                   job.file_job.retry_timing, cancel_);
-        const bool known_site = platform_of(config_, url_) != "generic";
+        const std::string platform = platform_of(config_, url_);
+        const bool known_site = platform != "generic" && extract::find_builtin_platform(platform) != nullptr;
         job.ytdlp_only = known_site;
         if (!known_site && !stream::is_manifest_url(url_)) {
             // As a download decides: the first answer's type says file, manifest or page (one byte asked).
