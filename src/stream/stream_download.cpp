@@ -423,6 +423,9 @@ bool StreamDownload::start_mux(bool following) {
 // furthest behind in media time, so video and audio advance together.
 void StreamDownload::pump() {
     if (ended_ || phase_ != Phase::Fragments || stopping_live_ || setting_up_) return;
+    // A fragment URL died and the source is being refreshed: the URLs not yet tried are most likely
+    // dead too (one expired signature for all), so no new request starts until the fresh ones are in.
+    if (refreshing_) return publish();
     int active = 0;
     for (const auto& t : tracks_) active += t->active();
     std::vector<Track*> order;

@@ -41,7 +41,8 @@ TEST_F(StreamRefreshTest, SignedSegmentUrlsThatExpireAreRefreshedFromThePlaylist
         EXPECT_LE(count(seg, 200), 1) << seg;
     }
     // 8 fragments at 3 uses per token need at least 3 tokens; a refresh serves every fragment
-    // that died meanwhile, so there are no more refreshes than dead answers.
+    // that died meanwhile, so there are no more refreshes than dead answers; and while it is
+    // coming no new fragment is tried, so a token dies at most once per connection.
     const int playlist_fetches = static_cast<int>(server.requests_for("/hls/index.m3u8").size());
     int forbidden = 0;
     for (const auto& q : server.requests()) forbidden += q.status == 403;
