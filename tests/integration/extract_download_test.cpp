@@ -94,6 +94,44 @@ TEST_F(ExtractDownloadTest, AnExplicitNameWinsOverTheTemplateAndATemplateNameIsR
     EXPECT_EQ(sha256_file_hex(dir / "a-Alpha.mp4"), sha256_hex(bytes));
 }
 
+TEST_F(ExtractDownloadTest, SubtitlesOfThePageAreWrittenAndEmbeddedIntoAWholeFile) {
+    clip();
+    server.serve_bytes("/subs/en.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\nHello there\n",
+                       {.content_type = "text/vtt"});
+    page("/watch/talk",
+         "<html><head><title>Talk</title></head><body><video src=\"/media/clip.mp4\">"
+         "<track kind=\"subtitles\" src=\"/subs/en.vtt\" srclang=\"en\" label=\"English\">"
+         "</video></body></html>");
+    const auto r = arina({"--write-subs", "--embed-subs", "--sub-langs", "en", server.url("/watch/talk")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Talk [talk].en.vtt", "Talk [talk].mp4"})) << r.output;
+    EXPECT_EQ(read_file(dir / "Talk [talk].en.vtt"), "WEBVTT\n\n00:00.000 --> 00:01.000\nHello there\n");
+    // The whole file was remuxed once, with a mov_text track in English next to its video and audio.
+    const auto probe = run_program({media_fx::find_program("ffprobe"), "-v", "error", "-show_entries",
+                                    "stream=codec_type,codec_name:stream_tags=language", "-of", "csv=p=0",
+                                    (dir / "Talk [talk].mp4").string()});
+    EXPECT_NE(probe.output.find("mov_text,subtitle,eng"), std::string::npos) << probe.output;
+    const auto s = media_fx::summarize(dir / "Talk [talk].mp4");
+    EXPECT_EQ(s.video, 1);
+    EXPECT_EQ(s.audio, 1);
+    EXPECT_NEAR(s.duration, 2, 0.2);
+
+    // Embedded only: the subtitle file is not left behind.
+    fs::remove(dir / "Talk [talk].mp4");
+    fs::remove(dir / "Talk [talk].en.vtt");
+    const auto embedded = arina({"--embed-subs", server.url("/watch/talk")});
+    ASSERT_EQ(embedded.exit_code, 0) << embedded.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Talk [talk].mp4"})) << embedded.output;
+}
+
+TEST_F(ExtractDownloadTest, APageOfferingNothingEndsAsUnsupportedWithoutAFile) {
+    page("/empty", "<html><head><title>Nothing</title></head><body><p>no video</p></body></html>");
+    const auto r = arina({"--yt-dlp", "/nonexistent/yt-dlp", server.url("/empty")});
+    EXPECT_EQ(r.exit_code, 13) << r.output;  // yt-dlp was the last resort, and it is missing
+    EXPECT_NE(r.output.find("/nonexistent/yt-dlp"), std::string::npos) << r.output;
+    EXPECT_TRUE(files().empty()) << r.output;
+}
+
 TEST_F(ExtractDownloadTest, AnErrorPageEndsWithTheStatusAndNoFile) {
     server.serve_bytes("/gone", "<html><title>Not here</title></html>",
                        {.error_status = 404, .content_type = "text/html"});
