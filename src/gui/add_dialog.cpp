@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 #include <filesystem>
 
+#include "format_picker.hpp"
 #include "url_input.hpp"
 
 namespace arina::gui {
@@ -30,11 +31,12 @@ QString folder_problem(const QString& folder) {
     return {};
 }
 
-AddDialog::AddDialog(const Config& config, QWidget* parent) : QDialog(parent) {
+AddDialog::AddDialog(const Config& config, QWidget* parent) : QDialog(parent), config_(config) {
     setWindowTitle(tr("Add downloads"));
     urls_ = new QPlainTextEdit(this);
     urls_->setObjectName("urls");
     urls_->setPlaceholderText(tr("One URL a line"));
+    connect(urls_, &QPlainTextEdit::textChanged, this, &AddDialog::urls_edited);
     folder_ =
         new QLineEdit(QString::fromStdString(std::filesystem::absolute(config.output_dir).string()), this);
     folder_->setObjectName("folder");
@@ -68,10 +70,21 @@ AddDialog::AddDialog(const Config& config, QWidget* parent) : QDialog(parent) {
     error_->setWordWrap(true);
     error_->hide();
 
+    // Probing asks the URL's server: only on request, never while the user is still typing.
+    formats_button_ = new QPushButton(tr("Formats..."), this);
+    formats_button_->setObjectName("probe_formats");
+    formats_button_->setToolTip(tr("List the formats of the URL and choose one"));
+    connect(formats_button_, &QPushButton::clicked, this, &AddDialog::probe_formats);
+    picker_ = new FormatPicker(this);
+    picker_->setObjectName("format_picker");
+
     auto* form = new QFormLayout;
     form->addRow(tr("URLs"), urls_);
     form->addRow(tr("Folder"), folder_row);
-    form->addRow(tr("Quality"), quality_);
+    auto* quality_row = new QHBoxLayout;
+    quality_row->addWidget(quality_, 1);
+    quality_row->addWidget(formats_button_);
+    form->addRow(tr("Quality"), quality_row);
     form->addRow(tr("Container"), container_);
     form->addRow(tr("Preset"), preset_);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -80,9 +93,10 @@ AddDialog::AddDialog(const Config& config, QWidget* parent) : QDialog(parent) {
     connect(buttons, &QDialogButtonBox::rejected, this, &AddDialog::reject);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(picker_, 1);
     layout->addWidget(error_);
     layout->addWidget(buttons);
-    resize(640, 420);
+    resize(760, 560);
 }
 
 void AddDialog::set_urls(const QStringList& urls) {
@@ -95,6 +109,32 @@ void AddDialog::set_folder(const QString& folder) {
 
 QString AddDialog::error_text() const {
     return error_->text();
+}
+
+void AddDialog::probe_formats() {
+    const UrlList list = parse_url_lines(urls_->toPlainText());
+    if (!list.errors.isEmpty()) {
+        show_error(list.errors.join('\n'));
+        return;
+    }
+    if (list.urls.size() != 1) {
+        show_error(tr("Formats are listed for one URL at a time"));
+        return;
+    }
+    show_error({});
+    picker_->probe(list.urls.front(), config_);
+}
+
+void AddDialog::urls_edited() {
+    // What is listed belongs to one URL: another URL makes it (and a probe still running) moot.
+    if (picker_->url().isEmpty()) return;
+    const UrlList list = parse_url_lines(urls_->toPlainText());
+    if (list.urls.size() != 1 || list.urls.front() != picker_->url()) picker_->clear();
+}
+
+void AddDialog::done(int result) {
+    picker_->cancel();
+    QDialog::done(result);
 }
 
 void AddDialog::show_error(const QString& text) {
@@ -122,6 +162,15 @@ bool AddDialog::validate() {
     QString format = quality_->currentData().toString();
     if (quality_->currentText() != quality_->itemText(quality_->currentIndex()))
         format = quality_->currentText().trimmed();
+    // A format chosen in the picker wins over the quality box (it was chosen for this very URL).
+    if (list.urls.size() == 1 && picker_->url() == list.urls.front()) {
+        const FormatPicker::Choice choice = picker_->choice();
+        if (!choice.problem.isEmpty()) {
+            show_error(choice.problem);
+            return false;
+        }
+        if (!choice.format.isEmpty()) format = choice.format;
+    }
     std::optional<int> fragments;
     if (const QString preset = preset_->currentData().toString(); !preset.isEmpty())
         if (auto c = Config::preset(preset.toStdString())) fragments = c->concurrent_fragments;

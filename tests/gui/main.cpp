@@ -16,5 +16,9 @@ int main(int argc, char** argv) {
         arina::gui::WindowTest t;
         failed += QTest::qExec(&t, argc, argv);
     }
+    {
+        arina::gui::PickerTest t;
+        failed += QTest::qExec(&t, argc, argv);
+    }
     return failed == 0 ? 0 : 1;
 }
