@@ -36,6 +36,7 @@ class PickerTest : public QObject {
     void dash_representations_are_listed_and_a_pair_is_downloaded();
     void rows_combine_only_as_one_video_and_one_audio();
     void a_page_video_is_listed_and_downloaded();
+    void a_playlist_says_its_entries_and_queues_the_page();
     void a_plain_file_and_a_404_are_said_inline();
     void closing_the_dialog_cancels_the_probe_promptly();
     void the_cancel_button_stops_the_probe_without_blocking();

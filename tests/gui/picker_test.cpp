@@ -58,26 +58,65 @@ QByteArray run(const QString& program, const QStringList& args) {
 // 4 s of 320x240 H.264 + AAC: a DASH manifest (representation 0 = video, 1 = audio).
 bool make_dash(const QString& dir) {
     QDir().mkpath(dir);
-    run("ffmpeg", {"-hide_banner", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
-                   "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-                   "-t", "4", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
-                   "-c:a", "aac", "-b:a", "64k", "-map", "0", "-map", "1", "-f", "dash", "-seg_duration", "1",
-                   "-use_template", "1", "-use_timeline", "0", dir + "/manifest.mpd"});
+    run("ffmpeg", {"-hide_banner",
+                   "-nostdin",
+                   "-v",
+                   "error",
+                   "-y",
+                   "-f",
+                   "lavfi",
+                   "-i",
+                   "testsrc2=size=320x240:rate=25",
+                   "-f",
+                   "lavfi",
+                   "-i",
+                   "sine=frequency=440:sample_rate=44100",
+                   "-t",
+                   "4",
+                   "-c:v",
+                   "libx264",
+                   "-preset",
+                   "ultrafast",
+                   "-g",
+                   "25",
+                   "-pix_fmt",
+                   "yuv420p",
+                   "-c:a",
+                   "aac",
+                   "-b:a",
+                   "64k",
+                   "-map",
+                   "0",
+                   "-map",
+                   "1",
+                   "-f",
+                   "dash",
+                   "-seg_duration",
+                   "1",
+                   "-use_template",
+                   "1",
+                   "-use_timeline",
+                   "0",
+                   dir + "/manifest.mpd"});
     return QFile::exists(dir + "/manifest.mpd");
 }
 
 bool make_mp4(const QString& file) {
     QDir().mkpath(QFileInfo(file).path());
-    run("ffmpeg", {"-hide_banner", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
-                   "testsrc2=size=320x240:rate=25", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast",
-                   "-pix_fmt", "yuv420p", "-movflags", "+faststart", file});
+    run("ffmpeg", {"-hide_banner", "-nostdin", "-v",
+                   "error",        "-y",       "-f",
+                   "lavfi",        "-i",       "testsrc2=size=320x240:rate=25",
+                   "-t",           "2",        "-c:v",
+                   "libx264",      "-preset",  "ultrafast",
+                   "-pix_fmt",     "yuv420p",  "-movflags",
+                   "+faststart",   file});
     return QFile::exists(file);
 }
 
 // "video,audio" for a file with one video and one audio stream.
 QString stream_kinds(const QString& file) {
-    const QByteArray out = run("ffprobe", {"-v", "error", "-show_entries", "stream=codec_type", "-of",
-                                           "csv=p=0", file});
+    const QByteArray out =
+        run("ffprobe", {"-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", file});
     return QString::fromUtf8(out).trimmed().split('\n').join(',');
 }
 
@@ -101,15 +140,17 @@ struct Manager {
         if (row >= model.rowCount()) return std::nullopt;
         return static_cast<TaskStatus>(model.index(row, 0).data(TaskTableModel::StatusRole).toInt());
     }
-    QString file_of_row(int row) const { return model.index(row, 0).data(TaskTableModel::FileRole).toString(); }
+    QString file_of_row(int row) const {
+        return model.index(row, 0).data(TaskTableModel::FileRole).toString();
+    }
 };
 
 // Presses "Formats..." and waits for the probe to end (a macro: QTRY returns from the test).
-#define PROBE(dialog)                                                                                     \
-    do {                                                                                                  \
+#define PROBE(dialog)                                                                                    \
+    do {                                                                                                 \
         auto* button = (dialog).findChild<QPushButton*>("probe_formats");                                \
-        QVERIFY(button);                                                                                  \
-        button->click();                                                                                  \
+        QVERIFY(button);                                                                                 \
+        button->click();                                                                                 \
         QTRY_VERIFY_WITH_TIMEOUT((dialog).picker().state() != FormatPicker::State::Probing, kTimeoutMs); \
     } while (false)
 
@@ -172,8 +213,14 @@ void PickerTest::rows_combine_only_as_one_video_and_one_audio() {
     QCOMPARE(choose_format({v1, v2}).problem, problem);
     QCOMPARE(choose_format({av, a}).problem, problem);
     QCOMPARE(choose_format({v1, a, v2}).problem, problem);
-    const FormatInfo hd{.id = "7", .width = 1920, .height = 1080, .fps = 29.97, .bandwidth = 4'500'123,
-                        .codecs = "avc1.640028", .ext = "mp4", .filesize = 3 * 1024 * 1024};
+    const FormatInfo hd{.id = "7",
+                        .width = 1920,
+                        .height = 1080,
+                        .fps = 29.97,
+                        .bandwidth = 4'500'123,
+                        .codecs = "avc1.640028",
+                        .ext = "mp4",
+                        .filesize = 3 * 1024 * 1024};
     QCOMPARE(format_cells(hd),
              (QStringList{"7", "", "1920x1080", "29.97", "4500k", "avc1.640028", "mp4", "3.00MiB"}));
 }
@@ -181,10 +228,11 @@ void PickerTest::rows_combine_only_as_one_video_and_one_audio() {
 void PickerTest::a_page_video_is_listed_and_downloaded() {
     QVERIFY(make_mp4(temp->path() + "/www/media/clip.mp4"));
     server->serve_directory("/media", (temp->path() + "/www/media").toStdString());
-    server->serve_bytes("/watch/7",
-                        "<!doctype html><html><head><title>Seven</title></head><body>"
-                        "<video controls><source src=\"/media/clip.mp4\" type=\"video/mp4\"></video></body></html>",
-                        {.content_type = "text/html; charset=utf-8"});
+    server->serve_bytes(
+        "/watch/7",
+        "<!doctype html><html><head><title>Seven</title></head><body>"
+        "<video controls><source src=\"/media/clip.mp4\" type=\"video/mp4\"></video></body></html>",
+        {.content_type = "text/html; charset=utf-8"});
     Config c = test_config();
     c.ytdlp_path = "/nonexistent/yt-dlp";  // the page's own <video> is the answer: no yt-dlp in this test
     Manager m(c);
@@ -206,6 +254,27 @@ void PickerTest::a_page_video_is_listed_and_downloaded() {
     // streams are.
     QCOMPARE(QFileInfo(m.file_of_row(0)).fileName(), QString("Seven [7].mp4"));
     QCOMPARE(stream_kinds(m.file_of_row(0)), QString("video"));
+}
+
+void PickerTest::a_playlist_says_its_entries_and_queues_the_page() {
+    // A page the native extractors find nothing on; yt-dlp (the stand-in) says it is a playlist.
+    server->serve_bytes("/course", "<html><head><title>Course</title></head><body>lectures</body></html>",
+                        {.content_type = "text/html"});
+    Config c = test_config();
+    c.ytdlp_path = ARINA_FAKE_YTDLP;
+    AddDialog dialog(c);
+    dialog.show();
+    const QString url = QString::fromStdString(server->url("/course?fixture=flat_playlist"));
+    dialog.set_urls({url});
+    PROBE(dialog);
+    QCOMPARE(dialog.picker().state(), FormatPicker::State::Listed);
+    QCOMPARE(dialog.picker().status_text(), QString("Playlist: 50 entries"));
+    QCOMPARE(dialog.findChild<QLabel*>("probe_title")->text(), QString("Introduction to Algorithms"));
+    QVERIFY(listed_ids(dialog).isEmpty());
+    QVERIFY(dialog.validate());
+    QCOMPARE(dialog.tasks().size(), std::size_t{1});  // the page: the manager expands it
+    QCOMPARE(QString::fromStdString(dialog.tasks().at(0).url), url);
+    QCOMPARE(dialog.tasks().at(0).format, std::string());
 }
 
 void PickerTest::a_plain_file_and_a_404_are_said_inline() {
