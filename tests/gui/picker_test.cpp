@@ -191,6 +191,9 @@ void PickerTest::dash_representations_are_listed_and_a_pair_is_downloaded() {
     QCOMPARE(dialog.tasks().at(0).format, std::string("0"));
     dialog.picker().select_ids({"0", "1"});
     QVERIFY2(dialog.validate(), qPrintable(dialog.error_text()));
+    // ARINA_PICKER_SCREENSHOT=file.png keeps a picture of the dialog as it is now (for the docs).
+    if (const QString shot = qEnvironmentVariable("ARINA_PICKER_SCREENSHOT"); !shot.isEmpty())
+        QVERIFY(dialog.grab().save(shot));
     QCOMPARE(dialog.tasks().at(0).format, std::string("0+1"));
 
     QCOMPARE(m.model.rowCount(), 0);  // nothing queued before "Add"
