@@ -27,6 +27,19 @@ struct Pending {
     std::promise<stream::FetchResult> promise;
 };
 
+// Destroys the fetch on the engine's thread and waits until it has been. The fetch's callback owns
+// `pending` (a cycle until then), and an engine stopped before a posted reset runs drops the job
+// unrun: a probe's runtime stops right after its last page, which leaked both.
+void release_on_engine(net::Engine& engine, const std::shared_ptr<Pending>& pending) {
+    auto released = std::make_shared<std::promise<void>>();
+    auto done = released->get_future();
+    engine.post([pending, released] {
+        pending->fetch.reset();
+        released->set_value();
+    });
+    done.wait();
+}
+
 }  // namespace
 
 EnginePageFetcher::EnginePageFetcher(net::Engine& engine, net::HttpOptions http, int retries,
@@ -80,12 +93,12 @@ extract::Page EnginePageFetcher::fetch(const std::string& url, std::size_t max_b
     // Wake now and then to notice a cancel: the fetch may take up to its socket timeout.
     while (result.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
         if (!cancel_.load()) continue;
-        engine_.post([pending] { pending->fetch.reset(); });
+        release_on_engine(engine_, pending);
         page.error = {FailReason::Cancelled, "cancelled: " + url};
         return page;
     }
     stream::FetchResult r = result.get();
-    engine_.post([pending] { pending->fetch.reset(); });
+    release_on_engine(engine_, pending);
     page.error = r.error;
     page.status = r.error ? 0 : 200;
     page.effective_url = r.effective_url.empty() ? url : r.effective_url;
