@@ -12,7 +12,9 @@
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
+#include <algorithm>
 #include <memory>
 
 #include "add_dialog.hpp"
@@ -127,6 +129,24 @@ QStringList listed_ids(AddDialog& dialog) {
     return ids;
 }
 
+// The longest the GUI thread went without running a 5 ms timer: how long it was blocked.
+struct EventLoopGaps {
+    QTimer timer;
+    QElapsedTimer clock;
+    qint64 last = 0;
+    qint64 longest = 0;
+    EventLoopGaps() {
+        clock.start();
+        timer.setInterval(5);
+        QObject::connect(&timer, &QTimer::timeout, [this] {
+            const qint64 now = clock.elapsed();
+            longest = std::max(longest, now - last);
+            last = now;
+        });
+        timer.start();
+    }
+};
+
 int thread_count() {
     return static_cast<int>(QDir("/proc/self/task").entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
 }
@@ -173,7 +193,19 @@ void PickerTest::dash_representations_are_listed_and_a_pair_is_downloaded() {
     AddDialog dialog(m.bridge.manager().config());
     dialog.show();
     dialog.set_urls({QString::fromStdString(server->url("/dash/manifest.mpd"))});
-    PROBE(dialog);
+    // A slow server: a probe waited for on the GUI thread would stall it for 800 ms.
+    server->set_faults("/dash/manifest.mpd", {.latency_ms = 800});
+    QElapsedTimer probing;
+    probing.start();
+    {
+        EventLoopGaps gaps;
+        PROBE(dialog);
+        qInfo("probe took %lld ms; the GUI thread's longest stall meanwhile: %lld ms",
+              static_cast<long long>(probing.elapsed()), static_cast<long long>(gaps.longest));
+        QVERIFY(probing.elapsed() >= 800);
+        QVERIFY2(gaps.longest < 400, qPrintable(QString::number(gaps.longest)));
+    }
+    server->set_faults("/dash/manifest.mpd", {});
     QCOMPARE(dialog.picker().state(), FormatPicker::State::Listed);
     QCOMPARE(listed_ids(dialog), (QStringList{"0", "1"}));  // the manifest's Representation ids
     auto* table = dialog.findChild<QTreeWidget*>("formats");
