@@ -490,12 +490,37 @@ TEST_F(CliYtDlp, ExpiredSegmentSignaturesAreRenewedByExtractingAgain) {
 
 // --- 7. arina -F -----------------------------------------------------------------------------
 
+// The line of the format table that starts with `id` ("" when none does).
+std::string format_row(const std::string& output, const std::string& id) {
+    const auto at = output.find("\n" + id + " ");
+    if (at == std::string::npos) return "";
+    return output.substr(at + 1, output.find('\n', at + 1) - at - 1);
+}
+
 TEST_F(CliYtDlp, ListFormatsShowsTheFixturesFormatIds) {
     const auto r = run({"-F", server.url("/video/9f8e7d?fixture=hls_site")});
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_THAT(r.output, HasSubstr("Sunset over the harbour [9f8e7d]"));
-    for (const char* id : {"hls-464", "hls-1262", "hls-2732", "hls-5384"})
-        EXPECT_THAT(r.output, HasSubstr(id));
+    EXPECT_THAT(r.output, HasSubstr("Sunset over the harbour [9f8e7d]\n"));
+    for (const auto& [id, resolution] :
+         std::vector<std::pair<std::string, std::string>>{{"hls-464", "426x240"},
+                                                          {"hls-1262", "854x480"},
+                                                          {"hls-2732", "1280x720"},
+                                                          {"hls-5384", "1920x1080"}}) {
+        const std::string row = format_row(r.output, id);
+        EXPECT_THAT(row, HasSubstr(" video+audio ")) << id << "\n" << r.output;
+        EXPECT_THAT(row, HasSubstr(" " + resolution + " ")) << id << "\n" << r.output;
+    }
+    EXPECT_TRUE(files().empty());
+    // Nothing but the page was fetched: listing downloads no playlist or segment.
+    for (const auto& req : server.requests()) EXPECT_EQ(req.path, "/video/9f8e7d") << req.target;
+}
+
+TEST_F(CliYtDlp, ListFormatsShowsSeparateVideoAndAudio) {
+    const auto r = run({"-F", server.url("/watch?v=e2eFiles001&fixture=e2e_dash_files")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_THAT(r.output, HasSubstr("Loopback Bunny [e2eFiles001]\n"));
+    EXPECT_THAT(format_row(r.output, "140"), HasSubstr(" audio  audio only ")) << r.output;
+    EXPECT_THAT(format_row(r.output, "134"), HasSubstr(" video  320x240 ")) << r.output;
     EXPECT_TRUE(files().empty());
 }
 
