@@ -77,6 +77,7 @@ AddDialog::AddDialog(const Config& config, QWidget* parent) : QDialog(parent), c
     connect(formats_button_, &QPushButton::clicked, this, &AddDialog::probe_formats);
     picker_ = new FormatPicker(this);
     picker_->setObjectName("format_picker");
+    connect(picker_, &FormatPicker::format_activated, this, &AddDialog::accept);
 
     auto* form = new QFormLayout;
     form->addRow(tr("URLs"), urls_);

@@ -59,6 +59,11 @@ FormatPicker::FormatPicker(QWidget* parent) : QWidget(parent) {
     table_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->hide();
     connect(best_, &QPushButton::clicked, table_, &QTreeWidget::clearSelection);
+    connect(table_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
+        table_->clearSelection();
+        item->setSelected(true);
+        emit format_activated();
+    });
 
     auto* status_row = new QHBoxLayout;
     status_row->addWidget(status_, 1);

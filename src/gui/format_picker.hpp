@@ -59,6 +59,8 @@ class FormatPicker : public QWidget {
 
   signals:
     void state_changed(arina::gui::FormatPicker::State state);
+    /// A row was double-clicked (or Enter pressed on it): that format alone is chosen.
+    void format_activated();
 
   private:
     void poll();
