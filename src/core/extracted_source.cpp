@@ -50,23 +50,38 @@ media::Presentation downloadable_presentation(const extract::Extraction& extract
     return p;
 }
 
-std::vector<net::OriginHeaders> origin_headers(const extract::Extraction& extraction) {
-    std::vector<net::OriginHeaders> out;
+std::vector<net::OriginHeaders> origin_headers(const extract::Extraction& extraction,
+                                               const std::vector<std::string>& chosen) {
+    std::vector<net::OriginHeaders> out;  // one per origin
+    const auto add = [&out](const std::string& origin, const std::vector<std::string>& headers) {
+        auto it = std::find_if(out.begin(), out.end(),
+                               [&](const net::OriginHeaders& o) { return o.origins[0] == origin; });
+        if (it == out.end()) it = out.insert(out.end(), net::OriginHeaders{{origin}, {}});
+        for (const auto& h : headers)
+            if (std::find(it->headers.begin(), it->headers.end(), h) == it->headers.end())
+                it->headers.push_back(h);
+    };
     for (const media::Stream& s : extraction.presentation.streams) {
+        if (std::find(chosen.begin(), chosen.end(), s.id) == chosen.end()) continue;
         const auto* extras = extras_of(extraction, s.id);
         if (!extras || extras->http_headers.empty()) continue;
-        net::OriginHeaders scoped;
-        scoped.headers = extras->http_headers;
-        add_origin(scoped.origins, extras->file_url);
-        add_origin(scoped.origins, s.playlist_url);
-        if (s.init) add_origin(scoped.origins, s.init->url);
+        std::vector<std::string> origins;
+        add_origin(origins, extras->file_url);
+        add_origin(origins, s.playlist_url);
+        if (s.init) add_origin(origins, s.init->url);
         for (const auto& f : s.fragments) {
-            add_origin(scoped.origins, f.url);
-            if (f.key) add_origin(scoped.origins, f.key->key_url);
+            add_origin(origins, f.url);
+            if (f.key) add_origin(origins, f.key->key_url);
         }
-        if (!scoped.origins.empty()) out.push_back(std::move(scoped));
+        for (const auto& o : origins) add(o, extras->http_headers);
     }
     return out;
+}
+
+std::vector<std::string> chosen_ids(const std::vector<stream::SelectedFormat>& chosen) {
+    std::vector<std::string> ids;
+    for (const auto& sel : chosen) ids.push_back(sel.stream->id);
+    return ids;
 }
 
 NamingFields naming_fields(const extract::Extraction& extraction,

@@ -18,9 +18,14 @@ namespace arina {
 /// byte ranges of at most `chunk_size` when its size is known, else the whole file as one fragment.
 media::Presentation downloadable_presentation(const extract::Extraction& extraction, std::int64_t chunk_size);
 
-/// Each stream's headers, for the origins of that stream's own URLs only (file, playlist, init,
-/// fragments, keys).
-std::vector<net::OriginHeaders> origin_headers(const extract::Extraction& extraction);
+/// The headers of the chosen streams (ids in `chosen`), each for the origins of that stream's own
+/// URLs only (file, playlist, init, fragments, keys); one entry per origin, every header line once.
+/// Formats not chosen send nothing: their headers (a session id per quality) are theirs.
+std::vector<net::OriginHeaders> origin_headers(const extract::Extraction& extraction,
+                                               const std::vector<std::string>& chosen);
+
+/// The ids of the chosen formats.
+std::vector<std::string> chosen_ids(const std::vector<stream::SelectedFormat>& chosen);
 
 /// The template's fields for the chosen formats saved with extension `ext`.
 NamingFields naming_fields(const extract::Extraction& extraction,

@@ -1,8 +1,12 @@
 #include "core/extracting_download.hpp"
 
+#include <algorithm>
+
 #include "core/engine_page_fetcher.hpp"
 #include "core/extracted_source.hpp"
 #include "extract/ytdlp_extractor.hpp"
+#include "media/hls_parser.hpp"
+#include "media/limits.hpp"
 #include "mux/on_demand.hpp"
 #include "stream/format_selector.hpp"
 #include "stream/stream_download.hpp"
@@ -18,6 +22,7 @@ struct ExtractingDownload::Plan {
     media::Presentation presentation;  // the formats, plain files cut into ranges
     std::string single_file_url;       // exactly one plain file chosen: downloaded as a file
     std::string name;                  // the output name; empty: the task's own
+    std::vector<std::string> chosen;   // the ids of the formats chosen
     std::vector<net::OriginHeaders> headers;
     SideFiles side;
 };
@@ -51,6 +56,27 @@ std::variant<std::string, Error> output_name(const ExtractingJob& job, const ext
     auto rendered = render_output_template(tmpl, fields);
     if (auto* e = std::get_if<Error>(&rendered)) return *e;
     return std::get<std::filesystem::path>(rendered).string();
+}
+
+// The chosen formats that are HLS media playlists get their fragments, as the stream download
+// fetched them at the start: fresh fragment URLs are what a refresh is for.
+Error fill_media_playlists(media::Presentation& presentation, const std::vector<std::string>& chosen,
+                           extract::PageFetcher& fetcher) {
+    for (media::Stream& s : presentation.streams) {
+        if (!s.fragments.empty() || s.playlist_url.empty()) continue;
+        if (std::find(chosen.begin(), chosen.end(), s.id) == chosen.end()) continue;
+        const extract::Page page = fetcher.get(s.playlist_url, media::kMaxManifestBytes);
+        if (page.error) return page.error;
+        auto parsed = media::parse_hls(page.body, page.effective_url);
+        auto* playlist = std::get_if<media::Presentation>(&parsed);
+        if (!playlist || playlist->is_master || playlist->streams.empty())
+            return {FailReason::BadManifest, page.effective_url + ": not a media playlist any more"};
+        media::Stream& got = playlist->streams.front();
+        s.fragments = std::move(got.fragments);
+        s.init = std::move(got.init);
+        s.init_switches = std::move(got.init_switches);
+    }
+    return {};
 }
 
 std::optional<mux::Container> container_of(const std::filesystem::path& file) {
@@ -97,7 +123,8 @@ void ExtractingDownload::extract_and_plan() {
                 const auto& chosen = std::get<std::vector<stream::SelectedFormat>>(selected);
                 const std::string single = single_file_format(x, chosen);
                 if (!single.empty()) plan->single_file_url = x.extras.at(single).file_url;
-                plan->headers = origin_headers(x);
+                plan->chosen = chosen_ids(chosen);
+                plan->headers = origin_headers(x, plan->chosen);
                 const std::string ext = !single.empty() ? file_extension(x, single)
                                         : job_.stream_job.merge_format == mux::Container::Mkv ? "mkv"
                                                                                               : "mp4";
@@ -151,6 +178,9 @@ void ExtractingDownload::fail(Error error) {
     transfer::DownloadResult r;
     r.error = std::move(error);
     r.size = -1;
+    // Page requests were retried already, and yt-dlp retries its own: running the whole extraction
+    // again (a yt-dlp that timed out after two minutes, ten more times) only hides the answer.
+    r.retries_exhausted = true;
     finished_(r);
 }
 
@@ -166,6 +196,7 @@ void ExtractingDownload::planned(std::shared_ptr<Plan> plan) {
         r.playlist_entries = plan->entries;
         return finished_(r);
     }
+    chosen_ = plan->chosen;
     Finished done = [this, plan](const transfer::DownloadResult& r) { media_finished(plan, r); };
     std::unique_ptr<transfer::Download> media;
     if (!plan->single_file_url.empty()) {
@@ -249,16 +280,21 @@ void ExtractingDownload::report(transfer::DownloadResult result, const std::shar
 void ExtractingDownload::refresh(std::function<void(stream::RefreshResult)> done) {
     if (refresh_thread_.joinable()) refresh_thread_.join();  // the previous one has reported already
     std::weak_ptr<bool> alive = alive_;
-    refresh_thread_ = std::thread([this, alive, done = std::move(done)] {
+    refresh_thread_ = std::thread([this, alive, chosen = chosen_, done = std::move(done)] {
         EnginePageFetcher fetcher(runtime_.engine, job_.request.http, job_.page_retries,
                                   job_.file_job.retry_timing, cancel_flag_);
         auto result = extract_with(job_, fetcher, cancel_flag_);
         stream::RefreshResult fresh;
-        if (auto* e = std::get_if<Error>(&result))
+        if (auto* e = std::get_if<Error>(&result)) {
             fresh = *e;
-        else
-            fresh =
+        } else {
+            auto p =
                 downloadable_presentation(std::get<extract::Extraction>(result), job_.file_job.chunk_size);
+            if (Error unfilled = fill_media_playlists(p, chosen, fetcher))
+                fresh = unfilled;
+            else
+                fresh = std::move(p);
+        }
         runtime_.engine.post([alive, done, fresh = std::move(fresh)]() mutable {
             if (!alive.expired()) done(std::move(fresh));
         });

@@ -238,10 +238,6 @@ TEST_F(CliYtDlpHeaders, TheFormatsHeadersReachItsPlaylistAndSegmentsButNotThePag
 }
 
 TEST_F(CliYtDlpHeaders, OnlyTheChosenFormatsHeadersAreSentEachOnce) {
-    GTEST_SKIP() << "core bug: ExtractingDownload sends the http_headers of every format on the chosen "
-                    "format's origin (origin_headers(x) over all streams, not the chosen ones): "
-                    "X-Playback-Session-Id arrives as \"session-240, session-480, session-720, "
-                    "session-1080\" and Referer/Origin four times (xvideos_mix: the mp4's Referer 7 times)";
     ASSERT_NO_FATAL_FAILURE(download());
     for (const auto& path : cdn_paths) {
         for (const auto& req : cdn.requests_for(path)) {
@@ -454,12 +450,6 @@ TEST_F(CliYtDlpFailure, AnOldYtDlpIsNamedWithTheFailure) {
 // --- 6. Signed segment URLs that expire mid-download --------------------------------------------
 
 TEST_F(CliYtDlp, ExpiredSegmentSignaturesAreRenewedByExtractingAgain) {
-    GTEST_SKIP() << "core bug: after 403s on an extracted HLS format's segments, ExtractingDownload::refresh "
-                    "extracts again (the page is fetched again) but the media playlist is not fetched again: "
-                    "the fresh presentation's HLS streams have only playlist_url, no fragments, so the "
-                    "segments are retried with their expired ?token=1 and the task fails with exit 12 "
-                    "(\"fragment 5 of 8 (...seg4.ts?token=1): server answered HTTP 403 (gave up after 3 "
-                    "attempts)\")";
     const fs::path low = hls("240p");
     server.serve_directory("/hls/9f8e7d/240p", low);
     // Each playlist fetch hands out a token good for 3 segment requests.

@@ -57,10 +57,22 @@ TEST(ExtractedSource, AFileOfUnknownSizeIsOneWholeFragment) {
 }
 
 TEST(ExtractedSource, HeadersGoOnlyToTheOriginsOfTheirOwnFormat) {
-    const auto scoped = origin_headers(youtube_like());
+    const auto scoped = origin_headers(youtube_like(), {"137", "140"});
     ASSERT_EQ(scoped.size(), 1u);
     EXPECT_EQ(scoped[0].origins, (std::vector<std::string>{"https://cdn-a.example:443"}));
     EXPECT_EQ(scoped[0].headers, (std::vector<std::string>{"Referer: https://www.example/watch"}));
+    // A format not chosen sends nothing.
+    EXPECT_TRUE(origin_headers(youtube_like(), {"140"}).empty());
+}
+
+TEST(ExtractedSource, FormatsSharingAnOriginSendEachHeaderOnce) {
+    auto x = youtube_like();
+    x.extras["140"].file_url = "https://cdn-a.example/videoplayback?itag=140";
+    x.extras["140"].http_headers = {"Referer: https://www.example/watch", "X-Audio: 1"};
+    const auto scoped = origin_headers(x, {"137", "140"});
+    ASSERT_EQ(scoped.size(), 1u);
+    EXPECT_EQ(scoped[0].headers,
+              (std::vector<std::string>{"Referer: https://www.example/watch", "X-Audio: 1"}));
 }
 
 TEST(ExtractedSource, HeadersOfAPlaylistFormatCoverItsPlaylistAndKeys) {
@@ -74,10 +86,12 @@ TEST(ExtractedSource, HeadersOfAPlaylistFormatCoverItsPlaylistAndKeys) {
     hls.fragments = {f};
     x.presentation.streams = {hls};
     x.extras["hls-720"].http_headers = {"Origin: http://www.example"};
-    const auto scoped = origin_headers(x);
-    ASSERT_EQ(scoped.size(), 1u);
-    EXPECT_EQ(scoped[0].origins, (std::vector<std::string>{"http://media.example:80", "http://seg.example:80",
-                                                           "http://keys.example:80"}));
+    const auto scoped = origin_headers(x, {"hls-720"});
+    ASSERT_EQ(scoped.size(), 3u);
+    EXPECT_EQ(scoped[0].origins, (std::vector<std::string>{"http://media.example:80"}));
+    EXPECT_EQ(scoped[1].origins, (std::vector<std::string>{"http://seg.example:80"}));
+    EXPECT_EQ(scoped[2].origins, (std::vector<std::string>{"http://keys.example:80"}));
+    EXPECT_EQ(scoped[2].headers, (std::vector<std::string>{"Origin: http://www.example"}));
 }
 
 TEST(ExtractedSource, OneChosenPlainFileDownloadsAsAFileWithItsOwnExtension) {
