@@ -164,6 +164,8 @@ TEST_F(ManagerFilesTest, AStoreThatCannotCommitFailsTheFutureNotTheCaller) {
     // busy timeout) as it would on a full disk.
     sqlite3* blocker = nullptr;
     ASSERT_EQ(sqlite3_open(c.database.c_str(), &blocker), SQLITE_OK);
+    // The manager's own start-up writes may hold the lock a moment: wait for them, then hold it.
+    sqlite3_busy_timeout(blocker, 5000);
     ASSERT_EQ(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
     std::pair<TaskId, std::future<TaskResult>> submitted;
     EXPECT_NO_THROW(submitted = manager.submit({.url = "http://127.0.0.1:9/x"}));
