@@ -33,6 +33,15 @@ Error save_config_file(const std::filesystem::path& path, const Config& config, 
     table.insert_or_assign("retry_sleep_max", config.retry_sleep_max);
     table.insert_or_assign("output_dir", config.output_dir.string());
     if (!config.database.empty()) table.insert_or_assign("database", config.database.string());
+    // Empty means "the default" for these two: an emptied field removes the key.
+    for (const auto& [key, value] :
+         {std::pair<const char*, const std::string&>{"output_template", config.output_template},
+          std::pair<const char*, const std::string&>{"ytdlp_path", config.ytdlp_path}}) {
+        if (value.empty())
+            table.erase(key);
+        else
+            table.insert_or_assign(key, value);
+    }
     std::ostringstream text;
     text << table << "\n";
     if (path.has_parent_path()) {

@@ -70,6 +70,18 @@ SettingsDialog::SettingsDialog(QString config_path, QWidget* parent)
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Download folder"), folder_->text());
         if (!dir.isEmpty()) folder_->setText(dir);
     });
+    output_template_ = new QLineEdit(this);
+    output_template_->setObjectName("output_template");
+    output_template_->setPlaceholderText("%(title)s [%(id)s].%(ext)s");
+    output_template_->setToolTip(
+        tr("How media found on web pages is named (fields: title, id, ext, height, "
+           "format_id, platform, upload_date, uploader, playlist_index)"));
+    ytdlp_path_ = new QLineEdit(this);
+    ytdlp_path_->setObjectName("ytdlp_path");
+    ytdlp_path_->setPlaceholderText(tr("yt-dlp on PATH"));
+    ytdlp_path_->setToolTip(
+        tr("The yt-dlp program for sites Arina does not read itself; a current one "
+           "knows today's sites"));
     auto* folder_row = new QHBoxLayout;
     folder_row->addWidget(folder_);
     folder_row->addWidget(browse);
@@ -90,6 +102,8 @@ SettingsDialog::SettingsDialog(QString config_path, QWidget* parent)
     form->addRow(tr("Socket timeout"), socket_timeout_);
     form->addRow(tr("Rate limit (all downloads)"), rate_limit_kib_);
     form->addRow(tr("Download folder"), folder_row);
+    form->addRow(tr("File names (pages)"), output_template_);
+    form->addRow(tr("yt-dlp program"), ytdlp_path_);
     auto* note = new QLabel(tr("Downloads at once and the rate limit apply at once; the other settings "
                                "apply to downloads started after the next start of the app."),
                             this);
@@ -126,6 +140,8 @@ void SettingsDialog::set_config(const Config& c) {
     socket_timeout_->setValue(c.socket_timeout);
     rate_limit_kib_->setValue(c.rate_limit / 1024);
     folder_->setText(QString::fromStdString(c.output_dir.string()));
+    output_template_->setText(QString::fromStdString(c.output_template));
+    ytdlp_path_->setText(QString::fromStdString(c.ytdlp_path));
 }
 
 Config SettingsDialog::config() const {
@@ -138,6 +154,8 @@ Config SettingsDialog::config() const {
     c.socket_timeout = socket_timeout_->value();
     c.rate_limit = rate_limit_kib_->value() * 1024;
     c.output_dir = folder_->text().trimmed().toStdString();
+    c.output_template = output_template_->text().trimmed().toStdString();
+    c.ytdlp_path = ytdlp_path_->text().trimmed().toStdString();
     return c;
 }
 

@@ -44,6 +44,8 @@ class SettingsDialog : public QDialog {
     QDoubleSpinBox* rate_limit_kib_;
     QComboBox* preset_;
     QLineEdit* folder_;
+    QLineEdit* output_template_ = nullptr;
+    QLineEdit* ytdlp_path_ = nullptr;
     QLabel* error_;
 };
 

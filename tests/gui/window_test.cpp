@@ -8,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QItemSelectionModel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSpinBox>
 #include <QTableView>
@@ -217,6 +218,8 @@ void WindowTest::settings_round_trip_through_the_config_file() {
         dialog.findChild<QSpinBox*>("retries")->setValue(4);
         dialog.findChild<QDoubleSpinBox*>("rate_limit")->setValue(512);
         dialog.findChild<QDoubleSpinBox*>("socket_timeout")->setValue(9.5);
+        dialog.findChild<QLineEdit*>("output_template")->setText("%(uploader)s/%(title)s.%(ext)s");
+        dialog.findChild<QLineEdit*>("ytdlp_path")->setText("/opt/yt-dlp/yt-dlp");
         QVERIFY2(dialog.save(), qPrintable(dialog.error_text()));
     }
     auto loaded = Config::load_file(path.toStdString());
@@ -229,7 +232,10 @@ void WindowTest::settings_round_trip_through_the_config_file() {
     QCOMPARE(c.rate_limit, 512.0 * 1024);
     QCOMPARE(c.socket_timeout, 9.5);
     QCOMPARE(c.retry_sleep, 3.5);
+    QCOMPARE(c.output_template, std::string("%(uploader)s/%(title)s.%(ext)s"));
+    QCOMPARE(c.ytdlp_path, std::string("/opt/yt-dlp/yt-dlp"));
     SettingsDialog again(path);
+    QCOMPARE(again.findChild<QLineEdit*>("ytdlp_path")->text(), QString("/opt/yt-dlp/yt-dlp"));
     QCOMPARE(again.findChild<QSpinBox*>("max_workers")->value(), 7);
     QCOMPARE(again.findChild<QSpinBox*>("concurrent_fragments")->value(), 12);
 
