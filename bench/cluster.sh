@@ -46,10 +46,10 @@ for i in $(seq "$FILES"); do head -c $((SIZE_MIB * 1024 * 1024)) /dev/urandom >"
 start_testserver "$work/port" --root "$work/www" --latency-ms 20 --rate "$RATE"
 for i in $(seq "$FILES"); do echo "http://127.0.0.1:$TS_PORT/f$i.bin"; done >"$work/list.txt"
 ARINA="$BUILD/src/cli/arina"
-db=0
-# queue: a new database with every file queued; prints its connection string.
+# queue N: a new database qN with every file queued; prints its connection string. The number
+# comes from the caller: $(queue) runs in a subshell, where a counter would not advance.
 queue() {
-  db=$((db + 1))
+  local db=$1
   "$PGBIN/psql" -q -h "$work/pg" -U arina -d postgres -c "CREATE DATABASE q$db" >/dev/null
   local q="postgresql://arina@/q$db?host=$work/pg"
   "$ARINA" queue add -q --queue-db "$q" -P "$work/out" -a "$work/list.txt" >/dev/null
@@ -58,13 +58,13 @@ queue() {
 common=(-q --progress none --max-connections-per-host 12)
 
 rm -rf "$work/out" && mkdir -p "$work/out"
-q=$(queue)
+q=$(queue 1)
 start=$(date +%s.%N)
 "$ARINA" run --queue-db "$q" --worker solo --max-workers 3 -N 4 "${common[@]}"
 single=$(echo "$(date +%s.%N) - $start" | bc)
 
 rm -rf "$work/out" && mkdir -p "$work/out"
-q=$(queue)
+q=$(queue 2)
 start=$(date +%s.%N)
 pids=()
 for w in 1 2 3; do
