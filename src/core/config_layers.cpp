@@ -115,10 +115,20 @@ std::string format_setting_value(const SettingValue& value) {
 }
 
 std::variant<ConfigLayers, Error> ConfigLayers::from_file(const std::filesystem::path& path) {
+    return parse(path, nullptr);
+}
+
+std::variant<ConfigLayers, Error> ConfigLayers::from_text(std::string_view text,
+                                                          const std::filesystem::path& path) {
+    return parse(path, &text);
+}
+
+std::variant<ConfigLayers, Error> ConfigLayers::parse(const std::filesystem::path& path,
+                                                      const std::string_view* content) {
     const std::string name = path.string();
     toml::table table;
     try {
-        table = toml::parse_file(name);
+        table = content ? toml::parse(*content, name) : toml::parse_file(name);
     } catch (const toml::parse_error& e) {
         const auto line = e.source().begin.line;
         return Error{FailReason::Usage, name + (line > 0 ? ":" + std::to_string(line) : std::string()) +

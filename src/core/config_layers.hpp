@@ -72,6 +72,10 @@ class ConfigLayers {
     /// Defaults, overridden by the TOML file at `path`. Error (Usage) naming the file, the
     /// line and the key; a file that cannot be read names the file.
     static std::variant<ConfigLayers, Error> from_file(const std::filesystem::path& path);
+    /// As from_file, for `text` that is (or is about to be) the content of `path`: what a
+    /// settings screen checks before it writes the file.
+    static std::variant<ConfigLayers, Error> from_text(std::string_view text,
+                                                       const std::filesystem::path& path);
 
     /// The command line's layer. `name` as Config::preset takes it.
     Error set_preset(std::string_view name);
@@ -109,6 +113,9 @@ class ConfigLayers {
     std::optional<std::string> cli_preset_;
     std::vector<Assignment> cli_values_;
 
+    /// from_file (text null) and from_text.
+    static std::variant<ConfigLayers, Error> parse(const std::filesystem::path& path,
+                                                   const std::string_view* content);
     std::vector<extract::Platform> platforms() const;
     /// One row per key (config_keys order) with its value and origin; `heading` gets the
     /// preset and platform lines.

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "core/config_file.hpp"
@@ -255,13 +256,75 @@ TEST_F(ConfigLayersTest, TheDesktopAppsFileLoads) {
     const Config c = std::get<ConfigLayers>(loaded).resolve();
     EXPECT_EQ(c.max_workers, 7);
     EXPECT_EQ(c.rate_limit, 512.0 * 1024);
-    // The app's save keeps the platform tables it does not show.
+    // A Config loaded from the file keeps its platform tables through a save.
     write("[platforms.youtube]\nconcurrent_fragments = 9\n");
+    auto from_file = Config::load_file(path);
+    ASSERT_TRUE(std::holds_alternative<Config>(from_file));
+    settings = std::get<Config>(from_file);
+    settings.max_workers = 7;
     ASSERT_FALSE(save_config_file(path, settings, "stable"));
     loaded = ConfigLayers::from_file(path);
     ASSERT_TRUE(std::holds_alternative<ConfigLayers>(loaded)) << std::get<Error>(loaded).message;
     EXPECT_EQ(std::get<ConfigLayers>(loaded).resolve_for(kYoutube).concurrent_fragments, 9);
     EXPECT_EQ(std::get<ConfigLayers>(loaded).resolve_for(kYoutube).max_workers, 7);
+}
+
+TEST_F(ConfigLayersTest, TheDesktopAppsPlatformTablesLoad) {
+    write("[platforms.youtube]\nconcurrent_fragments = 9\n[platforms.xvideos]\nrequest_interval = 2.0\n");
+    auto from_file = Config::load_file(path);
+    ASSERT_TRUE(std::holds_alternative<Config>(from_file));
+    Config settings = std::get<Config>(from_file);
+    auto find = [&](const std::string& name) {
+        return std::find_if(settings.platforms.begin(), settings.platforms.end(),
+                            [&](const extract::Platform& p) { return p.name == name; });
+    };
+    // Edited: youtube's connections, a host added to pornhub, xvideos back to its built-in
+    // profile, and a platform of the user's own.
+    find("youtube")->profile.concurrent_fragments = 2;
+    find("youtube")->profile.quality_preference = std::vector<std::string>{"480", "best"};
+    find("xvideos")->profile.request_interval.reset();
+    extract::Platform mine{"mysite", {"videos.example.org"}, {}};
+    mine.profile.max_connections_per_host = 3;
+    mine.profile.headers = std::vector<std::string>{"X-Token: a, b"};
+    settings.platforms.insert(settings.platforms.begin(), mine);
+    const extract::PlatformProfile pornhub = find("pornhub")->profile;
+    settings.platforms.insert(settings.platforms.begin(),
+                              extract::Platform{"pornhub", {"ph.example"}, pornhub});
+    ASSERT_FALSE(save_config_file(path, settings));
+
+    auto loaded = ConfigLayers::from_file(path);
+    ASSERT_TRUE(std::holds_alternative<ConfigLayers>(loaded)) << std::get<Error>(loaded).message;
+    const ConfigLayers& layers = std::get<ConfigLayers>(loaded);
+    EXPECT_EQ(layers.resolve_for(kYoutube).concurrent_fragments, 2);
+    EXPECT_EQ(layers.resolve_for(kYoutube).quality_preference, (std::vector<std::string>{"480", "best"}));
+    const Config own = layers.resolve_for("https://videos.example.org/watch/1");
+    EXPECT_EQ(own.max_connections_per_host, 3);
+    const Config plain = layers.resolve();
+    EXPECT_EQ(extract::PlatformDetector(plain.platforms).detect("https://ph.example/v"), "pornhub");
+    EXPECT_EQ(extract::PlatformDetector(plain.platforms).detect("https://www.pornhub.com/v"), "pornhub");
+    // Only what differs from the built-in profiles is written.
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text.find("xvideos"), std::string::npos) << text;
+    EXPECT_EQ(text.find("age_verified"), std::string::npos) << text;
+    EXPECT_NE(text.find("X-Token: a, b"), std::string::npos) << text;
+    // Loaded again, every platform has the profile it was saved with.
+    const Config again = std::get<Config>(Config::load_file(path));
+    ASSERT_EQ(again.platforms.size(), settings.platforms.size());
+    for (const auto& p : settings.platforms) {
+        const auto same = std::find_if(again.platforms.begin(), again.platforms.end(),
+                                       [&](const auto& q) { return q.name == p.name && q.hosts == p.hosts; });
+        ASSERT_NE(same, again.platforms.end()) << p.name;
+        EXPECT_EQ(same->profile, p.profile) << p.name;
+    }
+
+    // A platform of the user's own without hosts would not load: nothing is written.
+    settings.platforms.insert(settings.platforms.begin(), extract::Platform{"nohosts", {}, {}});
+    const Error refused = save_config_file(path, settings);
+    EXPECT_EQ(refused.reason, FailReason::Usage);
+    EXPECT_NE(refused.message.find("platforms.nohosts: not a built-in platform"), std::string::npos)
+        << refused.message;
+    EXPECT_EQ(std::get<Config>(Config::load_file(path)).platforms.size(), again.platforms.size());
 }
 
 TEST(ProfileSettings, ATaskRunsWithItsPlatformsProfile) {
