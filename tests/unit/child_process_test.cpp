@@ -102,7 +102,8 @@ TEST(ChildProcess, DeadlineEndsTheChildAndWhatItStarted) {
     EXPECT_GE(r.elapsed, 300ms);
     EXPECT_LT(r.elapsed, 3s);
     const pid_t sleeper = std::stoi(r.out);
-    EXPECT_TRUE(process_ends_within(sleeper, 2s)) << "the background sleep " << sleeper << " outlived the deadline";
+    EXPECT_TRUE(process_ends_within(sleeper, 2s))
+        << "the background sleep " << sleeper << " outlived the deadline";
     expect_no_children();
 }
 
