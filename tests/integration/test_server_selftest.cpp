@@ -21,6 +21,8 @@
 #include "server/byte_range.hpp"
 #include "server/http_request.hpp"
 #include "server/pacer.hpp"
+#include "server/response_plan.hpp"
+#include "server/shared_rate.hpp"
 #include "server/test_server.hpp"
 #include "server/url_path.hpp"
 #include "support/test_support.hpp"
@@ -418,6 +420,76 @@ TEST(TestServer, CountsConcurrentConnections) {
     EXPECT_EQ(server.max_concurrent_connections(), 4);
 }
 
+TEST(TestServer, EveryKthConnectionSendsAtItsOwnRate) {
+    TestServer server;
+    Faults faults;
+    faults.slow_every_connections = 2;
+    faults.slow_connection_rate_bytes_per_sec = 1 << 20;
+    const auto body = test::random_bytes(512 * 1024, 31);
+    server.serve_bytes("/k.bin", body, faults);
+    // curl opens a new connection per run: ids 1, 2, 3; only 2 is slow (0.5 s for 512 KiB).
+    std::vector<Fetch> runs;
+    for (int i = 0; i < 3; ++i) runs.push_back(fetch(server.url("/k.bin")));
+    for (const auto& f : runs) EXPECT_EQ(f.body, body) << f.output;
+    EXPECT_GE(runs[1].seconds, 0.45);
+    EXPECT_LT(runs[0].seconds, runs[1].seconds - 0.25);
+    EXPECT_LT(runs[2].seconds, runs[1].seconds - 0.25);
+    const auto records = server.requests_for("/k.bin");
+    ASSERT_EQ(records.size(), 3u);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(records[static_cast<std::size_t>(i)].connection_id, i + 1);
+}
+
+TEST(TestServer, TotalRateIsSharedByAllConnections) {
+    ServerOptions options;
+    options.total_rate_bytes_per_sec = 2 << 20;
+    TestServer server(options);
+    const auto body = test::random_bytes(512 * 1024, 32);
+    server.serve_bytes("/t.bin", body);
+    // Four at once: 2 MiB through one 2 MiB/s budget take about a second, where each alone at that
+    // rate would take a quarter of one.
+    std::vector<std::thread> clients;
+    std::vector<Fetch> results(4);
+    const auto start = Clock::now();
+    for (std::size_t i = 0; i < results.size(); ++i)
+        clients.emplace_back([&, i] { results[i] = fetch(server.url("/t.bin")); });
+    for (auto& c : clients) c.join();
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    for (const auto& r : results) EXPECT_EQ(r.body, body) << r.output;
+    EXPECT_GE(seconds, 0.9);
+    EXPECT_LT(seconds, 10.0);
+    EXPECT_EQ(server.body_bytes_sent("/t.bin"), 4 * 512 * 1024);
+}
+
+TEST(TestServer, ConnectionsBeyondTheCapGet503AndClose) {
+    ServerOptions options;
+    options.max_connections = 2;
+    TestServer server(options);
+    Faults faults;
+    faults.latency_ms = 800;  // keeps the first connections open while the third arrives
+    server.serve_bytes("/cap.bin", "capped", faults);
+    std::vector<std::thread> clients;
+    std::vector<Fetch> results(3);
+    for (std::size_t i = 0; i < results.size(); ++i)
+        clients.emplace_back([&, i] { results[i] = fetch(server.url("/cap.bin")); });
+    for (auto& c : clients) c.join();
+    int ok = 0, refused = 0;
+    for (const auto& r : results) {
+        if (r.status == 200 && r.body == "capped") ++ok;
+        if (r.status == 503) {
+            ++refused;
+            EXPECT_EQ(r.header("Connection"), "close");
+        }
+    }
+    EXPECT_EQ(ok, 2);
+    EXPECT_EQ(refused, 1);
+    EXPECT_EQ(server.connections_accepted(), 3);
+    EXPECT_EQ(server.connections_rejected(), 1);
+    EXPECT_EQ(server.max_concurrent_connections(), 2);
+    // Places free up when connections close: the next one is served.
+    EXPECT_EQ(fetch(server.url("/cap.bin")).body, "capped");
+    EXPECT_EQ(server.connections_rejected(), 1);
+}
+
 TEST(TestServer, SequentialConnectionsAreNotConcurrent) {
     TestServer server;
     server.serve_bytes("/s.bin", "seq");
@@ -650,6 +722,33 @@ TEST(TestServerParts, PacerSpacesSlicesByTheRate) {
     EXPECT_FALSE(testing::Pacer(0, start).limited());
 }
 
+TEST(TestServerParts, ConnectionRateSlowsEveryKthConnection) {
+    Faults f;
+    f.rate_bytes_per_sec = 4000;
+    EXPECT_EQ(testing::connection_rate(f, 4), 4000);  // knob off
+    f.slow_every_connections = 4;
+    f.slow_connection_rate_bytes_per_sec = 400;
+    for (int id : {1, 2, 3, 5, 7}) EXPECT_EQ(testing::connection_rate(f, id), 4000) << id;
+    for (int id : {4, 8, 12}) EXPECT_EQ(testing::connection_rate(f, id), 400) << id;
+}
+
+TEST(TestServerParts, SharedRateQueuesReservationsAndSavesNoIdleTime) {
+    const auto t0 = testing::SharedRate::Clock::now();
+    testing::SharedRate rate(1'000'000);
+    EXPECT_EQ(rate.slice_bytes(), 5000u);
+    EXPECT_EQ(rate.reserve(10'000, t0), t0);
+    // Booked at the same moment by another connection: after the first, 10 ms later.
+    EXPECT_EQ(rate.reserve(10'000, t0), t0 + std::chrono::milliseconds(10));
+    EXPECT_EQ(rate.reserve(5'000, t0 + std::chrono::milliseconds(5)), t0 + std::chrono::milliseconds(20));
+    // After an idle spell the next slice goes at once, with no credit for the idle time.
+    const auto later = t0 + std::chrono::seconds(1);
+    EXPECT_EQ(rate.reserve(10'000, later), later);
+    EXPECT_EQ(rate.reserve(10'000, later), later + std::chrono::milliseconds(10));
+    testing::SharedRate none(0);
+    EXPECT_FALSE(none.limited());
+    EXPECT_EQ(none.reserve(1 << 20, t0), t0);
+}
+
 #ifdef ARINA_TESTSERVER_BIN
 // The standalone program: start on port 0, read the port file, serve, stop on SIGTERM, summary.
 TEST(TestServerProgram, ServesLogsAndSummarises) {
@@ -723,6 +822,91 @@ TEST(TestServerProgram, ServesLogsAndSummarises) {
     EXPECT_NE(log.find("\"status\":503"), std::string::npos) << log;
     EXPECT_NE(log.find("\"bytes\":199000"), std::string::npos) << log;
     EXPECT_NE(log.find("\"range\":\"bytes=1000-\""), std::string::npos) << log;
+}
+// The program with the connection knobs, started on port 0 and stopped with SIGTERM.
+class ServerProgram {
+  public:
+    explicit ServerProgram(std::vector<std::string> knobs) {
+        port_file_ = (dir_ / "port").string();
+        out_file_ = (dir_ / "stdout").string();
+        std::vector<std::string> args = {ARINA_TESTSERVER_BIN, "--port-file", port_file_};
+        args.insert(args.end(), knobs.begin(), knobs.end());
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 1, out_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
+        posix_spawn_file_actions_destroy(&actions);
+        for (int i = 0; i < 500 && pid_ > 0 && port_.empty(); ++i) {
+            port_ = test::read_file(port_file_);
+            if (port_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        while (!port_.empty() && port_.back() == '\n') port_.pop_back();
+    }
+    ~ServerProgram() { stop(); }
+    ServerProgram(const ServerProgram&) = delete;
+    ServerProgram& operator=(const ServerProgram&) = delete;
+
+    std::string url(const std::string& path) const { return "http://127.0.0.1:" + port_ + path; }
+    bool listening() const { return !port_.empty(); }
+    // SIGTERM, then the exit status (-1 when it had to be killed) and everything it printed.
+    int stop() {
+        if (pid_ <= 0) return -1;
+        ::kill(pid_, SIGTERM);
+        int status = 0;
+        bool exited = false;
+        for (int i = 0; i < 500 && !exited; ++i) {
+            exited = ::waitpid(pid_, &status, WNOHANG) == pid_;
+            if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        if (!exited) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, &status, 0);
+        }
+        pid_ = -1;
+        return exited && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::string output() const { return test::read_file(out_file_); }
+
+  private:
+    test::TempDir dir_;
+    std::string port_file_, out_file_, port_;
+    pid_t pid_ = -1;
+};
+
+TEST(TestServerProgram, ConnectionKnobs) {
+    test::TempDir files;
+    const auto body = test::random_bytes(200000, 33);
+    test::write_file(files / "f.bin", body);
+    ServerProgram program({"--file", (files / "f.bin").string(), "--latency-ms", "500", "--max-connections",
+                           "1", "--slow-every", "2", "--slow-rate", "100K", "--total-rate", "500K"});
+    ASSERT_TRUE(program.listening());
+    const auto url = program.url("/f.bin");
+    // Connection 1 is served (slowly: the latency, then 200000 bytes at the shared 500 KiB/s);
+    // connection 2 arrives meanwhile and is refused.
+    Fetch first, second;
+    std::thread a([&] { first = fetch(url); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::thread b([&] { second = fetch(url); });
+    a.join();
+    b.join();
+    EXPECT_EQ(first.body, body) << first.output;
+    EXPECT_EQ(second.status, 503);
+    // Connection 3: the shared rate (0.5 s + 0.38 s); connection 4: the slow rate (0.5 s + 1.95 s).
+    const auto third = fetch(url);
+    const auto fourth = fetch(url);
+    EXPECT_EQ(third.body, body);
+    EXPECT_EQ(fourth.body, body);
+    EXPECT_GE(third.seconds, 0.8);
+    EXPECT_LT(third.seconds, 2.0);
+    EXPECT_GE(fourth.seconds, 2.2);
+    EXPECT_EQ(program.stop(), 0);
+    const auto out = program.output();
+    EXPECT_NE(out.find("\"connections\":4,"), std::string::npos) << out;
+    EXPECT_NE(out.find("\"rejected_connections\":1"), std::string::npos) << out;
+    EXPECT_NE(out.find("\"max_concurrent_connections\":1,"), std::string::npos) << out;
 }
 #endif
 

@@ -83,7 +83,7 @@ class SliceSender {
 }  // namespace
 
 BodyOutcome send_body(Channel& channel, const ResponsePlan& plan, std::vector<char>& scratch,
-                      const std::function<void(std::int64_t)>& on_sent) {
+                      const std::function<void(std::int64_t)>& on_sent, SharedRate* shared) {
     if (!plan.body) return BodyOutcome::complete;
     const std::int64_t limit =
         plan.cut == ResponsePlan::Cut::none ? plan.body_length : std::min(plan.cut_after, plan.body_length);
@@ -101,12 +101,18 @@ BodyOutcome send_body(Channel& channel, const ResponsePlan& plan, std::vector<ch
             edge = std::min(edge, plan.slow_begin);
         else if (plan.slow_end > sent)
             edge = std::min(edge, plan.slow_end);
-        const auto size = static_cast<std::size_t>(
-            std::min<std::int64_t>(static_cast<std::int64_t>(pacer.slice_bytes()), edge - sent));
+        const bool shared_limit = shared != nullptr && shared->limited();
+        std::size_t slice = pacer.slice_bytes();
+        if (shared_limit) slice = std::min(slice, shared->slice_bytes());
+        const auto size =
+            static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(slice), edge - sent));
         if (pacer.limited()) {
             pacer.forgive_lag(sent, Pacer::Clock::now());
             if (!channel.sleep_until(pacer.due(sent))) return BodyOutcome::failed;
         }
+        // Booked only once this connection's own clock allows the slice: no turn is held while waiting.
+        if (shared_limit && !channel.sleep_until(shared->reserve(size, SharedRate::Clock::now())))
+            return BodyOutcome::failed;
         if (!sender.send(plan.body_offset + sent, size)) return BodyOutcome::failed;
         sent += static_cast<std::int64_t>(size);
     }

@@ -8,6 +8,7 @@
 
 #include "server/channel.hpp"
 #include "server/response_plan.hpp"
+#include "server/shared_rate.hpp"
 
 namespace arina::testing {
 
@@ -18,8 +19,9 @@ enum class BodyOutcome {
 };
 
 /// `scratch` is a per-connection buffer reused between responses. `on_sent` hears every payload
-/// byte count accepted by send() (chunk framing excluded).
+/// byte count accepted by send() (chunk framing excluded). `shared` (may be null) is the server's
+/// aggregate rate, which every slice also waits for on top of the plan's own rate.
 BodyOutcome send_body(Channel& channel, const ResponsePlan& plan, std::vector<char>& scratch,
-                      const std::function<void(std::int64_t)>& on_sent);
+                      const std::function<void(std::int64_t)>& on_sent, SharedRate* shared = nullptr);
 
 }  // namespace arina::testing

@@ -49,8 +49,8 @@ RequestRecord make_record(const HttpRequest* request, int status, int connection
 
 class Connection {
   public:
-    Connection(const ConnectionContext& context, Channel& channel, int id)
-        : ctx_(context), channel_(channel), id_(id) {}
+    Connection(const ConnectionContext& context, Channel& channel, int id, bool over_capacity)
+        : ctx_(context), channel_(channel), id_(id), over_capacity_(over_capacity) {}
 
     // Reads and answers one request.
     Next serve_one() {
@@ -72,13 +72,15 @@ class Connection {
         if (request.chunked_body) return respond(&request, plan_error(501, true, now));
         if (request.content_length > kMaxRequestBody) return respond(&request, plan_error(413, true, now));
         if (!skip_request_body(request.content_length)) return Next::close_abruptly;
+        // Too many connections open: refuse as a busy origin does, and close.
+        if (over_capacity_) return respond(&request, plan_error(503, true, now));
         if (request.method != "GET" && request.method != "HEAD")
             return respond(&request, plan_error(501, !request.keep_alive, now));
         const auto question = request.target.find('?');
         const std::string_view query = question == std::string::npos
                                            ? std::string_view()
                                            : std::string_view(request.target).substr(question + 1);
-        return respond(&request, plan_response(request, ctx_.routes.resolve(request.path, query), now));
+        return respond(&request, plan_response(request, ctx_.routes.resolve(request.path, query), now, id_));
     }
 
   private:
@@ -131,10 +133,13 @@ class Connection {
                 return BodyOutcome::failed;
         }
         if (!channel_.write_all(plan.head)) return BodyOutcome::failed;
-        return send_body(channel_, plan, scratch_, [&](std::int64_t n) {
-            record.body_bytes_sent += n;
-            ctx_.log.add_body_bytes(log_id, record.path, n);
-        });
+        return send_body(
+            channel_, plan, scratch_,
+            [&](std::int64_t n) {
+                record.body_bytes_sent += n;
+                ctx_.log.add_body_bytes(log_id, record.path, n);
+            },
+            ctx_.shared_rate);
     }
 
     // The listener turns TCP_NODELAY on for every connection; a route may want it off.
@@ -147,6 +152,7 @@ class Connection {
     const ConnectionContext& ctx_;
     Channel& channel_;
     const int id_;
+    const bool over_capacity_;
     bool nagle_ = false;
     std::string buffer_;  ///< received bytes not yet consumed (pipelined requests stay here)
     std::vector<char> scratch_;
@@ -173,7 +179,8 @@ class ClosingNotice {
 
 }  // namespace
 
-void serve_connection(const ConnectionContext& context, UniqueFd socket, int connection_id) {
+void serve_connection(const ConnectionContext& context, UniqueFd socket, int connection_id,
+                      bool over_capacity) {
     // TLS writes go through write(2), which raises SIGPIPE on a closed socket. Blocked in this
     // thread, the signal stays pending here and the write fails with EPIPE instead.
     sigset_t pipe;
@@ -188,7 +195,7 @@ void serve_connection(const ConnectionContext& context, UniqueFd socket, int con
     try {
         Next next = Next::close_abruptly;
         if (channel.handshake(kHandshakeTimeout)) {
-            Connection connection(context, channel, connection_id);
+            Connection connection(context, channel, connection_id, over_capacity);
             do next = connection.serve_one();
             while (next == Next::keep_going);
         }

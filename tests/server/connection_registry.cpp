@@ -17,16 +17,19 @@ bool peer_closed(int fd) {
 
 }  // namespace
 
-int ConnectionRegistry::opened(int fd) {
+ConnectionRegistry::Admission ConnectionRegistry::opened(int fd, int cap) {
     std::lock_guard lock(mutex_);
     const int id = ++accepted_;
+    const auto others = static_cast<int>(
+        std::count_if(open_.begin(), open_.end(), [&](const auto& kv) { return !peer_closed(kv.second); }));
+    if (cap > 0 && others >= cap) {
+        ++rejected_;
+        return {id, false};
+    }
     open_[id] = fd;
     // The new connection itself counts even if its client has closed it already.
-    const auto others = std::count_if(open_.begin(), open_.end(), [&](const auto& kv) {
-        return kv.first != id && !peer_closed(kv.second);
-    });
-    max_concurrent_ = std::max(max_concurrent_, 1 + static_cast<int>(others));
-    return id;
+    max_concurrent_ = std::max(max_concurrent_, 1 + others);
+    return {id, true};
 }
 
 void ConnectionRegistry::closing(int id) {
@@ -37,6 +40,11 @@ void ConnectionRegistry::closing(int id) {
 int ConnectionRegistry::accepted() const {
     std::lock_guard lock(mutex_);
     return accepted_;
+}
+
+int ConnectionRegistry::rejected() const {
+    std::lock_guard lock(mutex_);
+    return rejected_;
 }
 
 int ConnectionRegistry::max_concurrent() const {

@@ -10,18 +10,25 @@ namespace arina::testing {
 
 class ConnectionRegistry {
   public:
-    /// A socket was accepted; returns its 1-based connection id.
-    int opened(int fd);
+    struct Admission {
+        int id = 0;            ///< 1-based, in accept order (rejected connections included)
+        bool admitted = true;  ///< false: `cap` connections were open; not counted as open
+    };
+    /// A socket was accepted. With `cap` > 0 and `cap` connections open (whose clients have not
+    /// closed them), it is not admitted: it counts as rejected and takes no place.
+    Admission opened(int fd, int cap = 0);
     /// The connection's thread is about to close `id`'s socket; after this the fd may be reused.
     void closing(int id);
 
     int accepted() const;
+    int rejected() const;
     int max_concurrent() const;
 
   private:
     mutable std::mutex mutex_;
     std::map<int, int> open_;  ///< id -> socket fd
     int accepted_ = 0;
+    int rejected_ = 0;
     int max_concurrent_ = 0;
 };
 

@@ -4,7 +4,8 @@
 //   arina-testserver --file big.bin --rate 4M --port-file port.txt --log requests.jsonl
 //
 // Prints "listening on http://127.0.0.1:PORT" once ready, serves until SIGINT or SIGTERM, then
-// prints a one-line JSON summary (requests and body bytes per path) and exits 0.
+// prints a one-line JSON summary (requests and body bytes per path, connections accepted, refused
+// over --max-connections, and the most open at once) and exits 0.
 
 #include <signal.h>
 
@@ -80,6 +81,7 @@ nlohmann::json summary(const arina::testing::TestServer& server) {
     return {{"requests", records.size()},
             {"body_bytes", total_bytes},
             {"connections", server.connections_accepted()},
+            {"rejected_connections", server.connections_rejected()},
             {"max_concurrent_connections", server.max_concurrent_connections()},
             {"paths", paths}};
 }
@@ -94,7 +96,8 @@ int main(int argc, char** argv) {
     std::uint16_t port = 0;
     bool tls = false;
     std::string cert_file, port_file, log_file;
-    std::string rate = "0", drop_after, stall_after;
+    std::string rate = "0", drop_after, stall_after, slow_rate = "0", total_rate = "0";
+    int max_connections = 0;
     arina::testing::Faults f;
     app.add_option("--root", root, "Serve every file below DIR at /")->check(CLI::ExistingDirectory);
     app.add_option("--file", files, "Serve FILE at /<basename> (repeatable)")->check(CLI::ExistingFile);
@@ -109,6 +112,17 @@ int main(int argc, char** argv) {
     app.add_option("--rate", rate,
                    "Body rate per connection in bytes/s; K/M/G = powers of 1024; 0 = unlimited")
         ->check(size_validator);
+    app.add_option("--slow-every", f.slow_every_connections,
+                   "Every K-th connection in accept order sends at --slow-rate instead (0 = none)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--slow-rate", slow_rate, "Body rate of those connections in bytes/s (0 = unlimited)")
+        ->check(size_validator);
+    app.add_option("--total-rate", total_rate,
+                   "Body rate in bytes/s shared by all connections together (0 = unlimited)")
+        ->check(size_validator);
+    app.add_option("--max-connections", max_connections,
+                   "Answer 503 and close a connection accepted while K are open (0 = no cap)")
+        ->check(CLI::NonNegativeNumber);
     app.add_flag("--ignore-range", f.ignore_range, "Answer 200 with the whole body to Range requests");
     app.add_option("--error-status", f.error_status, "Answer with this status (e.g. 503) ...");
     app.add_option("--error-first", f.error_first_requests,
@@ -134,6 +148,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     f.rate_bytes_per_sec = static_cast<double>(size_of(rate));
+    f.slow_connection_rate_bytes_per_sec = static_cast<double>(size_of(slow_rate));
     f.drop_after_bytes = size_of(drop_after);
     f.stall_after_bytes = size_of(stall_after);
 
@@ -158,6 +173,8 @@ int main(int argc, char** argv) {
         options.port = port;
         options.tls = tls;
         options.defaults = f;
+        options.total_rate_bytes_per_sec = static_cast<double>(size_of(total_rate));
+        options.max_connections = max_connections;
         options.on_response_done = [&log](const RequestRecord& r) { log.write(r); };
         server = std::make_unique<arina::testing::TestServer>(options);
     } catch (const std::exception& e) {

@@ -272,8 +272,21 @@ ResponsePlan plan_error(int status, bool close, std::time_t now) {
     return text_response(status, close, now);
 }
 
-ResponsePlan plan_response(const HttpRequest& request, const Resolution& route, std::time_t now) {
+double connection_rate(const Faults& faults, int connection_id) {
+    const int k = faults.slow_every_connections;
+    if (k > 0 && connection_id > 0 && connection_id % k == 0)
+        return faults.slow_connection_rate_bytes_per_sec;
+    return faults.rate_bytes_per_sec;
+}
+
+ResponsePlan plan_response(const HttpRequest& request, const Resolution& route, std::time_t now,
+                           int connection_id) {
     ResponsePlan plan = decide(request, route, now);
+    // Content only: error pages go out unpaced, as before.
+    const bool content =
+        route.kind == Resolution::Kind::content && (plan.status == 200 || plan.status == 206);
+    if (content && plan.rate_bytes_per_sec == route.faults.rate_bytes_per_sec)
+        plan.rate_bytes_per_sec = connection_rate(route.faults, connection_id);
     if (request.method == "HEAD") {  // same head as GET, no body
         plan.body = nullptr;
         plan.cut = ResponsePlan::Cut::none;

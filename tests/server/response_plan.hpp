@@ -37,8 +37,13 @@ struct ResponsePlan {
     std::int64_t cut_after = 0;
 };
 
-/// The response to a GET or HEAD whose path resolved to `route`.
-ResponsePlan plan_response(const HttpRequest& request, const Resolution& route, std::time_t now);
+/// The response to a GET or HEAD whose path resolved to `route`, on connection `connection_id`
+/// (1-based accept order; it picks the rate of Faults::slow_every_connections).
+ResponsePlan plan_response(const HttpRequest& request, const Resolution& route, std::time_t now,
+                           int connection_id = 0);
+
+/// The body rate of connection `connection_id` under `faults` (0 = unlimited).
+double connection_rate(const Faults& faults, int connection_id);
 
 /// A bare error response (malformed requests, unsupported methods), with a short text body.
 ResponsePlan plan_error(int status, bool close, std::time_t now);

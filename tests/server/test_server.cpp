@@ -21,6 +21,7 @@
 #include "server/listener.hpp"
 #include "server/request_log.hpp"
 #include "server/route_table.hpp"
+#include "server/shared_rate.hpp"
 #include "server/tls_context.hpp"
 #include "server/unique_fd.hpp"
 
@@ -31,6 +32,7 @@ struct TestServer::Impl {
         : options(std::move(opts)),
           routes(options.defaults),
           log(options.on_response_done),
+          shared_rate(options.total_rate_bytes_per_sec),
           stop_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
         if (!stop_event.valid()) throw std::runtime_error("test server: eventfd failed");
         if (options.tls) tls = std::make_unique<TlsContext>();
@@ -47,14 +49,15 @@ struct TestServer::Impl {
     ServerOptions options;
     RouteTable routes;
     RequestLog log;
+    SharedRate shared_rate;
     ConnectionRegistry connections;
     std::unique_ptr<TlsContext> tls;
     /// Readable once stop() ran: every wait in every connection thread polls it too.
     UniqueFd stop_event;
     UniqueFd listener;
     std::uint16_t port = 0;
-    ConnectionContext context{routes, log, stop_event.get(), nullptr,
-                              [this](int id) { connections.closing(id); }};
+    ConnectionContext context{
+        routes, log, stop_event.get(), nullptr, [this](int id) { connections.closing(id); }, &shared_rate};
 
     struct Worker {
         std::thread thread;
@@ -91,12 +94,14 @@ void TestServer::Impl::accept_loop() {
 }
 
 void TestServer::Impl::start_worker(UniqueFd client) {
-    const int id = connections.opened(client.get());
+    const auto admission = connections.opened(client.get(), options.max_connections);
+    const int id = admission.id;
+    const bool over_capacity = !admission.admitted;
     auto done = std::make_shared<std::atomic<bool>>(false);
     try {
-        std::thread thread([this, id, done, fd = std::move(client)]() mutable {
+        std::thread thread([this, id, over_capacity, done, fd = std::move(client)]() mutable {
             try {
-                serve_connection(context, std::move(fd), id);
+                serve_connection(context, std::move(fd), id, over_capacity);
             } catch (...) {  // no exception may leave a thread entry point
             }
             done->store(true);
@@ -213,6 +218,10 @@ std::int64_t TestServer::body_bytes_sent(std::string_view path) const {
 
 int TestServer::connections_accepted() const {
     return impl_->connections.accepted();
+}
+
+int TestServer::connections_rejected() const {
+    return impl_->connections.rejected();
 }
 
 int TestServer::max_concurrent_connections() const {

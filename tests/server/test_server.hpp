@@ -31,6 +31,11 @@ struct Faults {
     /// Body send rate per connection in bytes/s (0 = unlimited). Paced in small slices against a
     /// per-response clock, so the flow is smooth rather than burst-then-sleep.
     double rate_bytes_per_sec = 0;
+    /// Connections that differ: every K-th connection in accept order (ids K, 2K, ...; 0 = none)
+    /// sends this route's bodies at `slow_connection_rate_bytes_per_sec` instead of
+    /// `rate_bytes_per_sec`, as when some connections land on a congested path or a slow cache node.
+    int slow_every_connections = 0;
+    double slow_connection_rate_bytes_per_sec = 0;
 
     /// Bytes routes: from request K+1 on (K = replace_after_requests > 0) the route serves
     /// `replacement_body`, a new version with its own ETag and a later Last-Modified.
@@ -128,6 +133,14 @@ struct ServerOptions {
     bool tls = false;
     /// Knobs of every route registered with default-constructed Faults (or reset to them).
     Faults defaults;
+    /// One rate in bytes/s shared by the bodies of all connections together (0 = unlimited), on top
+    /// of each route's own rate: a link, or an origin with one bandwidth budget for everybody.
+    double total_rate_bytes_per_sec = 0;
+    /// At most this many connections open at once (0 = no cap). A connection accepted beyond it gets
+    /// its first request answered 503 with "Connection: close" and is closed; it counts in
+    /// connections_accepted() (and in the accept order) and connections_rejected(), never in
+    /// max_concurrent_connections(), and does not take a place under the cap.
+    int max_connections = 0;
     /// Called on a connection thread once a response is over (body sent, cut or aborted), with the
     /// final byte count. Used by the standalone program for its request log. Must be thread-safe.
     std::function<void(const RequestRecord&)> on_response_done;
@@ -185,6 +198,8 @@ class TestServer {
     /// Total body bytes accepted by send() for this URL path, over all requests (the byte counter).
     std::int64_t body_bytes_sent(std::string_view path) const;
     int connections_accepted() const;
+    /// Connections answered 503 because ServerOptions::max_connections were open.
+    int connections_rejected() const;
     /// High-water mark of simultaneously open connections. A connection whose client has already
     /// closed it is not counted, even if its server thread has not noticed yet.
     int max_concurrent_connections() const;
