@@ -58,27 +58,6 @@ std::variant<std::string, Error> output_name(const ExtractingJob& job, const ext
     return std::get<std::filesystem::path>(rendered).string();
 }
 
-// The chosen formats that are HLS media playlists get their fragments, as the stream download
-// fetched them at the start: fresh fragment URLs are what a refresh is for.
-Error fill_media_playlists(media::Presentation& presentation, const std::vector<std::string>& chosen,
-                           extract::PageFetcher& fetcher) {
-    for (media::Stream& s : presentation.streams) {
-        if (!s.fragments.empty() || s.playlist_url.empty()) continue;
-        if (std::find(chosen.begin(), chosen.end(), s.id) == chosen.end()) continue;
-        const extract::Page page = fetcher.get(s.playlist_url, media::kMaxManifestBytes);
-        if (page.error) return page.error;
-        auto parsed = media::parse_hls(page.body, page.effective_url);
-        auto* playlist = std::get_if<media::Presentation>(&parsed);
-        if (!playlist || playlist->is_master || playlist->streams.empty())
-            return {FailReason::BadManifest, page.effective_url + ": not a media playlist any more"};
-        media::Stream& got = playlist->streams.front();
-        s.fragments = std::move(got.fragments);
-        s.init = std::move(got.init);
-        s.init_switches = std::move(got.init_switches);
-    }
-    return {};
-}
-
 std::optional<mux::Container> container_of(const std::filesystem::path& file) {
     const std::string ext = file.extension().string();
     if (ext == ".mp4" || ext == ".m4a" || ext == ".m4v" || ext == ".mov") return mux::Container::Mp4;
@@ -196,7 +175,6 @@ void ExtractingDownload::planned(std::shared_ptr<Plan> plan) {
         r.playlist_entries = plan->entries;
         return finished_(r);
     }
-    chosen_ = plan->chosen;
     Finished done = [this, plan](const transfer::DownloadResult& r) { media_finished(plan, r); };
     std::unique_ptr<transfer::Download> media;
     if (!plan->single_file_url.empty()) {
@@ -280,7 +258,7 @@ void ExtractingDownload::report(transfer::DownloadResult result, const std::shar
 void ExtractingDownload::refresh(std::function<void(stream::RefreshResult)> done) {
     if (refresh_thread_.joinable()) refresh_thread_.join();  // the previous one has reported already
     std::weak_ptr<bool> alive = alive_;
-    refresh_thread_ = std::thread([this, alive, chosen = chosen_, done = std::move(done)] {
+    refresh_thread_ = std::thread([this, alive, done = std::move(done)] {
         EnginePageFetcher fetcher(runtime_.engine, job_.request.http, job_.page_retries,
                                   job_.file_job.retry_timing, cancel_flag_);
         auto result = extract_with(job_, fetcher, cancel_flag_);
@@ -288,12 +266,9 @@ void ExtractingDownload::refresh(std::function<void(stream::RefreshResult)> done
         if (auto* e = std::get_if<Error>(&result)) {
             fresh = *e;
         } else {
-            auto p =
+            // The chosen HLS formats' media playlists are fetched again by the stream download.
+            fresh =
                 downloadable_presentation(std::get<extract::Extraction>(result), job_.file_job.chunk_size);
-            if (Error unfilled = fill_media_playlists(p, chosen, fetcher))
-                fresh = unfilled;
-            else
-                fresh = std::move(p);
         }
         runtime_.engine.post([alive, done, fresh = std::move(fresh)]() mutable {
             if (!alive.expired()) done(std::move(fresh));

@@ -77,8 +77,7 @@ class ExtractingDownload final : public transfer::Download {
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::thread extraction_thread_;
     std::thread refresh_thread_;
-    std::thread embed_thread_;         // remuxes a whole-file download with its subtitles / thumbnail
-    std::vector<std::string> chosen_;  // the formats being downloaded (engine thread; copied for refreshes)
+    std::thread embed_thread_;  // remuxes a whole-file download with its subtitles / thumbnail
     std::unique_ptr<transfer::Download> media_;
     mutable std::mutex mutex_;
     transfer::Download* current_ = nullptr;  // the one progress() reads; null while extracting

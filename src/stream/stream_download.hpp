@@ -106,6 +106,8 @@ class StreamDownload final : public transfer::Download, private TrackListener {
 
     void refresh_manifest(std::function<void(RefreshResult)> done);
     void refreshed(RefreshResult result);
+    void fetch_chosen_playlists(media::Presentation fresh, std::function<void(RefreshResult)> then);
+    void apply_refresh(RefreshResult result);
 
     void enter(Phase phase);
     void on_manifest(FetchResult result);

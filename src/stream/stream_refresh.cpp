@@ -44,8 +44,8 @@ bool StreamDownload::track_source_dead(Track&) {
     return true;
 }
 
-// The default refresh: the manifest again and, for an HLS master playlist, the media playlists of
-// the chosen streams.
+// The default refresh: the manifest again (the media playlists of the chosen streams follow in
+// refreshed(), as they do for any source).
 void StreamDownload::refresh_manifest(std::function<void(RefreshResult)> done) {
     FetchSpec spec;
     spec.url = job_.url;
@@ -62,50 +62,72 @@ void StreamDownload::refresh_manifest(std::function<void(RefreshResult)> done) {
                                                         : media::parse_dash(r.body, r.effective_url);
         if (auto* e = std::get_if<Error>(&parsed))
             return done(Error{e->reason, r.effective_url + ": " + e->message});
-        auto fresh = std::make_shared<media::Presentation>(std::move(std::get<media::Presentation>(parsed)));
-        if (fresh->kind != media::ManifestKind::Hls || !fresh->is_master) return done(std::move(*fresh));
-        auto left = std::make_shared<int>(0);
-        for (std::size_t s = 0; s < fresh->streams.size(); ++s) {
-            const media::Stream& stream = fresh->streams[s];
-            const bool chosen = std::any_of(tracks_.begin(), tracks_.end(), [&](const auto& t) {
-                return t->settings().format_id == stream.id;
-            });
-            if (!chosen || stream.playlist_url.empty()) continue;
-            ++*left;
-            FetchSpec playlist;
-            playlist.url = stream.playlist_url;
-            playlist.decode_content = true;
-            playlist.max_bytes = media::kMaxManifestBytes;
-            playlist.retries = job_.retries;
-            playlist.what = "media playlist";
-            refresh_fetches_.push_back(make_fetch(playlist, [this, fresh, s, left, done](FetchResult pr) {
-                if (*left < 0) return;  // another playlist failed: reported already
-                if (pr.error) {
-                    *left = -1;
-                    return done(pr.error);
-                }
-                manifest_bytes_ += static_cast<std::int64_t>(pr.body.size());
-                auto media_playlist = media::parse_hls(pr.body, pr.effective_url);
-                auto* p = std::get_if<media::Presentation>(&media_playlist);
-                if (!p || p->is_master || p->streams.empty()) {
-                    *left = -1;
-                    return done(
-                        Error{FailReason::BadManifest, pr.effective_url + ": not a media playlist any more"});
-                }
-                media::Stream& target = fresh->streams[s];
-                target.fragments = std::move(p->streams.front().fragments);
-                target.init = std::move(p->streams.front().init);
-                target.init_switches = std::move(p->streams.front().init_switches);
-                if (--*left == 0) done(std::move(*fresh));
-            }));
-            refresh_fetches_.back()->start();
-        }
-        if (*left == 0) done(std::move(*fresh));
+        done(std::move(std::get<media::Presentation>(parsed)));
     }));
     refresh_fetches_.back()->start();
 }
 
+// A chosen stream that came back as an HLS media playlist's URL (a master playlist, or formats
+// an extractor found) gets its fragments from that playlist, fetched again: fresh fragment URLs
+// are what the refresh is for. Calls `then` once, with the presentation or the first error.
+void StreamDownload::fetch_chosen_playlists(media::Presentation fresh,
+                                            std::function<void(RefreshResult)> then) {
+    auto presentation = std::make_shared<media::Presentation>(std::move(fresh));
+    auto left = std::make_shared<int>(0);
+    for (std::size_t s = 0; s < presentation->streams.size(); ++s) {
+        const media::Stream& stream = presentation->streams[s];
+        const bool chosen = std::any_of(tracks_.begin(), tracks_.end(),
+                                        [&](const auto& t) { return t->settings().format_id == stream.id; });
+        if (!chosen || stream.playlist_url.empty() || !stream.fragments.empty()) continue;
+        ++*left;
+        FetchSpec playlist;
+        playlist.url = stream.playlist_url;
+        playlist.decode_content = true;
+        playlist.max_bytes = media::kMaxManifestBytes;
+        playlist.retries = job_.retries;
+        playlist.what = "media playlist";
+        refresh_fetches_.push_back(make_fetch(playlist, [this, presentation, s, left, then](FetchResult pr) {
+            if (*left < 0) return;  // another playlist failed: reported already
+            if (pr.error) {
+                *left = -1;
+                return then(pr.error);
+            }
+            manifest_bytes_ += static_cast<std::int64_t>(pr.body.size());
+            auto media_playlist = media::parse_hls(pr.body, pr.effective_url);
+            auto* p = std::get_if<media::Presentation>(&media_playlist);
+            if (!p || p->is_master || p->streams.empty()) {
+                *left = -1;
+                return then(
+                    Error{FailReason::BadManifest, pr.effective_url + ": not a media playlist any more"});
+            }
+            media::Stream& target = presentation->streams[s];
+            target.fragments = std::move(p->streams.front().fragments);
+            target.init = std::move(p->streams.front().init);
+            target.init_switches = std::move(p->streams.front().init_switches);
+            if (--*left == 0) then(std::move(*presentation));
+        }));
+        refresh_fetches_.back()->start();
+    }
+    if (*left == 0) then(std::move(*presentation));
+}
+
+// Whoever refreshed the source (the manifest, or an extractor run again), its chosen streams are
+// completed from their media playlists first, then mapped onto the tracks.
 void StreamDownload::refreshed(RefreshResult result) {
+    if (ended_) {
+        refreshing_ = false;
+        return;
+    }
+    if (auto* fresh = std::get_if<media::Presentation>(&result)) {
+        std::weak_ptr<bool> alive = alive_;
+        return fetch_chosen_playlists(std::move(*fresh), [this, alive](RefreshResult complete) {
+            if (!alive.expired()) apply_refresh(std::move(complete));
+        });
+    }
+    apply_refresh(std::move(result));
+}
+
+void StreamDownload::apply_refresh(RefreshResult result) {
     refreshing_ = false;
     if (ended_) return;
     auto* fresh = std::get_if<media::Presentation>(&result);
