@@ -20,6 +20,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using pg::Param;
 
+/// How stale the "anything pending anywhere" flag may get while notifications keep coming.
+constexpr auto kPendingRefresh = std::chrono::milliseconds(20);
+
 Error invalid_state_error(std::string_view state) {
     return Error{FailReason::Internal, "invalid task state '" + std::string(state) + "'"};
 }
@@ -512,6 +515,8 @@ void PgTaskStore::control_loop() {
     auto last_beat_ok = Clock::now();
     auto next_beat = Clock::now();
     auto last_speed_at = Clock::now();
+    bool pending_stale = true;
+    Clock::time_point pending_at{};
     while (true) {
         bool wake = false;
         // (Re)connect and LISTEN. A fresh connection may have missed notifications: wake.
@@ -580,9 +585,15 @@ void PgTaskStore::control_loop() {
             }
             if (PQstatus(conn->handle()) != CONNECTION_OK) listening = false;
         }
-        if (listening && (wake || Clock::now() >= next_beat - beat)) {
+        // The pending flag is refreshed after a wake, but at most once per kPendingRefresh: on a
+        // busy queue every release notifies every worker, and a query per notification per
+        // worker would cost more than the claims themselves.
+        if (wake || Clock::now() >= next_beat - beat) pending_stale = true;
+        if (listening && pending_stale && Clock::now() - pending_at >= kPendingRefresh) {
             auto pending = conn->run("arina_has_pending", pg::sql::kHasPending, {});
             if (pending.ok() && pending.rows() == 1) pending_cache_ = pending.text(0, 0) == "t" ? 1 : 0;
+            pending_at = Clock::now();
+            pending_stale = false;
         }
         if (wake) {
             std::function<void()> callback;
@@ -593,7 +604,10 @@ void PgTaskStore::control_loop() {
             if (callback) callback();
         }
         // Sleep until the next heartbeat, a notification, or the stop signal.
-        const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(next_beat - Clock::now());
+        auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(next_beat - Clock::now());
+        if (pending_stale)
+            timeout = std::min(timeout, std::chrono::ceil<std::chrono::milliseconds>(
+                                            pending_at + kPendingRefresh - Clock::now()));
         pollfd fds[2] = {{stop_fd_, POLLIN, 0}, {listening ? conn->socket() : -1, POLLIN, 0}};
         const int wait_ms =
             listening
