@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
     options.watch_clipboard = settings.value("watch_clipboard", false).toBool();
     options.close_to_tray = settings.value("close_to_tray", false).toBool();
     arina::gui::MainWindow window(bridge, model, options);
+    QObject::connect(&window, &arina::gui::MainWindow::quit_requested, &app, &QApplication::quit,
+                     Qt::QueuedConnection);
     window.restoreGeometry(settings.value("geometry").toByteArray());
     window.show();
     if (!parser.positionalArguments().isEmpty()) window.offer_add(parser.positionalArguments());

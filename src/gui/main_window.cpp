@@ -153,8 +153,11 @@ void MainWindow::build_layout() {
     clipboard_bar_ = new QWidget(this);
     clipboard_bar_->setObjectName("clipboard-offer");
     clipboard_text_ = new QLabel(clipboard_bar_);
+    clipboard_text_->setObjectName("clipboard-text");
     auto* offer_add_button = new QPushButton(tr("Add..."), clipboard_bar_);
+    offer_add_button->setObjectName("clipboard-add");
     auto* offer_dismiss = new QPushButton(tr("Dismiss"), clipboard_bar_);
+    offer_dismiss->setObjectName("clipboard-dismiss");
     auto* offer_row = new QHBoxLayout(clipboard_bar_);
     offer_row->setContentsMargins(6, 2, 6, 2);
     offer_row->addWidget(clipboard_text_, 1);
@@ -201,7 +204,7 @@ void MainWindow::build_layout() {
 }
 
 void MainWindow::build_tray() {
-    if (!QSystemTrayIcon::isSystemTrayAvailable()) return;
+    if (!options_.tray_available.value_or(QSystemTrayIcon::isSystemTrayAvailable())) return;
     tray_ = new QSystemTrayIcon(style()->standardIcon(QStyle::SP_ArrowDown), this);
     auto* menu = new QMenu(this);
     menu->addAction(tr("Show"), this, [this] {
@@ -239,18 +242,26 @@ void MainWindow::update_status() {
     }
 }
 
-void MainWindow::on_task_finished(qint64, const QString& title, const QString& error) {
+void MainWindow::notify(const QString& title, const QString& text, QSystemTrayIcon::MessageIcon icon,
+                        int ms) {
     if (!tray_) return;
+    tray_->showMessage(title, text, icon, ms);
+    emit notified(title, text);
+}
+
+void MainWindow::on_task_finished(qint64, const QString& title, const QString& error) {
     if (error.isEmpty())
-        tray_->showMessage(tr("Download complete"), title, QSystemTrayIcon::Information, 4000);
+        notify(tr("Download complete"), title, QSystemTrayIcon::Information, 4000);
     else
-        tray_->showMessage(tr("Download failed"), title + "\n" + error, QSystemTrayIcon::Warning, 8000);
+        notify(tr("Download failed"), title + "\n" + error, QSystemTrayIcon::Warning, 8000);
 }
 
 void MainWindow::offer_add(const QStringList& urls) {
-    AddDialog dialog(bridge_.manager().config(), this);
-    dialog.set_urls(urls);
-    if (dialog.exec() == QDialog::Accepted) bridge_.add(dialog.tasks());
+    auto* dialog = new AddDialog(bridge_.manager().config(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->set_urls(urls);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { bridge_.add(dialog->tasks()); });
+    dialog->open();
 }
 
 void MainWindow::on_clipboard_changed() {
@@ -275,15 +286,14 @@ void MainWindow::show_settings() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (!quitting_ && options_.close_to_tray && tray_ && tray_->isVisible()) {
+    if (!quitting_ && options_.close_to_tray && tray_) {
         hide();
-        tray_->showMessage(tr("Arina"), tr("Downloads continue in the tray."), QSystemTrayIcon::Information,
-                           3000);
+        notify(tr("Arina"), tr("Downloads continue in the tray."), QSystemTrayIcon::Information, 3000);
         event->ignore();
         return;
     }
     event->accept();
-    QApplication::quit();
+    emit quit_requested();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

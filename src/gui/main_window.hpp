@@ -1,12 +1,14 @@
 #pragma once
 // The main window: the task table with its filter bar, the actions on tasks (toolbar,
 // context menu, keyboard; all work on every selected row), the status bar, the log
-// panel, the clipboard offer, drag and drop, and the tray icon. GUI thread only; every
+// panel, the clipboard offer, drag and drop, and the tray icon. The Add dialog opens
+// window-modal without a nested event loop (open(), not exec()). GUI thread only; every
 // call into the manager either only posts work to its engine or runs on the bridge's
 // worker thread.
 
 #include <QMainWindow>
 #include <QSystemTrayIcon>
+#include <optional>
 #include <vector>
 
 #include "core/task.hpp"
@@ -30,6 +32,9 @@ struct WindowOptions {
     QString config_path;  ///< the settings file (the CLI's)
     bool watch_clipboard = false;
     bool close_to_tray = false;
+    /// Whether there is a system tray; unset: as the platform says (tests set it, the
+    /// offscreen platform has none).
+    std::optional<bool> tray_available;
 };
 
 class MainWindow : public QMainWindow {
@@ -48,6 +53,16 @@ class MainWindow : public QMainWindow {
     WindowOptions options() const;
     /// Refreshes the status bar now (it also does so every second).
     void update_status();
+    /// The tray icon, or null without a system tray.
+    QSystemTrayIcon* tray() { return tray_; }
+
+  signals:
+    /// The user asked to quit (Quit, or closing the window without close-to-tray); main()
+    /// ends the event loop.
+    void quit_requested();
+    /// A notification was shown in the tray (a task completed or failed, the window went to
+    /// the tray).
+    void notified(const QString& title, const QString& text);
 
   protected:
     void closeEvent(QCloseEvent* event) override;
@@ -67,6 +82,7 @@ class MainWindow : public QMainWindow {
     void on_clipboard_changed();
     void on_task_finished(qint64 id, const QString& title, const QString& error);
     void show_settings();
+    void notify(const QString& title, const QString& text, QSystemTrayIcon::MessageIcon icon, int ms);
 
     ManagerBridge& bridge_;
     TaskTableModel& model_;

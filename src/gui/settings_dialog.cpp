@@ -10,10 +10,12 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QVBoxLayout>
 #include <filesystem>
 
 #include "core/config_file.hpp"
+#include "platform_table.hpp"
 
 namespace arina::gui {
 namespace {
@@ -56,11 +58,9 @@ SettingsDialog::SettingsDialog(QString config_path, QWidget* parent)
     connect(preset_, &QComboBox::currentIndexChanged, this, [this] {
         // A preset fills in its values; the user may still change them before saving.
         if (auto c = Config::preset(preset_->currentData().toString().toStdString())) {
-            Config merged = config();
-            merged.max_workers = c->max_workers;
-            merged.concurrent_fragments = c->concurrent_fragments;
-            merged.http_chunk_size = c->http_chunk_size;
-            set_config(merged);
+            max_workers_->setValue(c->max_workers);
+            fragments_->setValue(c->concurrent_fragments);
+            chunk_mib_->setValue(static_cast<int>(std::max<std::int64_t>(1, c->http_chunk_size / kMiB)));
         }
     });
     folder_ = new QLineEdit(this);
@@ -104,6 +104,13 @@ SettingsDialog::SettingsDialog(QString config_path, QWidget* parent)
     form->addRow(tr("Download folder"), folder_row);
     form->addRow(tr("File names (pages)"), output_template_);
     form->addRow(tr("yt-dlp program"), ytdlp_path_);
+    platforms_ = new PlatformTable(this);
+    platforms_->setObjectName("platform_profiles");
+    auto* general = new QWidget(this);
+    general->setLayout(form);
+    auto* tabs = new QTabWidget(this);
+    tabs->addTab(general, tr("General"));
+    tabs->addTab(platforms_, tr("Platform profiles"));
     auto* note = new QLabel(tr("Downloads at once and the rate limit apply at once; the other settings "
                                "apply to downloads started after the next start of the app."),
                             this);
@@ -114,11 +121,12 @@ SettingsDialog::SettingsDialog(QString config_path, QWidget* parent)
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(form);
+    layout->addWidget(tabs, 1);
     layout->addWidget(note);
     layout->addWidget(file_label);
     layout->addWidget(error_);
     layout->addWidget(buttons);
+    resize(900, 520);
 
     std::error_code ec;
     if (std::filesystem::exists(path_.toStdString(), ec)) {
@@ -142,6 +150,7 @@ void SettingsDialog::set_config(const Config& c) {
     folder_->setText(QString::fromStdString(c.output_dir.string()));
     output_template_->setText(QString::fromStdString(c.output_template));
     ytdlp_path_->setText(QString::fromStdString(c.ytdlp_path));
+    platforms_->set_platforms(c.platforms);
 }
 
 Config SettingsDialog::config() const {
@@ -156,6 +165,10 @@ Config SettingsDialog::config() const {
     c.output_dir = folder_->text().trimmed().toStdString();
     c.output_template = output_template_->text().trimmed().toStdString();
     c.ytdlp_path = ytdlp_path_->text().trimmed().toStdString();
+    // A table that does not read keeps the loaded profiles here; save() reports it.
+    if (auto platforms = platforms_->platforms();
+        auto* read = std::get_if<std::vector<extract::Platform>>(&platforms))
+        c.platforms = std::move(*read);
     return c;
 }
 
@@ -171,6 +184,10 @@ void SettingsDialog::show_error(const QString& text) {
 bool SettingsDialog::save() {
     if (folder_->text().trimmed().isEmpty()) {
         show_error(tr("Choose a download folder"));
+        return false;
+    }
+    if (auto platforms = platforms_->platforms(); auto* problem = std::get_if<QString>(&platforms)) {
+        show_error(tr("Platform profiles: %1").arg(*problem));
         return false;
     }
     const Error error =

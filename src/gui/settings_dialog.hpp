@@ -1,7 +1,9 @@
 #pragma once
 // Settings, stored in the configuration file the CLI reads (Config::load_file /
 // save_config_file): keys the dialog does not show are kept. Errors (a file that does
-// not parse, an unwritable directory) are shown inside the dialog. GUI thread only.
+// not parse, an unwritable directory, a platform profile the CLI would refuse) are shown
+// inside the dialog. Two tabs: the general settings, and the platform profiles
+// (PlatformTable, the file's [platforms.NAME] tables). GUI thread only.
 
 #include <QDialog>
 
@@ -14,6 +16,8 @@ class QLineEdit;
 class QSpinBox;
 
 namespace arina::gui {
+
+class PlatformTable;
 
 class SettingsDialog : public QDialog {
     Q_OBJECT
@@ -46,6 +50,7 @@ class SettingsDialog : public QDialog {
     QLineEdit* folder_;
     QLineEdit* output_template_ = nullptr;
     QLineEdit* ytdlp_path_ = nullptr;
+    PlatformTable* platforms_ = nullptr;
     QLabel* error_;
 };
 

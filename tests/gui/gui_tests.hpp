@@ -25,7 +25,19 @@ class WindowTest : public QObject {
     void the_queue_continues_after_a_restart();
     void invalid_input_is_shown_in_the_dialog();
     void settings_round_trip_through_the_config_file();
+    void platform_profiles_round_trip_to_the_cli_file();
     void the_library_log_reaches_the_log_panel();
+};
+
+class DesktopTest : public QObject {
+    Q_OBJECT
+  private slots:
+    void init();
+    void cleanup();
+    void dropped_urls_and_txt_lists_are_offered_then_added();
+    void the_clipboard_watcher_offers_and_never_starts();
+    void the_tray_shows_progress_and_notifies();
+    void closing_to_the_tray_keeps_downloading();
 };
 
 class PickerTest : public QObject {

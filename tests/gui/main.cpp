@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
         failed += QTest::qExec(&t, argc, argv);
     }
     {
+        arina::gui::DesktopTest t;
+        failed += QTest::qExec(&t, argc, argv);
+    }
+    {
         arina::gui::PickerTest t;
         failed += QTest::qExec(&t, argc, argv);
     }

@@ -12,6 +12,7 @@
 #include <QPlainTextEdit>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -20,72 +21,21 @@
 
 #include "add_dialog.hpp"
 #include "core/config_file.hpp"
+#include "core/config_layers.hpp"
 #include "core/download_manager.hpp"
 #include "core/log.hpp"
 #include "gui_tests.hpp"
 #include "main_window.hpp"
 #include "manager_bridge.hpp"
+#include "platform_table.hpp"
 #include "server/test_server.hpp"
 #include "settings_dialog.hpp"
 #include "task_filter_proxy.hpp"
 #include "task_table_model.hpp"
+#include "test_app.hpp"
 
 namespace arina::gui {
 namespace {
-
-constexpr int kTimeoutMs = 60'000;  // generous: a loaded machine under ASan
-
-std::string random_body(std::size_t size, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::string s(size, '\0');
-    for (auto& c : s) c = static_cast<char>(rng());
-    return s;
-}
-
-QByteArray sha256_of_file(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return "missing " + path.toUtf8();
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return h.result().toHex();
-}
-
-QByteArray sha256_of(const std::string& data) {
-    return QCryptographicHash::hash(QByteArray::fromStdString(data), QCryptographicHash::Sha256).toHex();
-}
-
-// Everything one run of the app holds; destroying it is quitting the app.
-struct App {
-    TaskTableModel model;
-    std::unique_ptr<ManagerBridge> bridge;
-    std::unique_ptr<MainWindow> window;
-
-    explicit App(Config config, const QString& config_path = {}) {
-        bridge = std::make_unique<ManagerBridge>(std::make_unique<DownloadManager>(std::move(config)), model);
-        window = std::make_unique<MainWindow>(*bridge, model, WindowOptions{.config_path = config_path});
-        window->show();
-    }
-    ~App() {
-        window.reset();
-        bridge.reset();
-    }
-
-    std::optional<TaskStatus> status_of_row(int row) const {
-        if (row >= model.rowCount()) return std::nullopt;
-        return static_cast<TaskStatus>(model.index(row, 0).data(TaskTableModel::StatusRole).toInt());
-    }
-    void select_row(int row) {
-        QTableView& view = window->view();
-        const QModelIndex source = model.index(row, 0);
-        const QModelIndex index = window->proxy().mapFromSource(source);
-        view.selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    }
-    QAction* action(const QString& text) {
-        for (QAction* a : window->actions())
-            if (a->text().remove('&') == text) return a;
-        return nullptr;
-    }
-};
 
 std::unique_ptr<QTemporaryDir> temp;
 std::unique_ptr<testing::TestServer> server;
@@ -251,6 +201,108 @@ void WindowTest::settings_round_trip_through_the_config_file() {
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray("max_workers = = 3\n"));
+}
+
+void WindowTest::platform_profiles_round_trip_to_the_cli_file() {
+    const QString path = temp->path() + "/config.toml";
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("max_workers = 3\n[platforms.youtube]\nconcurrent_fragments = 9\n");
+    }
+    auto row_named = [](QTableWidget& table, const QString& name) {
+        for (int row = 0; row < table.rowCount(); ++row)
+            if (table.item(row, PlatformTable::Name)->text() == name) return row;
+        return -1;
+    };
+    auto set = [](QTableWidget& table, int row, int column, const QString& text) {
+        table.item(row, column)->setText(text);
+    };
+    {
+        SettingsDialog dialog(path);
+        auto* table = dialog.findChild<QTableWidget*>("platforms");
+        QVERIFY(table);
+        // The file's override and the built-in values are shown; built-in names are fixed.
+        QCOMPARE(table->rowCount(), 4);
+        const int youtube = row_named(*table, "youtube");
+        QVERIFY(youtube >= 0);
+        QCOMPARE(table->item(youtube, PlatformTable::Connections)->text(), QString("9"));
+        QCOMPARE(table->item(youtube, PlatformTable::Qualities)->text(), QString("1080, 720, best"));
+        QVERIFY(!(table->item(youtube, PlatformTable::Name)->flags() & Qt::ItemIsEditable));
+        set(*table, youtube, PlatformTable::Connections, "2");
+        set(*table, youtube, PlatformTable::Qualities, "480, best");
+        set(*table, row_named(*table, "pornhub"), PlatformTable::Hosts, "ph.example");
+        auto* platform_table = dialog.findChild<PlatformTable*>("platform_profiles");
+        const int mine = platform_table->add_platform();
+        set(*table, mine, PlatformTable::Name, "mysite");
+        set(*table, mine, PlatformTable::Hosts, "videos.example.org, *.cdn.example.net");
+        set(*table, mine, PlatformTable::PerHost, "3");
+        set(*table, mine, PlatformTable::Headers, "X-Token: a, b; X-Other: c");
+        set(*table, mine, PlatformTable::Interval, "1.5");
+        QVERIFY2(dialog.save(), qPrintable(dialog.error_text()));
+    }
+    // What the CLI reads from the file.
+    auto read = ConfigLayers::from_file(path.toStdString());
+    if (auto* err = std::get_if<Error>(&read)) QFAIL(err->message.c_str());
+    const ConfigLayers& layers = std::get<ConfigLayers>(read);
+    const Config youtube = layers.resolve_for("https://www.youtube.com/watch?v=x");
+    QCOMPARE(youtube.concurrent_fragments, 2);
+    QCOMPARE(youtube.quality_preference, (std::vector<std::string>{"480", "best"}));
+    QCOMPARE(youtube.max_workers, 3);  // the general settings stayed
+    const Config mine = layers.resolve_for("https://a.cdn.example.net/v/1");
+    QCOMPARE(mine.max_connections_per_host, 3);
+    QCOMPARE(mine.request_interval, 1.5);
+    const extract::PlatformDetector detector(layers.resolve().platforms);
+    QCOMPARE(detector.detect("https://videos.example.org/watch/1"), std::string("mysite"));
+    QCOMPARE(detector.detect("https://ph.example/view"), std::string("pornhub"));
+    QCOMPARE(detector.detect("https://www.pornhub.com/view"), std::string("pornhub"));
+    const std::vector<extract::Platform> platforms = layers.resolve().platforms;
+    const auto headers =
+        std::find_if(platforms.begin(), platforms.end(), [](const auto& p) { return p.name == "mysite"; });
+    QVERIFY(headers != platforms.end());
+    QCOMPARE(headers->profile.headers, (std::vector<std::string>{"X-Token: a, b", "X-Other: c"}));
+
+    // Shown again as saved; what a cell gets wrong is said inline and nothing is written.
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray saved = file.readAll();
+    file.close();
+    SettingsDialog again(path);
+    auto* table = again.findChild<QTableWidget*>("platforms");
+    QCOMPARE(table->rowCount(), 5);
+    QCOMPARE(row_named(*table, "mysite"), 0);
+    QCOMPARE(table->item(0, PlatformTable::Hosts)->text(), QString("videos.example.org, *.cdn.example.net"));
+    QCOMPARE(table->item(row_named(*table, "pornhub"), PlatformTable::Hosts)->text(), QString("ph.example"));
+    const int youtube_row = row_named(*table, "youtube");
+    set(*table, youtube_row, PlatformTable::Connections, "six");
+    QVERIFY(!again.save());
+    QCOMPARE(again.error_text(),
+             QString("Platform profiles: youtube: Connections: 'six' is not a whole number"));
+    set(*table, youtube_row, PlatformTable::Connections, "0");
+    QVERIFY(!again.save());
+    QVERIFY2(again.error_text().contains(
+                 "platforms.youtube.concurrent_fragments: must be between 1 and 64, got 0"),
+             qPrintable(again.error_text()));
+    set(*table, youtube_row, PlatformTable::Connections, "2");
+    set(*table, 0, PlatformTable::Hosts, "");
+    QVERIFY(!again.save());
+    QVERIFY2(again.error_text().contains("platforms.mysite: not a built-in platform"),
+             qPrintable(again.error_text()));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), saved);
+    file.close();
+    // Removing the platform of one's own (built-in rows stay) saves without it.
+    table->selectAll();
+    again.findChild<PlatformTable*>("platform_profiles")->remove_selected();
+    QCOMPARE(table->rowCount(), 4);
+    QVERIFY2(again.save(), qPrintable(again.error_text()));
+    auto after = Config::load_file(path.toStdString());
+    QVERIFY(std::holds_alternative<Config>(after));
+    const Config c = std::get<Config>(after);
+    QCOMPARE(extract::PlatformDetector(c.platforms).detect("https://videos.example.org/watch/1"),
+             std::string("generic"));
+    QCOMPARE(extract::PlatformDetector(c.platforms).detect("https://ph.example/view"),
+             std::string("pornhub"));
 }
 
 void WindowTest::the_library_log_reaches_the_log_panel() {
