@@ -23,6 +23,16 @@ void TaskFilterProxy::set_search_text(const QString& text) {
     invalidateFilter();
 }
 
+void TaskFilterProxy::setSourceModel(QAbstractItemModel* model) {
+    tasks_ = qobject_cast<const TaskTableModel*>(model);
+    QSortFilterProxyModel::setSourceModel(model);
+}
+
+bool TaskFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {
+    if (tasks_) return tasks_->less(left.row(), right.row(), left.column(), sortCaseSensitivity());
+    return QSortFilterProxyModel::lessThan(left, right);
+}
+
 bool TaskFilterProxy::filterAcceptsRow(int source_row, const QModelIndex& source_parent) const {
     const QAbstractItemModel* model = sourceModel();
     const QModelIndex title = model->index(source_row, TaskTableModel::Title, source_parent);

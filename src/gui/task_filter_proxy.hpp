@@ -7,6 +7,8 @@
 
 namespace arina::gui {
 
+class TaskTableModel;
+
 class TaskFilterProxy : public QSortFilterProxyModel {
     Q_OBJECT
   public:
@@ -20,12 +22,18 @@ class TaskFilterProxy : public QSortFilterProxyModel {
     /// Case-insensitive substring of the title or URL; empty shows everything.
     void set_search_text(const QString& text);
 
+    void setSourceModel(QAbstractItemModel* model) override;
+
   protected:
     bool filterAcceptsRow(int source_row, const QModelIndex& source_parent) const override;
+    /// Over a TaskTableModel, compares its rows directly (TaskTableModel::less); the
+    /// order is the one SortRole gives.
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
   private:
     StatusFilter status_filter_ = StatusFilter::All;
     QString search_;
+    const TaskTableModel* tasks_ = nullptr;  ///< the source model, when it is one
 };
 
 }  // namespace arina::gui

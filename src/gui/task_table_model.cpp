@@ -77,6 +77,7 @@ TaskTableModel::Row TaskTableModel::make_row(TaskInfo info) {
     Row r;
     r.title = title_of(info);
     r.platform = platform_of(QString::fromStdString(info.task.url));
+    r.format = format_text(info.task);
     r.info = std::move(info);
     return r;
 }
@@ -99,11 +100,13 @@ void TaskTableModel::reset(std::vector<TaskInfo> tasks) {
 void TaskTableModel::apply(const std::vector<Event>& events) {
     std::vector<Row> added;
     QSet<TaskId> removed;
-    QSet<int> changed;
+    // Changed rows by task id (rows move when others are removed), and whether the title
+    // changed too: only then does the signal include the Title column.
+    std::unordered_map<TaskId, bool> changed;
     std::unordered_map<TaskId, std::size_t> added_index;
     auto find = [&](TaskId id) -> Row* {
         if (auto it = index_.find(id); it != index_.end()) {
-            changed.insert(it->second);
+            changed.try_emplace(id, false);
             return &rows_[static_cast<std::size_t>(it->second)];
         }
         if (auto it = added_index.find(id); it != added_index.end()) return &added[it->second];
@@ -144,6 +147,7 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
                 if (!p->file.empty() && p->file != t.file) {
                     t.file = p->file;
                     r->title = title_of(t);
+                    if (auto it = changed.find(p->task_id); it != changed.end()) it->second = true;
                 }
             }
         } else if (const auto* gone = std::get_if<TaskRemovedEvent>(&event)) {
@@ -152,6 +156,7 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
                 added_index.erase(it);
             } else {
                 removed.insert(gone->task_id);
+                changed.erase(gone->task_id);
             }
         }
     }
@@ -162,7 +167,7 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
             std::erase_if(rows_, [&](const Row& r) { return removed.contains(r.info.id); });
             reindex();
             endResetModel();
-            changed.clear();
+            changed.clear();  // the reset shows every row anew
         } else {
             for (TaskId id : removed) {
                 const int row = row_of(id);
@@ -171,13 +176,6 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
                 rows_.erase(rows_.begin() + row);
                 reindex();
                 endRemoveRows();
-            }
-            // Row numbers collected above may have moved: refresh what is left.
-            if (!changed.isEmpty()) {
-                QSet<int> still;
-                for (int row : changed)
-                    if (row < static_cast<int>(rows_.size())) still.insert(row);
-                changed = still;
             }
         }
     }
@@ -193,13 +191,22 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
         endInsertRows();
     }
 
-    if (changed.isEmpty() || rows_.empty()) return;
-    const int last_column = ColumnCount - 1;
-    if (changed.size() * 2 > static_cast<qsizetype>(rows_.size())) {
-        emit dataChanged(index(0, 0), index(static_cast<int>(rows_.size()) - 1, last_column));
+    if (changed.empty() || rows_.empty()) return;
+    // Events change the columns from Size to Status (and the Title when the file became
+    // known); never Platform, Format or Added. Signalling only those columns matters: a
+    // sort/filter proxy sorted on a column outside them keeps its order without re-sorting
+    // (no layoutChanged, no relayout of the whole view on every progress tick).
+    const bool any_title =
+        std::any_of(changed.begin(), changed.end(), [](const auto& c) { return c.second; });
+    if (changed.size() * 2 > rows_.size()) {
+        emit dataChanged(index(0, any_title ? Title : Size),
+                         index(static_cast<int>(rows_.size()) - 1, Status));
         return;
     }
-    for (int row : changed) emit dataChanged(index(row, 0), index(row, last_column));
+    for (const auto& [id, title_changed] : changed) {
+        const int row = row_of(id);
+        if (row >= 0) emit dataChanged(index(row, title_changed ? Title : Size), index(row, Status));
+    }
 }
 
 int TaskTableModel::row_of(TaskId id) const {
@@ -228,7 +235,7 @@ QVariant TaskTableModel::display(const Row& row, int column) const {
         case Platform:
             return row.platform;
         case Format:
-            return format_text(t.task);
+            return row.format;
         case Size:
             if (t.total_bytes >= 0) return bytes_text(t.total_bytes);
             return t.done_bytes > 0 ? bytes_text(t.done_bytes) + "+" : QString();
@@ -250,23 +257,52 @@ QVariant TaskTableModel::display(const Row& row, int column) const {
     }
 }
 
-QVariant TaskTableModel::sort_key(const Row& row, int column) const {
-    const TaskInfo& t = row.info;
+// The numeric columns' sort keys.
+static double sort_number(const TaskInfo& t, int column) {
     switch (column) {
-        case Size:
-            return static_cast<qint64>(std::max(t.total_bytes, t.done_bytes));
-        case Progress:
+        case TaskTableModel::Size:
+            return static_cast<double>(std::max(t.total_bytes, t.done_bytes));
+        case TaskTableModel::Progress:
             return progress_of(t);
-        case Speed:
+        case TaskTableModel::Speed:
             return t.speed;
-        case Eta:
+        case TaskTableModel::Eta:
             return t.eta < 0 ? 1e18 : t.eta;
-        case Status:
+        case TaskTableModel::Status:
             return static_cast<int>(t.status);
-        case Added:
-            return static_cast<qint64>(t.added_at * 1'000'000LL + t.id % 1'000'000LL);
         default:
+            return 0;
+    }
+}
+
+QVariant TaskTableModel::sort_key(const Row& row, int column) const {
+    switch (column) {
+        case Title:
+        case Platform:
+        case Format:
             return display(row, column);
+        case Added:
+            return static_cast<qint64>(row.info.added_at * 1'000'000LL + row.info.id % 1'000'000LL);
+        default:
+            return sort_number(row.info, column);
+    }
+}
+
+bool TaskTableModel::less(int a, int b, int column, Qt::CaseSensitivity text_case) const {
+    const Row& x = rows_[static_cast<std::size_t>(a)];
+    const Row& y = rows_[static_cast<std::size_t>(b)];
+    switch (column) {
+        case Title:
+            return QString::compare(x.title, y.title, text_case) < 0;
+        case Platform:
+            return QString::compare(x.platform, y.platform, text_case) < 0;
+        case Format:
+            return QString::compare(x.format, y.format, text_case) < 0;
+        case Added:
+            return std::pair(x.info.added_at, x.info.id) < std::pair(y.info.added_at, y.info.id);
+        default:
+            // The numeric columns: the same numbers SortRole gives.
+            return sort_number(x.info, column) < sort_number(y.info, column);
     }
 }
 

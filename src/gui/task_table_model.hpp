@@ -5,7 +5,9 @@
 // Updates are batched: apply() takes everything drained from the event queue at once,
 // inserts new rows in one beginInsertRows, and then emits dataChanged once per changed
 // row, or once for the whole table when most rows changed (a progress tick of a busy
-// queue), so the view repaints at most once per batch.
+// queue), so the view repaints at most once per batch. The signals cover only the
+// columns events change (Size to Status, and Title when the file name became known), so
+// a proxy sorted on another column (the default: Added) need not re-sort on progress.
 
 #include <QAbstractTableModel>
 #include <unordered_map>
@@ -45,6 +47,10 @@ class TaskTableModel : public QAbstractTableModel {
     int row_of(TaskId id) const;
     const TaskInfo& task_at(int row) const { return rows_[static_cast<std::size_t>(row)].info; }
 
+    /// Whether row `a` sorts before row `b` by `column` (what SortRole gives, compared without
+    /// building QVariants: sorting 10 000 rows makes ~300 000 comparisons).
+    bool less(int a, int b, int column, Qt::CaseSensitivity text_case) const;
+
     /// Dataset figures for the status bar and the tray.
     int count_with(TaskStatus status) const;
 
@@ -57,6 +63,7 @@ class TaskTableModel : public QAbstractTableModel {
         TaskInfo info;
         QString title;
         QString platform;
+        QString format;  ///< format_text of the task, which does not change
     };
     static Row make_row(TaskInfo info);
     void reindex();

@@ -89,8 +89,35 @@ void ModelTest::a_batch_emits_one_signal_per_changed_row_or_one_for_all() {
     for (TaskId id = 1; id <= 8; ++id) most.push_back(progress(id, 5, 10, 1));
     model.apply(most);
     QCOMPARE(changed.count(), 1);  // most rows: one signal for the whole table
-    QCOMPARE(changed.at(0).at(0).toModelIndex(), model.index(0, 0));
-    QCOMPARE(changed.at(0).at(1).toModelIndex(), model.index(9, TaskTableModel::ColumnCount - 1));
+    // Only the columns events change (Size to Status): a proxy sorted on another column
+    // keeps its order without a relayout.
+    QCOMPARE(changed.at(0).at(0).toModelIndex(), model.index(0, TaskTableModel::Size));
+    QCOMPARE(changed.at(0).at(1).toModelIndex(), model.index(9, TaskTableModel::Status));
+
+    TaskFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(TaskTableModel::Added, Qt::AscendingOrder);
+    QSignalSpy relayouts(&proxy, &QAbstractItemModel::layoutChanged);
+    QSignalSpy proxy_changed(&proxy, &QAbstractItemModel::dataChanged);
+    model.apply({progress(3, 7, 10, 1), progress(4, 8, 10, 1)});
+    QCOMPARE(relayouts.count(), 0);
+    QCOMPARE(proxy_changed.count(), 2);
+    // Sorted by progress, the same tick re-sorts (row 5 overtakes the others).
+    proxy.sort(TaskTableModel::Progress, Qt::DescendingOrder);
+    relayouts.clear();
+    model.apply({progress(5, 10, 10, 1)});
+    QCOMPARE(relayouts.count(), 1);
+    QCOMPARE(proxy.index(0, 0).data(TaskTableModel::TaskIdRole).toLongLong(), 5);
+
+    // A task whose file became known changes its title too; row numbers after a removal
+    // in the same batch still point at the right task.
+    changed.clear();
+    ProgressEvent named = progress(9, 9, 10, 1);
+    named.file = "/tmp/out/named.bin";
+    model.apply({TaskRemovedEvent{2}, named});
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.at(0).at(0).toModelIndex(), model.index(model.row_of(9), TaskTableModel::Title));
+    QCOMPARE(model.index(model.row_of(9), TaskTableModel::Title).data().toString(), QString("named.bin"));
 }
 
 void ModelTest::filter_by_status_and_search() {
