@@ -56,4 +56,11 @@ FailureClass failure_class_for(CURLcode code) {
     }
 }
 
+std::string failure_text(CURLcode code, const char* error_buffer) {
+    const std::string text = error_buffer && error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+    if (code == CURLE_WEIRD_SERVER_REPLY && text.starts_with("Invalid Content-Length"))
+        return "server sent an invalid Content-Length (negative, or not a number)";
+    return text;
+}
+
 }  // namespace arina::net

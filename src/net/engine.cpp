@@ -390,8 +390,7 @@ void Engine::Impl::finish(Transfer& t, CURLcode code) {
     } else if (!t.stopped_by_handler && code != CURLE_OK) {
         outcome.reason = fail_reason_for(code);
         outcome.failure_class = failure_class_for(code);
-        outcome.message =
-            t.request.url + ": " + (t.error_buffer[0] ? t.error_buffer : curl_easy_strerror(code));
+        outcome.message = t.request.url + ": " + failure_text(code, t.error_buffer);
         // "Couldn't connect to server" does not say whether the host refused or was unreachable.
         long os_error = 0;
         if (code == CURLE_COULDNT_CONNECT && t.easy &&

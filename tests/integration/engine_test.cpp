@@ -195,6 +195,11 @@ TEST(Engine, SmallAnswersOnAReusedConnectionDoNotWaitForDelayedAcks) {
     const auto slow =
         std::count_if(sequential.millis.begin(), sequential.millis.end(), [](double ms) { return ms >= 35; });
     EXPECT_LE(slow, kRequests / 5) << "request times (ms): " << times;
+    // The target: under 2 ms of client-side time per request on loopback (the median, so
+    // that a moment of a loaded machine does not decide it).
+    auto sorted = sequential.millis;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_LT(sorted[sorted.size() / 2], 2.0) << "request times (ms): " << times;
 }
 
 TEST(Engine, AHandlerThatThrowsFailsOnlyItsOwnTransfer) {

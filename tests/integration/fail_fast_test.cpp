@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "download_fixture.hpp"
+#include "fixtures/stream_media.hpp"
 #include "store/resume_file.hpp"
 
 namespace arina::test {
@@ -76,7 +77,7 @@ TEST_F(FailFastTest, RefusedConnectionEndsWithinFiveSeconds) {
 }
 
 TEST_F(FailFastTest, PermanentClientErrorsEndAtOnce) {
-    for (const int status : {403, 410, 451}) {
+    for (const int status : {403, 404, 410, 451}) {
         const std::string path = "/denied" + std::to_string(status) + ".bin";
         server.serve_bytes(path, random_bytes(1000, 40), {.error_status = status});
         const auto t = timed({server.url(path)});
@@ -102,7 +103,9 @@ TEST_F(FailFastTest, RepeatedProtocolViolationsEndWithinTenSeconds) {
         {"two-lengths",
          {.extra_header_lines = {"Content-Length: 5"}},
          "server sent two different Content-Lengths"},
-        {"negative-length", {.content_length_text = "-5"}, "Content-Length"},
+        {"negative-length",
+         {.content_length_text = "-5"},
+         "server sent an invalid Content-Length (negative, or not a number)"},
         {"length-and-chunked",
          {.no_content_length = true, .extra_header_lines = {"Content-Length: 300000"}},
          "server sent both Content-Length and Transfer-Encoding: chunked"},
@@ -147,6 +150,50 @@ TEST_F(FailFastTest, RangeAnswersWithoutContentRangeFallBackToOnePlainStream) {
     ASSERT_LE(requests.size(), 5u);
     EXPECT_EQ(requests.back().range_header, "");
     EXPECT_LT(t.seconds, 10.0);
+}
+
+// A Content-Range that starts before the asked offset, on every range after an honest first answer:
+// the ranges cannot be placed, so the file comes once more as one plain stream, right and quick.
+TEST_F(FailFastTest, ContentRangeBeforeTheAskedOffsetEndsInOnePlainStream) {
+    const auto body = random_bytes(700000, 47);
+    server.serve_bytes("/early.bin", body, {.content_range_shift = -10, .lie_after_requests = 1});
+    const auto t = timed({"-v", "-N", "1", "--http-chunk-size", "256K", server.url("/early.bin")});
+    ASSERT_EQ(t.run.exit_code, 0) << t.run.output;
+    EXPECT_EQ(file_sha("early.bin"), sha256_hex(body));
+    // Whichever range piece gave up on the lie first names it.
+    bool named = false;
+    for (const char* pair : {"131062-393205/700000' does not match the requested bytes 131072-393215",
+                             "393206-655349/700000' does not match the requested bytes 393216-655359",
+                             "655350-699989/700000' does not match the requested bytes 655360-699999"})
+        named = named || has(t.run, server.url("/early.bin") + ": Content-Range 'bytes " + std::string(pair) +
+                                        "; downloading as one plain stream without ranges");
+    EXPECT_TRUE(named) << t.run.output;
+    const auto requests = server.requests_for("/early.bin");
+    std::string log;
+    for (const auto& q : requests) log += q.range_header + " " + std::to_string(q.status) + "\n";
+    // The probe, at most four tries of each of the three range pieces (the repeats are quick), then
+    // the plain stream.
+    ASSERT_LE(requests.size(), 14u) << log;
+    EXPECT_EQ(requests.back().range_header, "") << log;
+    EXPECT_LT(t.seconds, 10.0);
+}
+
+// A stream fragment that is 404 on every try: the playlist is fetched once more (a signed URL may
+// have expired), then two quick retries, and the command ends with exit 12 naming the fragment.
+TEST_F(FailFastTest, StreamFragmentMissingOnEveryTryEndsWithinTenSeconds) {
+    namespace media_fx = stream_media;
+    ASSERT_TRUE(media_fx::hls_ts(media_fx::source_ts(dir.path()), dir / "www/hls"));
+    server.serve_directory("/hls", dir / "www/hls");
+    server.set_faults("/hls/seg3.ts", {.error_status = 404});
+    const auto t = timed({server.url("/hls/index.m3u8")});
+    EXPECT_EQ(t.run.exit_code, 12) << t.run.output;
+    EXPECT_TRUE(has(t.run, "arina: error: fragment 4 of 8 (" + server.url("/hls/seg3.ts") +
+                               "): server answered HTTP 404 (gave up after 3 attempts)"))
+        << t.run.output;
+    EXPECT_EQ(server.requests_for("/hls/seg3.ts").size(), 3u);
+    EXPECT_EQ(server.requests_for("/hls/index.m3u8").size(), 2u);
+    EXPECT_LT(t.seconds, 10.0);
+    EXPECT_FALSE(exists("index.mp4"));
 }
 
 // ------------------------------------------------------------------ transient: still patient

@@ -104,6 +104,116 @@ TEST_F(DownloadTest, TheCommandKeepsUnreadableFragmentsSaysSoAndExitsZero) {
     EXPECT_FALSE(exists("index.mp4.stream.arina"));
 }
 
+// A page answering where a segment belongs (a session that expired, once) is a failed attempt of
+// that fragment: the retry brings the segment, and the kept bytes are exactly the three segments.
+TEST_F(DownloadTest, APageAnsweringForASegmentIsNeverBytesInTheOutput) {
+    const auto segments = opaque_segments();
+    serve_opaque_stream(server, segments);
+    server.set_faults("/opaque/seg1.ts",
+                      {.content_type = "video/mp2t", .page_after_requests = 0, .page_requests = 1});
+    const auto r = arina({server.url("/opaque/index.m3u8")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(file_sha("index.bin"), sha256_hex(segments[0] + segments[1] + segments[2]));
+    const auto seg1 = server.requests_for("/opaque/seg1.ts");
+    ASSERT_EQ(seg1.size(), 2u);
+    EXPECT_EQ(seg1[0].status, 200);
+    EXPECT_EQ(seg1[0].body_bytes_sent, 51);  // the page
+    EXPECT_EQ(seg1[1].body_bytes_sent, static_cast<std::int64_t>(segments[1].size()));
+
+    // A page on every try, fragments skipped on request: the page is left out like any failure.
+    server.set_faults("/opaque/seg1.ts", {.content_type = "video/mp2t", .page_after_requests = 0});
+    std::filesystem::remove(dir / "index.bin");
+    const auto skipped = arina({"-v", "--skip-unavailable-fragments", server.url("/opaque/index.m3u8")});
+    ASSERT_EQ(skipped.exit_code, 0) << skipped.output;
+    EXPECT_EQ(file_sha("index.bin"), sha256_hex(segments[0] + segments[2]));
+    EXPECT_NE(skipped.output.find("fragment 2 of 3 (" + server.url("/opaque/seg1.ts") +
+                                  "): server answered HTTP 200 with text/html where a media segment was "
+                                  "expected"),
+              std::string::npos)
+        << skipped.output;
+}
+
+// Opaque segments behind a master playlist with a separate audio rendition. Each media playlist
+// has its own segments; the audio's are AES-128 encrypted, and are kept decrypted.
+class UnmuxedMasterTest : public DownloadTest {
+  protected:
+    std::vector<std::string> video = opaque_segments();
+    std::vector<std::string> audio;
+
+    void SetUp() override {
+        for (int i = 0; i < 2; ++i)
+            audio.push_back("OPAQUE-AUDIO " +
+                            std::string(static_cast<std::size_t>(5000 + 37 * i), static_cast<char>('a' + i)));
+        const fs::path www = dir / "www";
+        fs::create_directories(www);
+        write_file(
+            www / "master.m3u8",
+            "#EXTM3U\n"
+            "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"aud\",LANGUAGE=\"en\",NAME=\"English\",DEFAULT=YES,"
+            "AUTOSELECT=YES,URI=\"audio.m3u8\"\n"
+            "#EXT-X-STREAM-INF:BANDWIDTH=800000,CODECS=\"avc1.64001f\",RESOLUTION=640x360,AUDIO=\"aud\"\n"
+            "video.m3u8\n");
+        write_file(www / "video.m3u8", playlist_of(video.size(), "ts"));
+        for (std::size_t i = 0; i < video.size(); ++i)
+            write_file(www / ("seg" + std::to_string(i) + ".ts"), video[i]);
+        const std::string key_hex = "000102030405060708090a0b0c0d0e0f";
+        const std::string iv_hex = "f0e0d0c0b0a090807060504030201000";
+        std::string key;
+        for (std::size_t i = 0; i < key_hex.size(); i += 2)
+            key += static_cast<char>(std::stoi(key_hex.substr(i, 2), nullptr, 16));
+        write_file(www / "audio.key", key);
+        std::string text =
+            "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:VOD\n"
+            "#EXT-X-KEY:METHOD=AES-128,URI=\"audio.key\",IV=0x" +
+            iv_hex + "\n";
+        for (std::size_t i = 0; i < audio.size(); ++i) {
+            const auto plain = dir / ("plain" + std::to_string(i));
+            write_file(plain, audio[i]);
+            const auto enc = www / ("a" + std::to_string(i) + ".aac");
+            const auto r = run_program({"/usr/bin/openssl", "enc", "-aes-128-cbc", "-K", key_hex, "-iv",
+                                        iv_hex, "-in", plain.string(), "-out", enc.string()});
+            ASSERT_EQ(r.exit_code, 0) << r.output;
+            ASSERT_NE(read_file(enc), audio[i]);
+            text += "#EXTINF:2.000,\na" + std::to_string(i) + ".aac\n";
+        }
+        write_file(www / "audio.m3u8", text + "#EXT-X-ENDLIST\n");
+        server.serve_directory("/m", www);
+    }
+
+    std::vector<std::string> kept() const {
+        std::vector<std::string> names;
+        for (const auto& name : files_in(dir.path()))
+            if (name != "www" && !name.starts_with("plain")) names.push_back(name);
+        return names;
+    }
+};
+
+TEST_F(UnmuxedMasterTest, VideoAndAudioAreKeptAsTwoFiles) {
+    const auto r = arina({server.url("/m/master.m3u8")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(kept(), (std::vector<std::string>{"master.audio.bin", "master.video.bin"})) << r.output;
+    EXPECT_EQ(file_sha("master.video.bin"), sha256_hex(video[0] + video[1] + video[2]));
+    EXPECT_EQ(file_sha("master.audio.bin"), sha256_hex(audio[0] + audio[1]));
+    EXPECT_NE(r.output.find("arina: warning: the stream could not be read as media"), std::string::npos)
+        << r.output;
+}
+
+// -f choices that select one stream fall back the same way: one file under the stream's extension.
+TEST_F(UnmuxedMasterTest, AFormatChoiceOfOneStreamIsKeptTheSameWay) {
+    const auto a = arina({"-f", "hls-audio-aud-English", server.url("/m/master.m3u8")});
+    ASSERT_EQ(a.exit_code, 0) << a.output;
+    EXPECT_EQ(kept(), std::vector<std::string>{"master.bin"}) << a.output;
+    EXPECT_EQ(file_sha("master.bin"), sha256_hex(audio[0] + audio[1]));
+    EXPECT_NE(a.output.find("arina: warning: the stream could not be read as media"), std::string::npos)
+        << a.output;
+    fs::remove(dir / "master.bin");
+
+    const auto v = arina({"-f", "bestvideo", server.url("/m/master.m3u8")});
+    ASSERT_EQ(v.exit_code, 0) << v.output;
+    EXPECT_EQ(kept(), std::vector<std::string>{"master.bin"}) << v.output;
+    EXPECT_EQ(file_sha("master.bin"), sha256_hex(video[0] + video[1] + video[2]));
+}
+
 // Vorbis audio is media libavformat reads, but MP4 cannot carry it: that is a mux failure (exit 16),
 // not data to keep unmuxed, and the part file stays for a rerun in Matroska.
 TEST_F(DownloadTest, MediaThatCannotBeMuxedExitsWith16AndKeepsThePartFiles) {

@@ -122,7 +122,8 @@ ResponsePlan plan_content(const HttpRequest& request, const Resolution& route, s
         plan.body_length = range.range.length();
     }
 
-    const bool lie = applies(f.lie_first_requests, route.request_number);
+    const bool lie =
+        applies(f.lie_first_requests, route.request_number) && route.request_number > f.lie_after_requests;
     plan.chunked = f.no_content_length && request.version_minor >= 1;
     if (!f.content_length_text.empty()) plan.close_after = true;  // the client's framing is broken
     // Without a length, an HTTP/1.0 client learns where the body ends by the close.
@@ -189,7 +190,10 @@ ResponsePlan decide(const HttpRequest& request, const Resolution& route, std::ti
 
     const Faults& f = route.faults;
     ResponsePlan plan;
-    if (f.page_after_requests >= 0 && route.request_number > f.page_after_requests) {
+    const bool page =
+        f.page_after_requests >= 0 && route.request_number > f.page_after_requests &&
+        (f.page_requests <= 0 || route.request_number <= f.page_after_requests + f.page_requests);
+    if (page) {
         plan.status = 200;
         plan.body = text_representation(f.page_body);
         plan.body_length = plan.body->size;

@@ -75,8 +75,11 @@ struct Faults {
     std::int64_t content_length_delta = 0;
     /// Lie: Content-Range start and end shifted by this many bytes (the body is the requested bytes).
     std::int64_t content_range_shift = 0;
-    /// Both lies apply to the first K requests (0 = every request).
+    /// Both lies apply to the first K requests (0 = every request) ...
     int lie_first_requests = 0;
+    /// ... and only from request K+1 on (0 = from the first): an honest probe, then lies about the
+    /// ranges after it.
+    int lie_after_requests = 0;
 
     /// Send the representation gzipped (Content-Encoding: gzip) whatever the client accepts. Ranges
     /// then address the gzipped bytes, as RFC 9110 says. Files are compressed in memory: small ones only.
@@ -107,6 +110,8 @@ struct Faults {
     /// never): 200, Content-Type text/html, `page_body`, whatever Range was asked. What a server says
     /// when a session expired, or a captive portal or login wall answers in its place.
     int page_after_requests = -1;
+    /// ... for this many requests (0 = every one after K): a page once, then the content again.
+    int page_requests = 0;
     std::string page_body = "<html><body>Your session has expired.</body></html>";
 
     bool operator==(const Faults&) const = default;
