@@ -26,6 +26,7 @@ class WindowTest : public QObject {
     void invalid_input_is_shown_in_the_dialog();
     void settings_round_trip_through_the_config_file();
     void platform_profiles_round_trip_to_the_cli_file();
+    void remove_with_files_from_the_window();
     void the_library_log_reaches_the_log_panel();
 };
 

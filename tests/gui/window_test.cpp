@@ -3,18 +3,22 @@
 // with a download running and continue it at the next start; invalid input; settings
 // written to the CLI's config file; the library's log in the log panel.
 #include <QAction>
+#include <QApplication>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QItemSelectionModel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <memory>
 #include <optional>
 #include <random>
@@ -303,6 +307,39 @@ void WindowTest::platform_profiles_round_trip_to_the_cli_file() {
              std::string("generic"));
     QCOMPARE(extract::PlatformDetector(c.platforms).detect("https://ph.example/view"),
              std::string("pornhub"));
+}
+
+void WindowTest::remove_with_files_from_the_window() {
+    const std::string body = random_body(2 * 1024 * 1024, 4);
+    server->serve_bytes("/gone.bin", body, {.rate_bytes_per_sec = 300'000});
+    App app(test_config());
+    app.bridge->add({DownloadTask{.url = server->url("/gone.bin")}});
+    QTRY_VERIFY_WITH_TIMEOUT(server->body_bytes_sent("/gone.bin") > 100'000, kTimeoutMs);
+    app.select_row(0);
+    QAction* pause = app.action("Pause");
+    QTRY_VERIFY(pause->isEnabled());
+    pause->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(app.status_of_row(0), std::optional(TaskStatus::Paused), kTimeoutMs);
+    const QDir out(temp->path() + "/out");
+    const auto files = [&] { return out.entryList(QDir::Files | QDir::Hidden); };
+    QTRY_VERIFY(!files().isEmpty());  // the partial download and its resume file
+    // The confirmation is answered Yes as soon as it shows.
+    QString asked;
+    QTimer answer;
+    connect(&answer, &QTimer::timeout, [&] {
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+            asked = box->text();
+            box->button(QMessageBox::Yes)->click();
+        }
+    });
+    answer.start(20);
+    QAction* remove_files = app.action("Remove with files");
+    QVERIFY(remove_files && remove_files->isEnabled());
+    remove_files->trigger();
+    answer.stop();
+    QCOMPARE(asked, QString("Remove 1 download(s) and delete their files from disk?"));
+    QTRY_COMPARE_WITH_TIMEOUT(app.model.rowCount(), 0, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(files(), QStringList(), kTimeoutMs);
 }
 
 void WindowTest::the_library_log_reaches_the_log_panel() {
