@@ -721,6 +721,15 @@ void StreamDownload::finish(transfer::DownloadResult result) {
     }
     result.resumed_bytes = resumed_bytes_;
     result.notices.insert(result.notices.begin(), notices_.begin(), notices_.end());
+    // Fragments left out on request are never silent: a warning names them even without -v (the
+    // notices above carry each one's error).
+    std::string lacking;
+    for (std::size_t i = 0; i < tracks_.size(); ++i)
+        for (const std::int64_t n : tracks_[i]->resume_state().skipped)
+            lacking += (lacking.empty() ? "" : ", ") + pending_[i].role + " fragment " + std::to_string(n);
+    if (!lacking.empty())
+        result.warnings.push_back(
+            "the output lacks fragments that kept failing (--skip-unavailable-fragments): " + lacking);
     phase_ = Phase::Done;
     publish();
     // The owner may destroy *this as soon as it is told: touch nothing afterwards.
