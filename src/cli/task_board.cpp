@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -71,7 +72,8 @@ void TaskBoard::update(const std::vector<TaskInfo>& active, const Metrics& metri
                                 {"done_bytes", t.done_bytes},
                                 {"speed", t.speed},
                                 {"eta", t.eta},
-                                {"connections", t.connections}};
+                                {"connections", t.connections},
+                                {"duplicated_bytes", t.duplicated_bytes}};
             std::printf("%s\n", j.dump().c_str());
         }
         std::fflush(stdout);
@@ -93,6 +95,9 @@ void TaskBoard::update(const std::vector<TaskInfo>& active, const Metrics& metri
 
 void TaskBoard::finished(const TaskInfo& info, const TaskResult& r) {
     clear_live();
+    duplicated_bytes_ += r.duplicated_bytes;
+    if (!r.already_present && !r.error)
+        downloaded_bytes_ += std::max<std::int64_t>(0, r.size - r.resumed_bytes);
     const bool cancelled = r.status == TaskStatus::Cancelled;
     if (style_ == ProgressStyle::Json) {
         nlohmann::json j = {
@@ -103,7 +108,8 @@ void TaskBoard::finished(const TaskInfo& info, const TaskResult& r) {
             {"status", r.already_present ? std::string("already-present") : std::string(to_string(r.status))},
             {"reason", std::string(to_string(r.error.reason))},
             {"message", r.error.message},
-            {"size", r.size}};
+            {"size", r.size},
+            {"duplicated_bytes", r.duplicated_bytes}};
         std::printf("%s\n", j.dump().c_str());
         std::fflush(stdout);
     }
@@ -132,9 +138,17 @@ void TaskBoard::summary(int completed, int failed, double seconds, const Metrics
     if (completed + failed > 1 || stats)
         std::fprintf(stderr, "%d completed, %d failed in %s\n", completed, failed,
                      format_duration(seconds).c_str());
-    if (stats)
+    if (stats) {
         std::fprintf(stderr, "stats: %d threads, peak RSS %s, %d connections open at the end\n", m.threads,
                      format_bytes(static_cast<double>(m.peak_rss_bytes)).c_str(), m.active_connections);
+        // Hedged requests fetch a straggler's bytes twice; what that cost, against what was downloaded.
+        const double share = downloaded_bytes_ > 0 ? 100.0 * static_cast<double>(duplicated_bytes_) /
+                                                         static_cast<double>(downloaded_bytes_)
+                                                   : 0.0;
+        std::fprintf(stderr, "stats: %s received twice by hedged requests (%.1f%% of %s downloaded)\n",
+                     format_bytes(static_cast<double>(duplicated_bytes_)).c_str(), share,
+                     format_bytes(static_cast<double>(downloaded_bytes_)).c_str());
+    }
 }
 
 }  // namespace arina::cli

@@ -4,6 +4,7 @@
 // with --progress json, one JSON object per line on stdout (for scripts and the GUI).
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ class TaskBoard {
     bool verbose_;
     bool terminal_;
     int live_lines_ = 0;
+    std::int64_t duplicated_bytes_ = 0;  // of the tasks finished so far, for --stats
+    std::int64_t downloaded_bytes_ = 0;
     std::chrono::steady_clock::time_point last_print_{};
 };
 

@@ -201,6 +201,7 @@ TaskInfo DownloadManager::Impl::info_of(const Entry& e) const {
     t.eta = (t.speed > 0 && t.total_bytes >= 0) ? static_cast<double>(t.total_bytes - t.done_bytes) / t.speed
                                                 : -1;
     t.connections = is_active(e.status) ? e.progress.connections : 0;
+    t.duplicated_bytes = e.progress.duplicated_bytes;
     t.attempts = e.attempts;
     t.added_at = e.added_at;
     t.order = e.seq;
@@ -244,6 +245,7 @@ void DownloadManager::Impl::fulfil(Entry& e) {
     r.notices = e.notices;
     r.warnings = e.warnings;
     r.resumed_bytes = e.resumed_bytes;
+    r.duplicated_bytes = e.duplicated_bytes;
     r.entries = e.playlist_entries;
     e.promise->set_value(std::move(r));
     e.promise.reset();
@@ -497,6 +499,7 @@ void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResul
         e.notices = result.notices;
         e.warnings = result.warnings;
         e.resumed_bytes = result.resumed_bytes;
+        e.duplicated_bytes = result.duplicated_bytes;
         if (result.size >= 0) {
             e.progress.total_bytes = result.size;
             if (!result.error) e.progress.done_bytes = result.size;

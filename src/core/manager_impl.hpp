@@ -58,6 +58,7 @@ struct DownloadManager::Impl {
         std::vector<std::string> notices;
         std::vector<std::string> warnings;
         std::int64_t resumed_bytes = 0;
+        std::int64_t duplicated_bytes = 0;
         std::vector<TaskId> playlist_entries;  // tasks queued for the playlist this task found
     };
 

@@ -65,8 +65,10 @@ struct TaskResult {
     Error error;                 ///< reason None when completed
     std::filesystem::path file;  ///< the finished file
     std::int64_t size = 0;
-    bool already_present = false;       ///< nothing had to be downloaded
-    std::int64_t resumed_bytes = 0;     ///< bytes an earlier run (or a pause) had already stored
+    bool already_present = false;    ///< nothing had to be downloaded
+    std::int64_t resumed_bytes = 0;  ///< bytes an earlier run (or a pause) had already stored
+    /// Bytes received twice: hedged requests for a straggler's bytes whose copy lost the race.
+    std::int64_t duplicated_bytes = 0;
     std::vector<std::string> notices;   ///< worth telling the user (resume file discarded, ...)
     std::vector<std::string> warnings;  ///< to show even when not verbose (a stream kept unmuxed, ...)
     /// The URL was a playlist or channel: nothing was downloaded, and these tasks were queued, one
@@ -86,12 +88,13 @@ struct TaskInfo {
     double speed = 0;  ///< bytes per second, over the last few seconds
     double eta = -1;   ///< seconds, -1 when unknown
     int connections = 0;
-    int attempts = 0;           ///< task-level retries used
-    std::int64_t added_at = 0;  ///< unix seconds when the task was added
-    std::int64_t order = 0;     ///< start order among queued tasks of one priority, lowest first
-    std::string stage;          ///< as ProgressEvent::stage
-    int fragments_done = 0;     ///< streams: fragments on disk
-    int fragments_total = 0;    ///< streams: fragments known so far; 0 for plain files
+    std::int64_t duplicated_bytes = 0;  ///< received twice by hedged requests (as TaskResult's)
+    int attempts = 0;                   ///< task-level retries used
+    std::int64_t added_at = 0;          ///< unix seconds when the task was added
+    std::int64_t order = 0;             ///< start order among queued tasks of one priority, lowest first
+    std::string stage;                  ///< as ProgressEvent::stage
+    int fragments_done = 0;             ///< streams: fragments on disk
+    int fragments_total = 0;            ///< streams: fragments known so far; 0 for plain files
 };
 
 }  // namespace arina

@@ -445,6 +445,10 @@ void StreamDownload::pump() {
         if (!started || ended_) break;
         ++active;
     }
+    // Nothing left to start: a free connection may fetch a fragment far behind once more.
+    for (Track* t : order) {
+        while (active < job_.connections && !ended_ && t->start_hedge()) ++active;
+    }
     publish();
 }
 
@@ -660,6 +664,7 @@ void StreamDownload::schedule_save() {
             disk_.submit(key_, [save = snapshot()] { (void)save_durably(save); });
         }
         schedule_save();
+        pump();  // a fragment may have fallen far enough behind to be worth hedging
     });
 }
 
@@ -717,6 +722,7 @@ void StreamDownload::finish(transfer::DownloadResult result) {
     result.fetched_bytes = manifest_bytes_;
     for (const auto& t : tracks_) {
         result.fetched_bytes += t->fetched_bytes();
+        result.duplicated_bytes += t->duplicated_bytes();
         result.notices.insert(result.notices.end(), t->notices().begin(), t->notices().end());
     }
     result.resumed_bytes = resumed_bytes_;
@@ -759,6 +765,7 @@ void StreamDownload::publish() {
     for (const auto& t : tracks_) {
         p.done_bytes += t->bytes_written();
         p.fetched_bytes += t->fetched_bytes();
+        p.duplicated_bytes += t->duplicated_bytes();
         p.connections += t->active();
         p.fragments_done += static_cast<int>(t->fragments_written());
         p.fragments_total += static_cast<int>(t->fragments_known());

@@ -294,9 +294,10 @@ void Track::recycle(std::string& buffer) {
     spare_buffers_.push_back(std::move(taken));
 }
 
-void Track::start(Slot& slot) {
+net::TransferId Track::start(Slot& slot) {
     Active a;
     a.key = slot.key;
+    a.started = std::chrono::steady_clock::now();
     a.buffer = take_buffer();
     if (slot.fragment.key) {
         const AesKey* key = shared_.keys.get(slot.fragment.key->key_url);
@@ -311,6 +312,7 @@ void Track::start(Slot& slot) {
     slot.state = Slot::State::Active;
     const auto id = shared_.engine.start(std::move(req), *this);
     active_.emplace(id, std::move(a));
+    return id;
 }
 
 // ------------------------------------------------------------------ receiving
@@ -386,6 +388,8 @@ bool Track::on_response(net::TransferId id, const net::ResponseHead& head) {
             }
         }
     }
+    if (const auto length = head.content_length(); a.remaining >= 0 || length)
+        a.expected = a.remaining >= 0 ? a.remaining : *length - a.skip;
     if (ahead_of(a.key) == 0) {
         try_spill(a);
     } else if (const auto length = head.content_length(); length && !a.decryptor) {
@@ -413,6 +417,8 @@ bool Track::on_body(net::TransferId id, std::span<const char> data) {
         data = data.first(std::min<std::size_t>(data.size(), static_cast<std::size_t>(a.remaining)));
         a.remaining -= static_cast<std::int64_t>(data.size());
     }
+    if (a.received == 0 && !data.empty()) a.first_byte = std::chrono::steady_clock::now();
+    a.received += static_cast<std::int64_t>(data.size());
     std::span<const char> plain = data;
     if (a.decryptor) {
         scratch_.clear();
@@ -428,7 +434,8 @@ bool Track::on_body(net::TransferId id, std::span<const char> data) {
         const std::int64_t ahead = ahead_of(a.key);
         if (ahead == 0) {
             try_spill(a);
-        } else if (must_defer(settings_.window, ahead, static_cast<std::int64_t>(a.buffer.size()))) {
+        } else if (!a.duplicate &&
+                   must_defer(settings_.window, ahead, static_cast<std::int64_t>(a.buffer.size()))) {
             // Too big to wait in memory: fetch it again once it is next, straight to disk.
             Slot* slot = slot_of(a.key);
             slot->state = Slot::State::Waiting;
@@ -479,6 +486,7 @@ void Track::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
         }
     }
     if (check_error()) return;
+    if (a.twin && settle_hedge(a, !failure)) return;
     if (failure) {
         if (a.spilling) {
             // Half a fragment is on disk after the written prefix: cut it off before anything else lands.
@@ -486,10 +494,12 @@ void Track::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
         }
         fragment_failed(*slot, *failure, problem);
     } else if (a.spilling) {
+        note_finished(a);
         note_size(*slot, a.spilled);
         commit_head(a.spilled);
         advance();
     } else {
+        note_finished(a);
         note_size(*slot, static_cast<std::int64_t>(a.buffer.size()));
         held_bytes_ += static_cast<std::int64_t>(a.buffer.size());
         slot->data = std::move(a.buffer);
@@ -600,6 +610,7 @@ void Track::advance() {
 // The next fragment to write starts streaming to disk: what it buffered goes first.
 bool Track::try_spill(Active& a) {
     if (a.spilling) return true;
+    if (a.duplicate) return false;  // a hedge's copy lands whole, or not at all
     const Slot* slot = slot_of(a.key);
     if (!slot || ahead_of(a.key) != 0 || !ensure_init(*slot)) return false;
     if (!write(a.buffer, write_pos_)) return false;

@@ -14,6 +14,7 @@
 // Engine thread only. The track never calls into its owner while the owner is calling it, except
 // through TrackListener, whose callbacks the owner must accept at any time.
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -103,6 +104,9 @@ class Track final : private net::TransferHandler {
     bool start_one();
     /// Aborts every request and timer; nothing more happens.
     void stop();
+    /// VOD: asks a fragment far behind again on a free connection (a hedged request: the first
+    /// complete copy wins, the other is cancelled; see track_hedge.cpp). False when none qualifies.
+    bool start_hedge();
     /// Called when a key arrived: unblocks writing and starting.
     void resume_work();
     /// VOD: a fresh copy of this track's stream (the same fragments, new URLs: fresh signatures).
@@ -127,6 +131,8 @@ class Track final : private net::TransferHandler {
     }
     std::int64_t bytes_written() const { return write_pos_; }
     std::int64_t fetched_bytes() const { return fetched_bytes_; }
+    /// Of fetched_bytes(), those of hedged fragments' copies that lost the race.
+    std::int64_t duplicated_bytes() const { return duplicated_bytes_; }
     std::int64_t held_bytes() const { return held_bytes_; }
     /// Media seconds written so far (for the live duration and progress).
     double seconds_written() const { return seconds_written_; }
@@ -175,6 +181,14 @@ class Track final : private net::TransferHandler {
         bool sliced = false;                            // a 200 answer to a range request
         std::optional<net::AttemptFailure> failure;     // why we stopped it
         std::string problem;
+        // For hedging (track_hedge.cpp): how the request is doing, and its copy when hedged.
+        std::chrono::steady_clock::time_point started{};
+        std::chrono::steady_clock::time_point first_byte{};
+        std::int64_t received = 0;            // bytes of the fragment taken
+        std::int64_t expected = -1;           // bytes it is to bring; -1: unknown
+        std::optional<net::TransferId> twin;  // the other copy of a hedged fragment
+        bool duplicate = false;               // this request is the hedge: it never streams to disk
+        bool hedged = false;                  // the fragment had its one duplicate
     };
 
     bool on_response(net::TransferId id, const net::ResponseHead& head) override;
@@ -186,7 +200,9 @@ class Track final : private net::TransferHandler {
     bool split(std::size_t index);
     void size_pieces(Slot& first, std::int64_t total, bool whole, const std::string& validator);
     void note_size(const Slot& slot, std::int64_t bytes);
-    void start(Slot& slot);
+    net::TransferId start(Slot& slot);
+    bool settle_hedge(Active& a, bool complete);
+    void note_finished(const Active& a);
     bool accept(Active& a, std::span<const char> data);
     void fragment_failed(Slot& slot, net::AttemptFailure failure, std::string problem);
     void advance();
@@ -225,6 +241,9 @@ class Track final : private net::TransferHandler {
     bool stopped_ = false;
     std::int64_t held_bytes_ = 0;
     std::int64_t fetched_bytes_ = 0;
+    std::int64_t duplicated_bytes_ = 0;
+    std::deque<double> recent_rates_;     // of finished fragments: what a free connection reaches
+    std::deque<double> recent_startups_;  // their times to first byte
     double seconds_written_ = 0;
     double seconds_planned_ = 0;
     std::string init_id_;  // last init section written

@@ -44,10 +44,13 @@ struct DownloadProgress {
     std::int64_t total_bytes = -1;   ///< -1 while unknown
     std::int64_t done_bytes = 0;     ///< on disk, including what an earlier run fetched
     std::int64_t fetched_bytes = 0;  ///< received by this run
-    int connections = 0;             ///< requests in flight
-    std::filesystem::path file;      ///< final path once known
-    int fragments_done = 0;          ///< streams only: fragments on disk
-    int fragments_total = 0;         ///< streams only: 0 for plain files
+    /// Of fetched_bytes, received twice: hedged requests (a duplicate of a straggler's bytes) whose
+    /// copy lost the race. Each byte is written once.
+    std::int64_t duplicated_bytes = 0;
+    int connections = 0;         ///< requests in flight
+    std::filesystem::path file;  ///< final path once known
+    int fragments_done = 0;      ///< streams only: fragments on disk
+    int fragments_total = 0;     ///< streams only: 0 for plain files
 };
 
 /// One entry of a playlist or channel that a download found instead of media.
@@ -62,9 +65,10 @@ struct DownloadResult {
     std::filesystem::path file;    ///< the finished file (or where it would have gone)
     bool already_present = false;  ///< nothing to do: the file was already downloaded
     std::int64_t size = 0;
-    std::int64_t fetched_bytes = 0;  ///< body bytes this run received
-    std::int64_t resumed_bytes = 0;  ///< bytes an earlier run had already written
-    int restarts = 0;                ///< times the download started over (file changed, ranges refused)
+    std::int64_t fetched_bytes = 0;     ///< body bytes this run received
+    std::int64_t duplicated_bytes = 0;  ///< of those, received twice by hedged requests
+    std::int64_t resumed_bytes = 0;     ///< bytes an earlier run had already written
+    int restarts = 0;                   ///< times the download started over (file changed, ranges refused)
     /// The failure was already retried as often as the job allows: the task layer
     /// should not multiply the attempts by retrying the whole download again.
     bool retries_exhausted = false;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "net/media_type.hpp"
+#include "transfer/hedge_planner.hpp"
 #include "transfer/range_planner.hpp"
 #include "util/atomic_file.hpp"
 #include "util/filename.hpp"
@@ -29,6 +30,20 @@ constexpr std::int64_t kProbeBytes = 128 * 1024;
 // A file that changes on the server this often is not going to settle.
 constexpr int kMaxRestarts = 3;
 constexpr std::int64_t kUnknownEnd = std::numeric_limits<std::int64_t>::max();
+// How many finished pieces the hedging decision remembers (their rates and times to first byte).
+constexpr std::size_t kRecentPieces = 16;
+// A piece shorter than this, or delivered faster than this, says little about a connection's rate.
+constexpr std::int64_t kMinRatedBytes = 256 * 1024;
+constexpr double kMinRatedSeconds = 0.05;
+
+double seconds_between(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
+    return std::chrono::duration<double>(to - from).count();
+}
+
+void remember(std::deque<double>& values, double value) {
+    values.push_back(value);
+    if (values.size() > kRecentPieces) values.pop_front();
+}
 
 std::string range_text(std::int64_t begin, std::int64_t end) {
     return "bytes " + std::to_string(begin) + "-" + std::to_string(end - 1);
@@ -377,15 +392,10 @@ bool FileDownload::on_body(net::TransferId id, std::span<const char> data) {
     const auto room = static_cast<std::size_t>(std::max<std::int64_t>(0, a.end - a.cursor));
     const std::size_t n = std::min(room, data.size());
     if (n > 0) {
-        if (Error err = part_->write_at(a.cursor, data.first(n))) {
-            fail(err);
-            return false;
-        }
-        done_.add({a.cursor, a.cursor + static_cast<std::int64_t>(n)});
-        a.cursor += static_cast<std::int64_t>(n);
-        fetched_bytes_ += static_cast<std::int64_t>(n);
-        dirty_ = true;
+        write_body(a, data.first(n));
+        if (ended_) return false;  // the write failed
     }
+    if (a.twin) settle_race(a);
     if (n < data.size() || a.cursor >= a.end) {
         if (a.end < a.requested_end) {  // the piece was split: the rest belongs to another request
             publish();
@@ -400,6 +410,71 @@ bool FileDownload::on_body(net::TransferId id, std::span<const char> data) {
     }
     publish();
     return true;
+}
+
+// Writes what of `data` (the bytes at a.cursor) is not on disk yet: both copies of a hedged piece
+// deliver the same bytes, and each byte is written once, by whichever copy brings it first.
+void FileDownload::write_body(Active& a, std::span<const char> data) {
+    const auto size = static_cast<std::int64_t>(data.size());
+    if (a.received == 0) a.first_byte = std::chrono::steady_clock::now();
+    std::int64_t written = 0;
+    for (const auto& gap : missing_in(done_, {a.cursor, a.cursor + size})) {
+        const auto offset = static_cast<std::size_t>(gap.begin - a.cursor);
+        if (Error err =
+                part_->write_at(gap.begin, data.subspan(offset, static_cast<std::size_t>(gap.size()))))
+            return fail(err);
+        done_.add(gap);
+        a.wrote.add(gap);
+        written += gap.size();
+    }
+    duplicated_bytes_ += size - written;
+    a.cursor += size;
+    a.received += size;
+    fetched_bytes_ += size;
+    if (written > 0) dirty_ = true;
+}
+
+// The two copies of a hedged piece race for the same bytes. A copy that reaches the end of the
+// piece wins; so does the duplicate once it is ahead of the original (everything the original
+// would still bring is then on disk already or coming faster through the duplicate). The loser is
+// cancelled: its bytes on disk stay, they are the same file (both answers passed If-Range and the
+// validator checks).
+void FileDownload::settle_race(Active& a) {
+    auto other = active_.find(*a.twin);
+    if (other == active_.end()) {
+        a.twin.reset();
+        return;
+    }
+    const bool finished = a.cursor >= a.end;
+    const bool overtook = a.duplicate && a.cursor > other->second.cursor;
+    if (!finished && !overtook) return;
+    engine_.abort(other->first);
+    active_.erase(other);  // a lives in another node of the map: still valid
+    a.twin.reset();
+    a.duplicate = false;
+}
+
+// One copy of a hedged piece failed: the other goes on alone (no retry, no failure counted), and
+// whatever of the piece neither copy covers any more (bytes of a lying answer, thrown away) is
+// asked again. False when `a` was not racing.
+bool FileDownload::drop_from_race(const Active& a) {
+    if (!a.twin) return false;
+    auto other = active_.find(*a.twin);
+    if (other == active_.end()) return false;
+    Active& b = other->second;
+    b.twin.reset();
+    b.duplicate = false;
+    for (const auto& hole : missing_in(done_, {a.begin, b.cursor})) waiting_.push_back({hole, {}});
+    pump();
+    return true;
+}
+
+void FileDownload::note_finished_piece(const Active& a) {
+    if (a.received <= 0) return;
+    remember(recent_startups_, seconds_between(a.started, a.first_byte));
+    const double flowing = seconds_between(a.first_byte, std::chrono::steady_clock::now());
+    if (!a.probe && a.received >= kMinRatedBytes && flowing >= kMinRatedSeconds)
+        remember(recent_rates_, static_cast<double>(a.received) / flowing);
 }
 
 void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
@@ -418,11 +493,13 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
     }
     const bool whole = mode_ != Mode::Ranged;
     if (a.violated) {
-        done_.remove({a.begin, a.cursor});  // nothing from a lying response is kept
+        for (const auto& r : a.wrote.ranges()) done_.remove(r);  // nothing from a lying response is kept
         a.cursor = a.begin;
+        if (!whole && drop_from_race(a)) return;
         net::AttemptFailure f{FailReason::BadResponse, 0, std::nullopt};
         return whole ? whole_failed(f, a.message, a.bad_range) : piece_failed(a, f, a.message);
     }
+    if (!whole && (a.failed || a.cursor < a.end) && drop_from_race(a)) return;
     if (a.failed) return whole ? whole_failed(a.failure, a.message) : piece_failed(a, a.failure, a.message);
 
     const bool transfer_ok = outcome.reason == FailReason::None && !outcome.stopped_by_handler;
@@ -431,6 +508,7 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
         return finalize();
     }
     if (mode_ == Mode::Ranged && a.cursor >= a.end) {
+        note_finished_piece(a);
         pump();
         return maybe_complete();
     }
@@ -448,7 +526,7 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
 
 // ------------------------------------------------------------------ scheduling
 
-void FileDownload::start_piece(ByteRange range, net::RetryHistory history) {
+net::TransferId FileDownload::start_piece(ByteRange range, net::RetryHistory history) {
     Active a;
     a.begin = a.cursor = range.begin;
     a.end = a.requested_end = range.end;
@@ -462,6 +540,7 @@ void FileDownload::start_piece(ByteRange range, net::RetryHistory history) {
     req.owner = key_;
     const auto id = engine_.start(std::move(req), *this);
     active_.emplace(id, a);
+    return id;
 }
 
 void FileDownload::plan_waiting(const IntervalSet& have) {
@@ -495,7 +574,8 @@ void FileDownload::pump() {
                 seconds_left = static_cast<double>(a.end - a.cursor) / (received / std::max(elapsed, 1e-3));
             else if (elapsed > kNotFlowingSeconds)
                 seconds_left = std::numeric_limits<double>::infinity();
-            pieces.push_back({{a.cursor, a.end}, seconds_left});
+            // The copies of a hedged piece are racing for the same bytes: not split.
+            pieces.push_back({{a.cursor, a.end}, a.twin ? 0.0 : seconds_left});
         }
         auto split = plan_split(pieces, kMinSplitPiece, kMinSplitSeconds);
         if (!split) break;
@@ -504,7 +584,43 @@ void FileDownload::pump() {
         donor.end = split->split_at;
         start_piece(taken, {});
     }
+    // Nothing left to split: a free connection may fetch a straggler's bytes once more.
+    while (active_.size() < slots && waiting_.empty() && retry_timers_.empty() && start_hedge()) {
+    }
     publish();
+}
+
+bool FileDownload::start_hedge() {
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<net::TransferId> ids;
+    std::vector<HedgeCandidate> candidates;
+    for (const auto& [id, a] : active_) {
+        HedgeCandidate c;
+        c.bytes_left = c.refetch_bytes = a.end - a.cursor;
+        c.seconds_elapsed = seconds_between(a.started, now);
+        if (a.received > 0) {
+            c.seconds_measured = seconds_between(a.first_byte, now);
+            c.rate = static_cast<double>(a.received) / std::max(c.seconds_measured, 1e-3);
+        }
+        c.eligible = !a.probe && !a.twin && !a.hedged && !a.failed && !a.violated;
+        ids.push_back(id);
+        candidates.push_back(c);
+    }
+    HedgeRules rules;
+    rules.free_rate = typical_rate({recent_rates_.begin(), recent_rates_.end()});
+    if (!recent_startups_.empty())
+        rules.startup_seconds = typical_rate({recent_startups_.begin(), recent_startups_.end()});
+    const auto pick = plan_hedge(candidates, rules);
+    if (!pick) return false;
+    const net::TransferId original = ids[*pick];
+    Active& o = active_.at(original);
+    o.hedged = true;
+    const net::TransferId duplicate = start_piece({o.cursor, o.end}, {});
+    Active& d = active_.at(duplicate);  // map nodes stay put: `o` is still valid
+    d.duplicate = d.hedged = true;
+    d.twin = original;
+    o.twin = duplicate;
+    return true;
 }
 
 void FileDownload::piece_failed(Active a, net::AttemptFailure failure, std::string message) {
@@ -517,14 +633,20 @@ void FileDownload::piece_failed(Active a, net::AttemptFailure failure, std::stri
         if (decision.failure_class != net::FailureClass::Final) retries_exhausted_ = true;
         return fail({failure.reason, message + net::gave_up_note(decision, a.history.failures)});
     }
-    const ByteRange rest{a.cursor, a.end};
+    // What is still missing of the piece (a copy of a hedged piece may have left bytes ahead on disk).
+    auto rest = missing_in(done_, {a.cursor, a.end});
+    if (rest.empty()) {
+        pump();
+        return maybe_complete();
+    }
     auto timer = std::make_shared<net::TimerId>();
-    *timer = engine_.add_timer(to_ms(decision.delay_seconds),
-                               [this, timer, rest, history = std::move(a.history)]() mutable {
-                                   retry_timers_.erase(*timer);
-                                   waiting_.push_front({rest, std::move(history)});
-                                   pump();
-                               });
+    *timer = engine_.add_timer(to_ms(decision.delay_seconds), [this, timer, rest = std::move(rest),
+                                                               history = std::move(a.history)]() mutable {
+        retry_timers_.erase(*timer);
+        for (auto r = rest.rbegin(); r != rest.rend(); ++r)
+            waiting_.push_front({*r, r + 1 == rest.rend() ? std::move(history) : net::RetryHistory{}});
+        pump();
+    });
     retry_timers_.insert(*timer);
     pump();
 }
@@ -708,6 +830,7 @@ void FileDownload::finish(DownloadResult result) {
     stop_everything();
     ended_ = true;
     result.fetched_bytes = fetched_bytes_;
+    result.duplicated_bytes = duplicated_bytes_;
     result.resumed_bytes = resumed_bytes_;
     result.restarts = restarts_;
     result.retries_exhausted = retries_exhausted_ || restarts_ > kMaxRestarts;
@@ -732,6 +855,7 @@ void FileDownload::publish() {
     progress_.total_bytes = size_;
     progress_.done_bytes = mode_ == Mode::Probe ? resumed_bytes_ : done_.total();
     progress_.fetched_bytes = fetched_bytes_;
+    progress_.duplicated_bytes = duplicated_bytes_;
     progress_.connections = static_cast<int>(active_.size());
     progress_.file = final_path_;
 }

@@ -65,7 +65,14 @@ class FileDownload final : public Download, private net::TransferHandler {
         bool reprobe = false;    ///< stopped on purpose to ask again differently
         bool manifest = false;   ///< the first answer is a stream manifest (FileJob::is_manifest)
         std::string message;     ///< what went wrong, when failed or violated
-        std::chrono::steady_clock::time_point started{};  ///< when the request was made
+        std::chrono::steady_clock::time_point started{};     ///< when the request was made
+        std::chrono::steady_clock::time_point first_byte{};  ///< when its first body byte came
+        std::int64_t received = 0;                           ///< body bytes taken, duplicates included
+        IntervalSet wrote;  ///< what this request put on disk (its copy of a hedged piece may skip bytes)
+        // Hedging (hedge_planner.hpp): the two copies of a hedged piece point at each other.
+        std::optional<net::TransferId> twin;
+        bool duplicate = false;  ///< this request is the hedge of another
+        bool hedged = false;     ///< the piece had its one duplicate: never another
     };
     struct Waiting {
         ByteRange range;
@@ -73,8 +80,13 @@ class FileDownload final : public Download, private net::TransferHandler {
     };
 
     void begin_probe();
-    void start_piece(ByteRange range, net::RetryHistory history);
+    net::TransferId start_piece(ByteRange range, net::RetryHistory history);
     void pump();
+    bool start_hedge();
+    void write_body(Active& a, std::span<const char> data);
+    void settle_race(Active& a);
+    bool drop_from_race(const Active& a);
+    void note_finished_piece(const Active& a);
     void plan_waiting(const IntervalSet& have);
     bool accept_probe_head(Active& a, const net::ResponseHead& head);
     bool accept_range_head(Active& a, const net::ResponseHead& head);
@@ -118,6 +130,11 @@ class FileDownload final : public Download, private net::TransferHandler {
     IntervalSet done_;
     std::int64_t resumed_bytes_ = 0;
     std::int64_t fetched_bytes_ = 0;
+    std::int64_t duplicated_bytes_ = 0;  // received for bytes already on disk (hedged pieces)
+    // What free connections have been reaching, and how long a request takes to its first byte:
+    // the last few finished pieces, for the hedging decision.
+    std::deque<double> recent_rates_;
+    std::deque<double> recent_startups_;
     net::RetryHistory whole_history_;
     int restarts_ = 0;
     bool dirty_ = false;
