@@ -101,9 +101,9 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
     // ConfigLayers::set, so that `arina config show` can say it came from the command line.
     std::string output_dir, output_name, limit_rate, chunk_size, retry_sleep,
         progress = "auto", ca_file, batch_file, preset, format, merge_format, proxy, user_agent, cookies,
-        ytdlp_path, cookies_from_browser, sub_langs, config_file, database;
+        ytdlp_path, cookies_from_browser, sub_langs, config_file, database, connections;
     std::vector<std::string> headers, extractor_args;
-    int connections = 0, workers = 0, per_host = -1, retries = -1, fragment_retries = -1;
+    int workers = 0, per_host = -1, retries = -1, fragment_retries = -1;
     double socket_timeout = 0, live_duration = -1, ytdlp_timeout = 0;
     bool no_continue = false, no_check_certificate = false, force_overwrites = false,
          skip_unavailable = false, write_subs = false, embed_subs = false, no_embed_metadata = false,
@@ -114,10 +114,11 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
         "Output file name (relative to -P); with %(field)s it is a template for media found on pages");
     app.add_option("-P,--paths", output_dir, "Directory to download into (.)");
     app.add_option("-a,--batch-file", batch_file, "Read URLs from FILE, one per line ('#' comments)");
-    app.add_option(
-           "-N,--concurrent-fragments", connections,
-           "Connections per download (4; platform profiles: YouTube 6, PornHub 4, XVideos 4, other pages 3)")
-        ->check(CLI::Range(1, 64));
+    app.add_option("-N,--concurrent-fragments", connections,
+                   "Connections per download, 1-64 or auto (auto: plain files find their own count up to "
+                   "--max-connections-per-host, streams 4; platform profiles: YouTube 6, PornHub 4, "
+                   "XVideos 4, other pages 3)")
+        ->check(CLI::IsMember({"auto"}) | CLI::Range(1, 64));
     app.add_option("--max-workers", workers, "Downloads at once (4)")->check(CLI::Range(1, 64));
     app.add_option("--max-connections-per-host", per_host,
                    "Connections to one host across all downloads (8, at least -N; 0 = no limit)")
@@ -223,7 +224,10 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
 
     if (!preset.empty()) layers.set_preset(preset);
     if (workers > 0) set("--max-workers", "max_workers", std::int64_t{workers});
-    if (connections > 0) set("--concurrent-fragments", "concurrent_fragments", std::int64_t{connections});
+    if (connections == "auto")
+        set("--concurrent-fragments", "concurrent_fragments", connections);
+    else if (!connections.empty())
+        set("--concurrent-fragments", "concurrent_fragments", std::int64_t{std::stoi(connections)});
     if (per_host >= 0) set("--max-connections-per-host", "max_connections_per_host", std::int64_t{per_host});
     if (retries >= 0) set("--retries", "retries", std::int64_t{retries});
     if (fragment_retries >= 0) set("--fragment-retries", "fragment_retries", std::int64_t{fragment_retries});

@@ -33,6 +33,9 @@ TaskResult result_from_info(const TaskInfo& info) {
     r.error = info.error;
     r.file = info.file;
     r.size = info.total_bytes;
+    r.connections = info.target_connections;
+    r.connections_reason = info.connections_reason;
+    r.peak_connections = info.peak_connections;
     return r;
 }
 
@@ -69,7 +72,7 @@ void install_interrupt_handler() {
 }
 
 int run_urls(DownloadManager& manager, const CliOptions& options, DownloadArchive& archive) {
-    TaskBoard board(options.progress, options.quiet, options.verbose);
+    TaskBoard board(options.progress, options.quiet, options.verbose, options.stats);
     const auto started = Clock::now();
     std::map<TaskId, std::pair<std::string, std::future<TaskResult>>> pending;
     // Woken by the manager's events (a task ending among them) instead of polling the futures.
@@ -135,7 +138,7 @@ int run_urls(DownloadManager& manager, const CliOptions& options, DownloadArchiv
 }
 
 int run_queue(DownloadManager& manager, const CliOptions& options, DownloadArchive& archive) {
-    TaskBoard board(options.progress, options.quiet, options.verbose);
+    TaskBoard board(options.progress, options.quiet, options.verbose, options.stats);
     const auto started = Clock::now();
     auto events = manager.subscribe_events();
     Tally tally;

@@ -24,10 +24,11 @@ std::string percent(std::int64_t done, std::int64_t total) {
 
 }  // namespace
 
-TaskBoard::TaskBoard(ProgressStyle style, bool quiet, bool verbose)
+TaskBoard::TaskBoard(ProgressStyle style, bool quiet, bool verbose, bool stats)
     : style_(style),
       quiet_(quiet),
       verbose_(verbose),
+      stats_(stats),
       terminal_(::isatty(STDERR_FILENO) != 0),
       // The first periodic line comes after one interval, when there is something to say.
       last_print_(std::chrono::steady_clock::now()) {}
@@ -73,7 +74,9 @@ void TaskBoard::update(const std::vector<TaskInfo>& active, const Metrics& metri
                                 {"speed", t.speed},
                                 {"eta", t.eta},
                                 {"connections", t.connections},
-                                {"duplicated_bytes", t.duplicated_bytes}};
+                                {"duplicated_bytes", t.duplicated_bytes},
+                                {"target_connections", t.target_connections},
+                                {"connections_reason", t.connections_reason}};
             std::printf("%s\n", j.dump().c_str());
         }
         std::fflush(stdout);
@@ -109,7 +112,10 @@ void TaskBoard::finished(const TaskInfo& info, const TaskResult& r) {
             {"reason", std::string(to_string(r.error.reason))},
             {"message", r.error.message},
             {"size", r.size},
-            {"duplicated_bytes", r.duplicated_bytes}};
+            {"duplicated_bytes", r.duplicated_bytes},
+            {"connections", r.connections},
+            {"connections_reason", r.connections_reason},
+            {"peak_connections", r.peak_connections}};
         std::printf("%s\n", j.dump().c_str());
         std::fflush(stdout);
     }
@@ -117,6 +123,10 @@ void TaskBoard::finished(const TaskInfo& info, const TaskResult& r) {
         for (const auto& n : r.notices) std::fprintf(stderr, "arina: note: %s\n", n.c_str());
     if (!quiet_)
         for (const auto& w : r.warnings) std::fprintf(stderr, "arina: warning: %s\n", w.c_str());
+    if (stats_ && !quiet_ && style_ != ProgressStyle::Json && r.peak_connections > 0)
+        std::fprintf(stderr, "stats: %s: %d connections (%s), at most %d at once\n",
+                     (r.file.empty() ? info.task.url : r.file.filename().string()).c_str(), r.connections,
+                     r.connections_reason.c_str(), r.peak_connections);
     if (cancelled) return;  // the summary says the run was interrupted
     if (r.error) {
         std::fprintf(stderr, "arina: error: %s\n", r.error.message.c_str());

@@ -16,7 +16,8 @@ namespace arina::cli {
 
 class TaskBoard {
   public:
-    TaskBoard(ProgressStyle style, bool quiet, bool verbose);
+    /// `stats`: each finished task also says its connection count and why (--stats).
+    TaskBoard(ProgressStyle style, bool quiet, bool verbose, bool stats = false);
 
     /// ~10 times a second: the active tasks and the totals.
     void update(const std::vector<TaskInfo>& active, const Metrics& metrics);
@@ -33,6 +34,7 @@ class TaskBoard {
     ProgressStyle style_;
     bool quiet_;
     bool verbose_;
+    bool stats_;
     bool terminal_;
     int live_lines_ = 0;
     std::int64_t duplicated_bytes_ = 0;  // of the tasks finished so far, for --stats

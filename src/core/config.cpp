@@ -7,6 +7,11 @@
 
 namespace arina {
 
+int auto_connection_budget(const Config& config) {
+    constexpr int kWithoutHostBudget = 16;
+    return config.max_connections_per_host > 0 ? config.max_connections_per_host : kWithoutHostBudget;
+}
+
 std::filesystem::path Config::default_config_path() {
     if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
         return std::filesystem::path(xdg) / "arina/config.toml";

@@ -19,9 +19,19 @@
 
 namespace arina {
 
+/// concurrent_fragments = "auto" (`-N auto`, the default): a plain file's download finds its own
+/// connection count (transfer::ConnectionCount), up to auto_connection_budget(); streams keep
+/// kAutoStreamFragments fragments in flight.
+inline constexpr int kAutoConnections = 0;
+inline constexpr int kAutoStreamFragments = 4;
+
+struct Config;
+/// The most connections an automatic count may reach: the per-host budget, or 16 without one.
+int auto_connection_budget(const Config& config);
+
 struct Config {
     int max_workers = 4;                              ///< tasks downloading at once
-    int concurrent_fragments = 4;                     ///< connections / fragments in flight per task
+    int concurrent_fragments = kAutoConnections;      ///< connections / fragments in flight per task
     int fragment_retries = 10;                        ///< retries of one byte range or fragment
     int retries = 10;                                 ///< retries of a whole task (and its first request)
     std::int64_t http_chunk_size = 10 * 1024 * 1024;  ///< largest single range request

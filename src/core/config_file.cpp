@@ -82,7 +82,10 @@ Error save_config_file(const std::filesystem::path& path, const Config& config, 
     }
     if (!preset.empty()) table.insert_or_assign("preset", std::string(preset));
     table.insert_or_assign("max_workers", config.max_workers);
-    table.insert_or_assign("concurrent_fragments", config.concurrent_fragments);
+    if (config.concurrent_fragments == kAutoConnections)
+        table.insert_or_assign("concurrent_fragments", "auto");
+    else
+        table.insert_or_assign("concurrent_fragments", config.concurrent_fragments);
     table.insert_or_assign("fragment_retries", config.fragment_retries);
     table.insert_or_assign("retries", config.retries);
     table.insert_or_assign("max_connections_per_host", config.max_connections_per_host);

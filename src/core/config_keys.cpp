@@ -27,17 +27,32 @@ namespace {
 #define ARINA_PATH(field)                                             \
     [](const Config& c) -> SettingValue { return c.field.string(); }, \
         [](Config& c, const SettingValue& v) { c.field = std::get<std::string>(v); }
+// A count that may be "auto": kAutoConnections in the Config, the text "auto" everywhere else.
+#define ARINA_COUNT(field)                                                \
+    [](const Config& c) -> SettingValue { return count_value(c.field); }, \
+        [](Config& c, const SettingValue& v) { c.field = count_from(v); }
 #define ARINA_LIST(field)                                    \
     [](const Config& c) -> SettingValue { return c.field; }, \
         [](Config& c, const SettingValue& v) { c.field = std::get<std::vector<std::string>>(v); }
 
 constexpr double kUnbounded = 1e15;
+constexpr std::string_view kAuto = "auto";
+
+SettingValue count_value(int count) {
+    if (count == kAutoConnections) return std::string(kAuto);
+    return std::int64_t{count};
+}
+
+int count_from(const SettingValue& v) {
+    if (std::holds_alternative<std::string>(v)) return kAutoConnections;
+    return static_cast<int>(std::get<std::int64_t>(v));
+}
 
 std::vector<Key> make_keys() {
     // clang-format off
     return {
         {"max_workers", Kind::Int, 1, 64, false, "Downloads running at once.", ARINA_INT(max_workers)},
-        {"concurrent_fragments", Kind::Int, 1, 64, true, "Connections (fragments in flight) per download.", ARINA_INT(concurrent_fragments)},
+        {"concurrent_fragments", Kind::Count, 1, 64, true, "Connections (fragments in flight) per download; \"auto\": a plain file starts with\n# 2 and adds more while the total rate grows, up to max_connections_per_host (streams: 4).", ARINA_COUNT(concurrent_fragments)},
         {"max_connections_per_host", Kind::Int, 0, 1024, true, "Connections to one host across all downloads (0 = no limit); a\n# download's connections never exceed it.", ARINA_INT(max_connections_per_host)},
         {"fragment_retries", Kind::Int, 0, 1000, false, "Retries of one byte range or fragment.", ARINA_INT(fragment_retries)},
         {"retries", Kind::Int, 0, 1000, false, "Retries of a whole download.", ARINA_INT(retries)},
@@ -82,6 +97,7 @@ std::vector<Key> make_keys() {
 #undef ARINA_TEXT
 #undef ARINA_PATH
 #undef ARINA_LIST
+#undef ARINA_COUNT
 
 std::string number_text(double v) {
     char buf[64];
@@ -144,6 +160,8 @@ std::string_view expected_type(Kind kind) {
             return "true or false";
         case Kind::Int:
             return "an integer";
+        case Kind::Count:
+            return "an integer or \"auto\"";
         case Kind::Size:
             return "an integer or a size";
         case Kind::Number:
@@ -165,6 +183,16 @@ std::optional<std::string> normalise(const Key& key, SettingValue& value) {
             if (!std::holds_alternative<bool>(value)) return wrong();
             return std::nullopt;
         case Kind::Int: {
+            if (!std::holds_alternative<std::int64_t>(value)) return wrong();
+            const auto v = std::get<std::int64_t>(value);
+            if (auto p = range_problem(key, static_cast<double>(v), std::to_string(v)); !p.empty()) return p;
+            return std::nullopt;
+        }
+        case Kind::Count: {
+            if (auto* text = std::get_if<std::string>(&value)) {
+                if (*text != kAuto) return "expected an integer or \"auto\", got \"" + *text + "\"";
+                return std::nullopt;
+            }
             if (!std::holds_alternative<std::int64_t>(value)) return wrong();
             const auto v = std::get<std::int64_t>(value);
             if (auto p = range_problem(key, static_cast<double>(v), std::to_string(v)); !p.empty()) return p;
@@ -204,7 +232,7 @@ std::optional<std::string> normalise(const Key& key, SettingValue& value) {
 std::vector<std::pair<std::string_view, SettingValue>> profile_values(const extract::PlatformProfile& p) {
     std::vector<std::pair<std::string_view, SettingValue>> out;
     if (p.concurrent_fragments)
-        out.emplace_back("concurrent_fragments", std::int64_t{*p.concurrent_fragments});
+        out.emplace_back("concurrent_fragments", count_value(*p.concurrent_fragments));
     if (p.max_connections_per_host)
         out.emplace_back("max_connections_per_host", std::int64_t{*p.max_connections_per_host});
     if (p.headers) out.emplace_back("headers", *p.headers);
@@ -217,7 +245,7 @@ std::vector<std::pair<std::string_view, SettingValue>> profile_values(const extr
 
 bool set_profile_value(extract::PlatformProfile& p, std::string_view key, const SettingValue& v) {
     if (key == "concurrent_fragments")
-        p.concurrent_fragments = static_cast<int>(std::get<std::int64_t>(v));
+        p.concurrent_fragments = count_from(v);
     else if (key == "max_connections_per_host")
         p.max_connections_per_host = static_cast<int>(std::get<std::int64_t>(v));
     else if (key == "headers")

@@ -18,6 +18,7 @@ namespace arina::config_keys {
 enum class Kind {
     Bool,
     Int,     ///< integer within [min, max]
+    Count,   ///< a connection count: an integer within [min, max], or "auto" (kAutoConnections)
     Size,    ///< bytes: an integer or a size text ("10M"), within [min, max]
     Number,  ///< integer or float within [min, max]
     Text,

@@ -31,6 +31,7 @@ class DefaultFactory final : public DownloadFactory {
         // page). Platforms a user adds are hosts with settings, whatever they serve.
         if (is_video_site(platform_of(manager_config, given.url))) {
             ExtractingJob job = extracting_job_for(given, manager_config);
+            job.file_job.host_memory = runtime.host_memory;
             job.ytdlp_only = true;
             return std::make_unique<ExtractingDownload>(runtime, std::move(job), std::move(finished));
         }
@@ -40,9 +41,12 @@ class DefaultFactory final : public DownloadFactory {
         if (stream::is_manifest_url(task.url))
             return std::make_unique<stream::StreamDownload>(
                 runtime.engine, runtime.disk, stream_job_for(task, config), std::move(finished));
-        return std::make_unique<DetectingDownload>(
-            runtime, file_job_for(task, config), stream_job_for(task, config),
-            extracting_job_for(given, manager_config), std::move(finished));
+        transfer::FileJob file_job = file_job_for(task, config);
+        file_job.host_memory = runtime.host_memory;
+        ExtractingJob extracting = extracting_job_for(given, manager_config);
+        extracting.file_job.host_memory = runtime.host_memory;
+        return std::make_unique<DetectingDownload>(runtime, std::move(file_job), stream_job_for(task, config),
+                                                   std::move(extracting), std::move(finished));
     }
 };
 
@@ -53,7 +57,9 @@ transfer::FileJob file_job_for(const DownloadTask& task, const Config& config) {
     job.url = task.url;
     job.output_dir = task.output_dir.empty() ? config.output_dir : task.output_dir;
     job.output_name = task.output_name;
-    job.connections = task.concurrent_fragments.value_or(config.concurrent_fragments);
+    const int connections = task.concurrent_fragments.value_or(config.concurrent_fragments);
+    job.auto_connections = connections == kAutoConnections;
+    job.connections = job.auto_connections ? auto_connection_budget(config) : connections;
     job.chunk_size = config.http_chunk_size;
     job.retries = config.retries;
     job.fragment_retries = config.fragment_retries;
@@ -73,7 +79,7 @@ stream::StreamJob stream_job_for(const DownloadTask& task, const Config& config)
     job.url = common.url;
     job.output_dir = common.output_dir;
     job.output_name = common.output_name;
-    job.connections = common.connections;
+    job.connections = common.auto_connections ? kAutoStreamFragments : common.connections;
     job.retries = common.retries;
     job.fragment_retries = common.fragment_retries;
     job.retry_timing = common.retry_timing;

@@ -32,9 +32,11 @@ struct ProgressEvent {
     std::string details;  ///< human text: "12.3MiB/45.6MiB 4.2MiB/s ETA 00:08", or the error
     std::int64_t done_bytes = 0;
     std::int64_t total_bytes = -1;
-    double speed = 0;  ///< bytes per second
-    double eta = -1;   ///< seconds, -1 when unknown
-    int connections = 0;
+    double speed = 0;                ///< bytes per second
+    double eta = -1;                 ///< seconds, -1 when unknown
+    int connections = 0;             ///< requests in flight
+    int target_connections = 0;      ///< plain files: the count aimed for (TaskInfo)
+    std::string connections_reason;  ///< why (TaskInfo)
     /// What the task is doing, finer than its status: "extracting", "downloading",
     /// "downloading fragment 12 of 60", "muxing", "finishing"; empty when not active.
     std::string stage;

@@ -15,6 +15,17 @@ namespace {
 
 constexpr std::chrono::milliseconds kTickInterval{100};  // progress at most ~10 per second per task
 
+// -N auto: what a transfer::CountReason means, for the -v log.
+std::string_view connections_reason_text(std::string_view reason) {
+    if (reason == "probing") return "-N auto: measuring the first count";
+    if (reason == "growing") return "-N auto: the total rate grew, trying more";
+    if (reason == "budget") return "-N auto: reached the per-host budget";
+    if (reason == "no_gain") return "-N auto: more connections did not raise the total rate";
+    if (reason == "refused") return "-N auto: the server refused more connections (429/503)";
+    if (reason == "learnt") return "-N auto: what an earlier download from this host settled on";
+    return reason;
+}
+
 std::string progress_details(const TaskInfo& t) {
     if (t.status == TaskStatus::Failed) return t.error.message;
     std::string d = format_bytes(static_cast<double>(t.done_bytes));
@@ -52,6 +63,8 @@ ProgressEvent progress_event_of(const TaskInfo& t) {
     e.speed = t.speed;
     e.eta = t.eta;
     e.connections = t.connections;
+    e.target_connections = t.target_connections;
+    e.connections_reason = t.connections_reason;
     e.details = progress_details(t);
     e.stage = t.stage;
     e.fragments_done = t.fragments_done;
@@ -202,6 +215,9 @@ TaskInfo DownloadManager::Impl::info_of(const Entry& e) const {
                                                 : -1;
     t.connections = is_active(e.status) ? e.progress.connections : 0;
     t.duplicated_bytes = e.progress.duplicated_bytes;
+    t.target_connections = e.progress.target_connections;
+    t.connections_reason = e.progress.connections_reason;
+    t.peak_connections = e.progress.peak_connections;
     t.attempts = e.attempts;
     t.added_at = e.added_at;
     t.order = e.seq;
@@ -247,6 +263,9 @@ void DownloadManager::Impl::fulfil(Entry& e) {
     r.resumed_bytes = e.resumed_bytes;
     r.duplicated_bytes = e.duplicated_bytes;
     r.entries = e.playlist_entries;
+    r.connections = e.progress.target_connections;
+    r.connections_reason = e.progress.connections_reason;
+    r.peak_connections = e.progress.peak_connections;
     e.promise->set_value(std::move(r));
     e.promise.reset();
 }
@@ -307,8 +326,10 @@ bool DownloadManager::Impl::idle_locked() const {
 
 DownloadManager::Impl::Entry* DownloadManager::Impl::claim_from_store() {
     while (true) {
-        auto claimed = store->claim(
-            {.connections = config.concurrent_fragments, .host_budget = config.max_connections_per_host});
+        // An automatic count claims what it may grow to.
+        const int asked = config.concurrent_fragments == kAutoConnections ? auto_connection_budget(config)
+                                                                          : config.concurrent_fragments;
+        auto claimed = store->claim({.connections = asked, .host_budget = config.max_connections_per_host});
         if (auto* error = std::get_if<Error>(&claimed)) {
             // The store wakes us (on_tasks_available) once it can reach the database again.
             log().warn("{}", error->message);
@@ -354,7 +375,9 @@ DownloadManager::Impl::Entry* DownloadManager::Impl::claim_from_store() {
             continue;
         }
         // The host's budget across the cluster may allow fewer connections than asked.
-        const int wanted = e.task.concurrent_fragments.value_or(config.concurrent_fragments);
+        // A task that is to find its own count runs with a fixed one when it got less than its budget.
+        int wanted = e.task.concurrent_fragments.value_or(config.concurrent_fragments);
+        if (wanted == kAutoConnections) wanted = auto_connection_budget(config);
         if (claim->connections < wanted) e.task.concurrent_fragments = claim->connections;
         return &e;
     }
@@ -500,6 +523,11 @@ void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResul
         e.warnings = result.warnings;
         e.resumed_bytes = result.resumed_bytes;
         e.duplicated_bytes = result.duplicated_bytes;
+        if (result.peak_connections > 0) {
+            e.progress.target_connections = result.connections;
+            e.progress.connections_reason = result.connections_reason;
+            e.progress.peak_connections = result.peak_connections;
+        }
         if (result.size >= 0) {
             e.progress.total_bytes = result.size;
             if (!result.error) e.progress.done_bytes = result.size;
@@ -661,11 +689,16 @@ void DownloadManager::Impl::tick() {
                                p.total_bytes != e.progress.total_bytes ||
                                p.connections != e.progress.connections || speed != e.speed ||
                                p.fragments_total != e.progress.fragments_total;
+            const bool recounted = p.target_connections != e.progress.target_connections ||
+                                   p.connections_reason != e.progress.connections_reason;
+            if (recounted && !p.connections_reason.empty() && p.connections_reason != "fixed")
+                log().info("task {}: {} connections ({}) to {}", id, p.target_connections,
+                           connections_reason_text(p.connections_reason), e.task.url);
             e.progress = p;
             e.speed = speed;
             if (p.stage == transfer::DownloadStage::Finishing && e.status == TaskStatus::Downloading)
                 transition(e, TaskStatus::PostProcessing);
-            if (!moved) continue;
+            if (!moved && !recounted) continue;
             pending_progress.push_back(progress_event_of(info_of(e)));
             if (store) store->update_progress(id, p.done_bytes, p.total_bytes);
         }

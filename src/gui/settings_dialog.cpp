@@ -36,7 +36,9 @@ SettingsDialog::SettingsDialog(QString config_path, QWidget* parent)
     setWindowTitle(tr("Settings"));
     // The ranges are the ones Config::load_file accepts.
     max_workers_ = spin(this, "max_workers", 1, 64);
-    fragments_ = spin(this, "concurrent_fragments", 1, 64);
+    // 0 is "auto" (kAutoConnections): the spin box shows the word at its minimum.
+    fragments_ = spin(this, "concurrent_fragments", kAutoConnections, 64);
+    fragments_->setSpecialValueText(tr("auto"));
     chunk_mib_ = spin(this, "chunk_mib", 1, 1024);
     chunk_mib_->setSuffix(" MiB");
     retries_ = spin(this, "retries", 0, 1000);

@@ -56,19 +56,24 @@ void ConnectionCount::settle(int count, CountReason reason) {
 
 bool ConnectionCount::on_sample(Clock::time_point now, std::int64_t total_bytes, int in_flight) {
     if (settled_) return false;
-    // Only a window in which the target count was really running measures that count.
-    if (in_flight < target_ || now < level_since_ + settings_.settle) {
+    // Only a window in which the target count was really running measures that count, and only
+    // once the last of them has had the settle time to get going (its request's latency, slow start).
+    if (in_flight < target_) {
+        level_since_ = now;
         window_start_.reset();
         return false;
     }
+    if (now < level_since_ + settings_.settle) return false;
     if (!window_start_) {
         window_start_ = Mark{now, total_bytes};
         return false;
     }
     const auto elapsed = now - window_start_->at;
-    if (elapsed < settings_.window) return false;
+    if (elapsed < std::min(settings_.early_window, settings_.window)) return false;
     const double seconds = std::chrono::duration<double>(elapsed).count();
     const double rate = static_cast<double>(total_bytes - window_start_->bytes) / seconds;
+    const bool clear_gain = previous_ && !bisecting_ && gain_share(rate) >= settings_.steep_gain_share;
+    if (elapsed < settings_.window && !clear_gain) return false;
     const int before = target_;
     const CountReason reason_before = reason_;
     if (rate <= 0) {  // nothing arrived at all: a stall says nothing about the count
@@ -100,11 +105,16 @@ void ConnectionCount::decide(double rate, Clock::time_point now) {
     }
     if (bisecting_) return settle(count, CountReason::NoGain);  // the larger step gave nothing
     if (count >= ceiling_) return settle(count, CountReason::Budget);
-    const double proportional =
-        static_cast<double>(count - previous_->count) / static_cast<double>(previous_->count);
-    const int factor = gain / proportional >= settings_.steep_gain_share ? 4 : 2;
+    const int factor = gain_share(rate) >= settings_.steep_gain_share ? 4 : 2;
     previous_ = Measured{count, rate};
     step_to(std::min(ceiling_, count * factor), CountReason::Growing, now);
+}
+
+double ConnectionCount::gain_share(double rate) const {
+    const double proportional =
+        static_cast<double>(target_ - previous_->count) / static_cast<double>(previous_->count);
+    if (proportional <= 0 || previous_->rate <= 0) return 0;
+    return (rate / previous_->rate - 1.0) / proportional;
 }
 
 bool ConnectionCount::on_refused(int others_in_flight) {

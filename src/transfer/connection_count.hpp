@@ -49,12 +49,16 @@ struct LearntCount {
 struct ConnectionCountSettings {
     int initial = 2;  ///< connections to start with (when nothing is learnt)
     int budget = 8;   ///< the most ever (the per-host budget)
-    /// After a change, this long is not measured: new connections are still being set up.
-    std::chrono::milliseconds settle{300};
-    /// The rate at a count is measured over this long.
-    std::chrono::milliseconds window{700};
+    /// Once the count is in flight, this long is not measured: new connections are still being set up.
+    std::chrono::milliseconds settle{250};
+    /// The rate at a count is measured over this long ...
+    std::chrono::milliseconds window{600};
+    /// ... or only this long when the gain over the smaller count is already nearly proportional
+    /// (steep_gain_share): the clear case of a per-connection limit, where every window spent at
+    /// the smaller count costs the most.
+    std::chrono::milliseconds early_window{300};
     /// A step is worth keeping when the total rate grew by at least this fraction.
-    double min_gain = 0.1;
+    double min_gain = 0.15;
     /// When a step's gain was at least this share of proportional growth (each added connection
     /// brought about as much as each earlier one), the next step multiplies the count by 4, not 2.
     double steep_gain_share = 0.75;
@@ -92,6 +96,7 @@ class ConnectionCount {
     void step_to(int count, CountReason reason, Clock::time_point now);
     void settle(int count, CountReason reason);
     void decide(double rate, Clock::time_point now);
+    double gain_share(double rate) const;  // of proportional growth over previous_
 
     struct Mark {
         Clock::time_point at;

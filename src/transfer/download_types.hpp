@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,13 +17,20 @@
 
 namespace arina::transfer {
 
+class HostConnectionMemory;
+
 struct FileJob {
     std::string url;
     std::filesystem::path output_dir = ".";
     /// -o: a path relative to output_dir (or absolute). Empty: the name comes from
     /// Content-Disposition, else the URL path, sanitised.
     std::string output_name;
-    int connections = 4;                         ///< -N / concurrent_fragments
+    int connections = 4;  ///< -N / concurrent_fragments; with auto: the most
+    /// -N auto: the count is found while downloading (transfer::ConnectionCount), up to `connections`.
+    bool auto_connections = false;
+    /// With auto: what earlier downloads learnt per host, and where this one records what it learns
+    /// (the Runtime's; null: start from scratch, remember nothing).
+    std::shared_ptr<HostConnectionMemory> host_memory;
     std::int64_t chunk_size = 10 * 1024 * 1024;  ///< --http-chunk-size: the largest single request
     int retries = 10;                            ///< whole-download failures (first request, restarts)
     int fragment_retries = 10;                   ///< failures of one byte range
@@ -47,7 +55,12 @@ struct DownloadProgress {
     /// Of fetched_bytes, received twice: hedged requests (a duplicate of a straggler's bytes) whose
     /// copy lost the race. Each byte is written once.
     std::int64_t duplicated_bytes = 0;
-    int connections = 0;         ///< requests in flight
+    int connections = 0;  ///< requests in flight
+    /// The count the download aims for (-N, or the automatic count) and why ("fixed", "growing",
+    /// "budget", "no_gain", "refused", "learnt": transfer::CountReason). 0 / empty for streams.
+    int target_connections = 0;
+    std::string connections_reason;
+    int peak_connections = 0;    ///< the most requests this run had in flight at once
     std::filesystem::path file;  ///< final path once known
     int fragments_done = 0;      ///< streams only: fragments on disk
     int fragments_total = 0;     ///< streams only: 0 for plain files
@@ -69,6 +82,11 @@ struct DownloadResult {
     std::int64_t duplicated_bytes = 0;  ///< of those, received twice by hedged requests
     std::int64_t resumed_bytes = 0;     ///< bytes an earlier run had already written
     int restarts = 0;                   ///< times the download started over (file changed, ranges refused)
+    /// Plain files: the connection count it ended at, why (DownloadProgress::connections_reason),
+    /// and the most requests it had in flight at once. 0 / empty for streams.
+    int connections = 0;
+    std::string connections_reason;
+    int peak_connections = 0;
     /// The failure was already retried as often as the job allows: the task layer
     /// should not multiply the attempts by retrying the whole download again.
     bool retries_exhausted = false;

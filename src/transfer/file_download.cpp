@@ -5,7 +5,9 @@
 #include <limits>
 
 #include "net/media_type.hpp"
+#include "net/origin.hpp"
 #include "transfer/hedge_planner.hpp"
+#include "transfer/host_connection_memory.hpp"
 #include "transfer/range_planner.hpp"
 #include "util/atomic_file.hpp"
 #include "util/filename.hpp"
@@ -65,6 +67,13 @@ FileDownload::FileDownload(net::Engine& engine, DiskWorker& disk, FileJob job, F
     job_.connections = std::max(1, job_.connections);
     job_.chunk_size = std::max<std::int64_t>(job_.chunk_size, 64 * 1024);
     request_url_ = job_.url;
+    if (job_.auto_connections) {
+        origin_ = net::origin_of(job_.url);
+        std::optional<LearntCount> learnt;
+        if (job_.host_memory) learnt = job_.host_memory->recall(origin_);
+        count_.emplace(ConnectionCountSettings{.budget = job_.connections}, std::chrono::steady_clock::now(),
+                       learnt);
+    }
 }
 
 FileDownload::~FileDownload() = default;
@@ -394,6 +403,7 @@ bool FileDownload::on_body(net::TransferId id, std::span<const char> data) {
     if (n > 0) {
         write_body(a, data.first(n));
         if (ended_) return false;  // the write failed
+        sample_rate();
     }
     if (a.twin) settle_race(a);
     if (n < data.size() || a.cursor >= a.end) {
@@ -554,7 +564,7 @@ void FileDownload::plan_waiting(const IntervalSet& have) {
 
 void FileDownload::pump() {
     if (ended_ || finalizing_ || mode_ != Mode::Ranged) return;
-    const auto slots = static_cast<std::size_t>(job_.connections);
+    const auto slots = static_cast<std::size_t>(target_connections());
     while (active_.size() < slots && !waiting_.empty()) {
         Waiting w = waiting_.front();
         waiting_.pop_front();
@@ -624,6 +634,11 @@ bool FileDownload::start_hedge() {
 }
 
 void FileDownload::piece_failed(Active a, net::AttemptFailure failure, std::string message) {
+    if (refused_extra_connection(a, failure)) {
+        // Not the piece's fault: it waits for a connection within the new count, its retries unspent.
+        waiting_.push_front({{a.cursor, a.end}, std::move(a.history)});
+        return pump();
+    }
     // The same failure at the same place again made no progress: the server does it every time.
     const std::string signature = message + " @" + std::to_string(a.cursor);
     const auto decision =
@@ -835,10 +850,13 @@ void FileDownload::finish(DownloadResult result) {
     result.restarts = restarts_;
     result.retries_exhausted = retries_exhausted_ || restarts_ > kMaxRestarts;
     result.notices = notices_;
+    result.connections = target_connections();
+    result.connections_reason = count_ ? to_string(count_->reason()) : to_string(CountReason::Fixed);
     {
         std::lock_guard lock(progress_mutex_);
         progress_.stage = DownloadStage::Done;
         progress_.connections = 0;
+        result.peak_connections = progress_.peak_connections;
         if (result.size >= 0) progress_.total_bytes = result.size;
         progress_.file = result.file;
     }
@@ -857,7 +875,55 @@ void FileDownload::publish() {
     progress_.fetched_bytes = fetched_bytes_;
     progress_.duplicated_bytes = duplicated_bytes_;
     progress_.connections = static_cast<int>(active_.size());
+    progress_.peak_connections = std::max(progress_.peak_connections, progress_.connections);
+    progress_.target_connections = target_connections();
+    progress_.connections_reason = count_ ? to_string(count_->reason()) : to_string(CountReason::Fixed);
     progress_.file = final_path_;
+}
+
+// ------------------------------------------------------------------ -N auto
+
+int FileDownload::target_connections() const {
+    return count_ ? count_->target() : job_.connections;
+}
+
+void FileDownload::sample_rate() {
+    if (!count_ || count_->settled()) return;
+    const int before = count_->target();
+    if (!count_->on_sample(std::chrono::steady_clock::now(), fetched_bytes_,
+                           static_cast<int>(active_.size())))
+        return;
+    count_changed();
+    // More connections: started from the loop, not from inside this body callback.
+    if (count_->target() > before)
+        engine_.post([this] {
+            if (!ended_) pump();
+        });
+}
+
+// A 429/503 or a refused connection to one more request while others of this download receive
+// data: the server's limit on connections, not a failure of the piece. A server refusing every
+// request (nothing flowing) is a failure as usual, so this cannot loop.
+bool FileDownload::refused_extra_connection(const Active& a, const net::AttemptFailure& failure) {
+    if (!count_) return false;
+    const bool refusal =
+        failure.http_status == 503 || failure.http_status == 429 ||
+        (failure.reason == FailReason::Network && failure.failure_class == net::FailureClass::Persistent);
+    if (!refusal || a.cursor > a.begin) return false;
+    int flowing = 0;
+    for (const auto& [id, other] : active_)
+        if (other.cursor > other.begin) ++flowing;
+    if (flowing == 0) return false;
+    // active_ no longer holds `a`: the others in flight are what the server is serving now.
+    count_->on_refused(static_cast<int>(active_.size()));
+    count_changed();
+    return true;
+}
+
+void FileDownload::count_changed() {
+    if (auto learnt = count_->learnt(); learnt && job_.host_memory)
+        job_.host_memory->remember(origin_, *learnt);
+    publish();
 }
 
 DownloadProgress FileDownload::progress() const {

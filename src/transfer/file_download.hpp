@@ -22,6 +22,7 @@
 
 #include "net/engine.hpp"
 #include "store/resume_file.hpp"
+#include "transfer/connection_count.hpp"
 #include "transfer/disk_worker.hpp"
 #include "transfer/download.hpp"
 #include "transfer/download_types.hpp"
@@ -107,6 +108,11 @@ class FileDownload final : public Download, private net::TransferHandler {
     std::string if_range() const;
     store::ResumeState resume_state() const;
     void publish();
+    // -N auto (transfer/connection_count.hpp): the count to keep in flight, and its bookkeeping.
+    int target_connections() const;
+    void sample_rate();
+    bool refused_extra_connection(const Active& a, const net::AttemptFailure& failure);
+    void count_changed();
 
     net::Engine& engine_;
     DiskWorker& disk_;
@@ -149,6 +155,8 @@ class FileDownload final : public Download, private net::TransferHandler {
     net::TimerId save_timer_ = 0;  // rebalances every tick, saves every few
     int ticks_ = 0;
     std::mt19937 rng_;
+    std::optional<ConnectionCount> count_;  // with -N auto only
+    std::string origin_;                    // what the count is learnt for (HostConnectionMemory)
 
     mutable std::mutex progress_mutex_;
     DownloadProgress progress_;

@@ -3,10 +3,12 @@
 // thread. One per process; the CLI and the DownloadManager each own one.
 
 #include <future>
+#include <memory>
 
 #include "net/engine.hpp"
 #include "transfer/disk_worker.hpp"
 #include "transfer/file_download.hpp"
+#include "transfer/host_connection_memory.hpp"
 
 namespace arina::transfer {
 
@@ -16,6 +18,8 @@ struct Runtime {
     // could queue disk work) before the disk thread drains and stops.
     DiskWorker disk;
     net::Engine engine;
+    /// What automatic connection counts learnt per host, for every download of this runtime.
+    std::shared_ptr<HostConnectionMemory> host_memory = std::make_shared<HostConnectionMemory>();
 };
 
 }  // namespace arina::transfer

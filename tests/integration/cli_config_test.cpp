@@ -204,15 +204,16 @@ TEST_F(CliConfig, FlagsAreTheCommandLineLayer) {
     EXPECT_EQ(line_of(literal.output, "output_template").substr(0, 20), "output_template = \"\"");
 }
 
-TEST_F(CliConfig, APlainFileOnAnUnknownHostKeepsFourConnections) {
+TEST_F(CliConfig, APlainFileOnAnUnknownHostKeepsTheAutomaticCount) {
     const auto r = arina({"config", "show", "https://example.com/watch/123"});
     ASSERT_EQ(r.exit_code, 0) << r.output;
     const std::string line = line_of(r.output, "concurrent_fragments");
     EXPECT_EQ(line.substr(0, line.find(' ', 23)), "concurrent_fragments = 3");
     EXPECT_EQ(line.substr(line.find("    # ")), "    # profile generic");
-    EXPECT_NE(r.output.find(
-                  "\n# a plain file or manifest at this URL: concurrent_fragments = 4    # preset stable\n"),
-              std::string::npos)
+    EXPECT_NE(
+        r.output.find(
+            "\n# a plain file or manifest at this URL: concurrent_fragments = \"auto\"    # preset stable\n"),
+        std::string::npos)
         << r.output;
 }
 

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "core/config_file.hpp"
+#include "core/download_factory.hpp"
 #include "core/profile_settings.hpp"
 #include "support/test_support.hpp"
 
@@ -54,7 +55,7 @@ TEST_F(ConfigLayersTest, DefaultsAndTheStablePreset) {
     const auto s = ConfigLayers{}.explain();
     EXPECT_EQ(show(s, "preset"), "\"stable\"    # default");
     EXPECT_EQ(show(s, "max_workers"), "4    # preset stable");
-    EXPECT_EQ(show(s, "concurrent_fragments"), "4    # preset stable");
+    EXPECT_EQ(show(s, "concurrent_fragments"), "\"auto\"    # preset stable");
     EXPECT_EQ(show(s, "http_chunk_size"), "10485760    # preset stable");
     EXPECT_EQ(show(s, "retries"), "10    # default");
     EXPECT_EQ(show(s, "socket_timeout"), "30    # default");
@@ -123,7 +124,7 @@ TEST_F(ConfigLayersTest, TheGenericProfileIsForPagesNotFilesOrManifests) {
     s = layers.explain(url, UrlKind::Direct);
     EXPECT_EQ(show(s, "platform"),
               "\"generic\"    # host example.com; plain files and manifests take no generic profile");
-    EXPECT_EQ(show(s, "concurrent_fragments"), "4    # preset stable");
+    EXPECT_EQ(show(s, "concurrent_fragments"), "\"auto\"    # preset stable");
     // A known platform's profile applies to its files too.
     EXPECT_EQ(
         show(layers.explain("https://www.xvideos.com/video1/x", UrlKind::Direct), "concurrent_fragments"),
@@ -176,6 +177,10 @@ TEST_F(ConfigLayersTest, FileErrorsNameFileLineAndKey) {
               p + ":1: headers: expected \"Name: value\", got \"NoColon\"");
     EXPECT_EQ(error_of("preset = \"fast\"\n"),
               p + ":1: preset: unknown preset \"fast\" (high_performance, stable or conservative)");
+    EXPECT_EQ(error_of("concurrent_fragments = \"many\"\n"),
+              p + ":1: concurrent_fragments: expected an integer or \"auto\", got \"many\"");
+    EXPECT_EQ(error_of("concurrent_fragments = 1.5\n"),
+              p + ":1: concurrent_fragments: expected an integer or \"auto\", got a number");
     EXPECT_EQ(error_of("[platforms.youtube]\nconcurrent_fragments = 65\n"),
               p + ":2: platforms.youtube.concurrent_fragments: must be between 1 and 64, got 65");
     EXPECT_EQ(error_of("[platforms.youtube]\noutput_dir = \"x\"\n"),
@@ -229,6 +234,41 @@ TEST_F(ConfigLayersTest, TheExtractionSettingsAreSettableInTheFile) {
     EXPECT_TRUE(c.embed_thumbnail);
     EXPECT_EQ(c.http.headers, (std::vector<std::string>{"X-A: 1"}));
     EXPECT_EQ(c.http_chunk_size, 2 * 1024 * 1024);
+}
+
+TEST_F(ConfigLayersTest, AnAutomaticCountIsTheDefaultAndAnyCountGivenWins) {
+    // "auto" in the file, on a platform and from the command line parses; a number anywhere wins.
+    auto layers = load(
+        "concurrent_fragments = \"auto\"\nmax_connections_per_host = 12\n"
+        "[platforms.youtube]\nconcurrent_fragments = \"auto\"\n");
+    EXPECT_EQ(show(layers.explain(), "concurrent_fragments"), "\"auto\"    # " + at(1));
+    Config c = layers.resolve();
+    EXPECT_EQ(c.concurrent_fragments, kAutoConnections);
+    EXPECT_EQ(layers.resolve_for(kYoutube).concurrent_fragments, kAutoConnections);
+    // A plain file's job finds its count up to the per-host budget; a stream keeps 4 fragments.
+    const DownloadTask task{.url = "https://example.com/file.iso"};
+    auto job = file_job_for(task, c);
+    EXPECT_TRUE(job.auto_connections);
+    EXPECT_EQ(job.connections, 12);
+    EXPECT_EQ(stream_job_for(task, c).connections, kAutoStreamFragments);
+    c.max_connections_per_host = 0;  // no budget: at most 16
+    EXPECT_EQ(file_job_for(task, c).connections, 16);
+    // -N 6 (or a task's own count) is a fixed count.
+    ASSERT_FALSE(layers.set("concurrent_fragments", std::int64_t{6}));
+    job = file_job_for(task, layers.resolve());
+    EXPECT_FALSE(job.auto_connections);
+    EXPECT_EQ(job.connections, 6);
+    DownloadTask fixed = task;
+    fixed.concurrent_fragments = 3;
+    EXPECT_FALSE(file_job_for(fixed, c).auto_connections);
+    EXPECT_EQ(file_job_for(fixed, c).connections, 3);
+    // A preset's count is a fixed count too; -N auto on the command line beats it.
+    ConfigLayers preset;
+    preset.set_preset("high_performance");
+    EXPECT_EQ(preset.resolve().concurrent_fragments, 8);
+    ASSERT_FALSE(preset.set("concurrent_fragments", std::string("auto")));
+    EXPECT_EQ(preset.resolve().concurrent_fragments, kAutoConnections);
+    EXPECT_EQ(show(preset.explain(), "concurrent_fragments"), "\"auto\"    # command line");
 }
 
 TEST_F(ConfigLayersTest, TheInitFileParsesToTheDefaults) {
@@ -340,9 +380,11 @@ TEST(ProfileSettings, ATaskRunsWithItsPlatformsProfile) {
     p = apply_platform_profile(task, config, UrlKind::Direct);
     EXPECT_EQ(p.task.concurrent_fragments, 3);
     EXPECT_TRUE(p.task.quality_preference.empty());
-    // A plain file on an unknown host keeps the configured connections; a page takes generic's.
+    // A plain file on an unknown host keeps the configured connections (automatic by default); a
+    // page takes generic's.
     task = DownloadTask{.url = "https://example.com/file.iso"};
-    EXPECT_EQ(apply_platform_profile(task, config, UrlKind::Direct).task.concurrent_fragments, 4);
+    EXPECT_EQ(apply_platform_profile(task, config, UrlKind::Direct).task.concurrent_fragments,
+              kAutoConnections);
     EXPECT_EQ(apply_platform_profile(task, config, UrlKind::Page).task.concurrent_fragments, 3);
     // The age gate's cookies travel as a request header.
     task = DownloadTask{.url = "https://de.pornhub.com/view_video.php?viewkey=x"};
@@ -365,6 +407,8 @@ TEST(ProfileSettings, TheCommandLineIsNotOverriddenByAProfile) {
     EXPECT_EQ(p.task.quality_preference, (std::vector<std::string>{"1080", "720", "best"}));
     EXPECT_EQ(layers.set("concurrent_fragments", std::int64_t{0}).message,
               "concurrent_fragments: must be between 1 and 64, got 0");
+    EXPECT_EQ(layers.set("concurrent_fragments", std::string("al")).message,
+              "concurrent_fragments: expected an integer or \"auto\", got \"al\"");
     EXPECT_EQ(layers.set("nosuch", true).message, "nosuch: unknown setting");
 }
 
