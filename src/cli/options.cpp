@@ -138,7 +138,9 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
                    "Seconds to wait for a connection or the next byte (30)")
         ->check(CLI::PositiveNumber);
     app.add_option("--proxy", proxy, "Proxy URL (http://, socks5://...)");
-    app.add_option("--add-header", headers, "Extra request header FIELD:VALUE (repeatable)");
+    // One value per occurrence: a list option must not swallow the URLs that follow it.
+    app.add_option("--add-header", headers, "Extra request header FIELD:VALUE (repeatable)")
+        ->allow_extra_args(false);
     app.add_option("--user-agent", user_agent, "User-Agent header");
     app.add_option("--cookies", cookies, "Netscape-format cookie file");
     app.add_option("--cookies-from-browser", cookies_from_browser,
@@ -159,7 +161,8 @@ ParseOutcome parse_command_line(int argc, char** argv, bool urls_required) {
                    "yt-dlp executable for sites Arina does not know (yt-dlp on PATH)");
     app.add_option("--yt-dlp-timeout", ytdlp_timeout, "Seconds yt-dlp may take for one URL (120)")
         ->check(CLI::PositiveNumber);
-    app.add_option("--extractor-args", extractor_args, "yt-dlp extractor arguments KEY:ARGS (repeatable)");
+    app.add_option("--extractor-args", extractor_args, "yt-dlp extractor arguments KEY:ARGS (repeatable)")
+        ->allow_extra_args(false);
     app.add_flag("--write-subs", write_subs, "Write subtitles as files next to the media");
     app.add_flag("--embed-subs", embed_subs, "Embed subtitles in the media file");
     app.add_option("--sub-langs", sub_langs, "Subtitle languages: en,de or all");

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/config_keys.hpp"
+#include "net/origin.hpp"
 
 namespace arina {
 namespace {
@@ -28,8 +29,12 @@ Config config_for_url(const Config& config, std::string_view url, UrlKind kind) 
     // first, and ConfigLayers gives every entry of one name the same profile).
     const auto* platform = find_platform(config, name);
     if (!platform) return c;
-    for (const auto& [key, value] : config_keys::profile_values(platform->profile))
+    for (const auto& [key, value] : config_keys::profile_values(platform->profile)) {
+        // The profile's headers belong to the site's own hosts: apply_platform_profile() scopes
+        // them. Here they would replace the user's own (--add-header) and go everywhere.
+        if (key == "headers") continue;
         config_keys::find(key)->set(c, value);
+    }
     return c;
 }
 
@@ -41,11 +46,25 @@ ProfiledTask apply_platform_profile(const DownloadTask& task, const Config& conf
     out.task.concurrent_fragments = connections;
     if (task.format.empty() && task.quality_preference.empty())
         out.task.quality_preference = c.quality_preference;
+    // The age gate's cookies and the profile's headers go to the page's own origin and the
+    // platform's hosts only, never to a CDN or another site the media lives on.
+    net::OriginHeaders site;
+    const std::string name = platform_of(config, task.url);
+    const bool profiled = !(name == extract::kGenericPlatform && kind == UrlKind::Direct);
+    if (const auto* platform = profiled ? find_platform(config, name) : nullptr) {
+        site.hosts = platform->hosts;
+        if (platform->profile.headers) site.headers = *platform->profile.headers;
+    }
     if (!c.age_verification.empty()) {
         std::string cookie = "Cookie: ";
         for (std::size_t i = 0; i < c.age_verification.size(); ++i)
             cookie += (i ? "; " : "") + c.age_verification[i];
-        c.http.headers.push_back(std::move(cookie));
+        site.headers.push_back(std::move(cookie));
+    }
+    if (!site.headers.empty()) {
+        if (const std::string origin = net::origin_of(task.url); !origin.empty())
+            site.origins.push_back(origin);
+        c.http.origin_headers.push_back(std::move(site));
     }
     return out;
 }

@@ -34,12 +34,15 @@ struct ProfiledTask {
 ///    than the profile's per-host budget (max_connections_per_host, when not 0);
 ///  - quality_preference: the profile's when the task names neither a format nor a preference;
 ///  - the age gate's cookies (age_verification) as one "Cookie:" header, and the profile's
-///    headers, in config.http.headers (sent with the task's requests, and to yt-dlp).
+///    headers, in config.http.origin_headers scoped to the task URL's origin and the platform's
+///    hosts (sent with the task's requests to those servers only, and to yt-dlp); the user's own
+///    headers (config.http.headers) stay as they are, for every request.
 ProfiledTask apply_platform_profile(const DownloadTask& task, const Config& config, UrlKind kind);
 
 /// The request for the extractor chain of a profiled task: yt-dlp's path, timeout and
-/// --cookies-from-browser, the HTTP options (headers, the age gate's Cookie among them, which the
-/// yt-dlp bridge passes as --add-header), and as extra yt-dlp arguments the profile's
+/// --cookies-from-browser, the HTTP options (headers, and the site's own headers with the age
+/// gate's Cookie, which the yt-dlp bridge passes as --add-header for the page's origin), and as extra yt-dlp
+/// arguments the profile's
 /// --extractor-args and its pacing as --sleep-requests.
 extract::ExtractRequest extract_request_for(const ProfiledTask& profiled);
 

@@ -8,6 +8,7 @@
 #include "extract/ytdlp_errors.hpp"
 #include "extract/ytdlp_json.hpp"
 #include "extract/ytdlp_version.hpp"
+#include "net/origin.hpp"
 
 namespace arina::extract {
 namespace {
@@ -107,6 +108,13 @@ std::vector<std::string> ytdlp_arguments(const ExtractRequest& request) {
         args.insert(args.end(), {"--cookies-from-browser", request.cookies_from_browser});
     for (const auto& header : http.headers)
         args.insert(args.end(), {"--add-header", header_argument(header)});
+    // Headers scoped to servers: those of the page's own server (a site's profile, its age gate)
+    // are the site's; yt-dlp talks to that site.
+    const std::string page_origin = net::origin_of(request.url);
+    for (const auto& scoped : http.origin_headers)
+        if (!page_origin.empty() && scoped.applies_to(page_origin))
+            for (const auto& header : scoped.headers)
+                args.insert(args.end(), {"--add-header", header_argument(header)});
     if (!http.verify_tls) args.emplace_back("--no-check-certificates");
     args.insert(args.end(), {"--socket-timeout", whole_seconds(http.socket_timeout)});
     args.insert(args.end(), request.ytdlp_extra_args.begin(), request.ytdlp_extra_args.end());

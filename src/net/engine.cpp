@@ -310,7 +310,7 @@ void Engine::Impl::launch(Transfer& t) {
     }
     for (const auto& h : http.headers) t.headers = curl_slist_append(t.headers, h.c_str());
     for (const auto& scoped : http.origin_headers) {
-        if (std::find(scoped.origins.begin(), scoped.origins.end(), t.host) == scoped.origins.end()) continue;
+        if (!scoped.applies_to(t.host)) continue;
         for (const auto& h : scoped.headers) t.headers = curl_slist_append(t.headers, h.c_str());
     }
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);

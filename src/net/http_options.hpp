@@ -10,7 +10,13 @@ namespace arina::net {
 /// (Referer, Origin, a token) for its own CDN, and they must not reach any other server.
 struct OriginHeaders {
     std::vector<std::string> origins;  ///< "scheme://host:port" (net/origin.hpp), lower case
+    /// Host names, lower case, each standing for itself and its subdomains ("example.com" takes
+    /// "www.example.com" too, not "badexample.com"), over any scheme and port: a site's own hosts.
+    std::vector<std::string> hosts;
     std::vector<std::string> headers;  ///< "Name: value" lines
+
+    /// Whether these headers go to `origin` ("scheme://host:port", as origin_of() gives it).
+    bool applies_to(const std::string& origin) const;
 };
 
 struct HttpOptions {

@@ -11,6 +11,7 @@
 #include "core/config_file.hpp"
 #include "core/download_factory.hpp"
 #include "core/profile_settings.hpp"
+#include "extract/ytdlp_extractor.hpp"
 #include "support/test_support.hpp"
 
 namespace arina {
@@ -386,14 +387,50 @@ TEST(ProfileSettings, ATaskRunsWithItsPlatformsProfile) {
     EXPECT_EQ(apply_platform_profile(task, config, UrlKind::Direct).task.concurrent_fragments,
               kAutoConnections);
     EXPECT_EQ(apply_platform_profile(task, config, UrlKind::Page).task.concurrent_fragments, 3);
-    // The age gate's cookies travel as a request header.
+    // The age gate's cookies travel as a request header, to the site's own servers only.
     task = DownloadTask{.url = "https://de.pornhub.com/view_video.php?viewkey=x"};
     p = apply_platform_profile(task, config, UrlKind::Page);
-    EXPECT_EQ(p.config.http.headers,
-              (std::vector<std::string>{"Cookie: age_verified=1; accessAgeDisclaimerPH=1"}));
-    EXPECT_EQ(extract_request_for(p).http.headers, p.config.http.headers);
-    EXPECT_TRUE(apply_platform_profile(DownloadTask{.url = kYoutube}, config, UrlKind::Page)
-                    .config.http.headers.empty());
+    EXPECT_TRUE(p.config.http.headers.empty());
+    ASSERT_EQ(p.config.http.origin_headers.size(), 1u);
+    const net::OriginHeaders& site = p.config.http.origin_headers[0];
+    EXPECT_EQ(site.headers, (std::vector<std::string>{"Cookie: age_verified=1; accessAgeDisclaimerPH=1"}));
+    EXPECT_EQ(site.origins, (std::vector<std::string>{"https://de.pornhub.com:443"}));
+    EXPECT_TRUE(site.applies_to("https://www.pornhub.com:443"));
+    EXPECT_TRUE(site.applies_to("http://pornhub.com:80"));
+    EXPECT_FALSE(site.applies_to("https://cv.phncdn.com:443"));
+    EXPECT_FALSE(site.applies_to("https://pornhub.com.evil.example:443"));
+    EXPECT_FALSE(site.applies_to("https://notpornhub.com:443"));
+    EXPECT_EQ(extract_request_for(p).http.origin_headers.size(), 1u);
+    const auto youtube = apply_platform_profile(DownloadTask{.url = kYoutube}, config, UrlKind::Page);
+    EXPECT_TRUE(youtube.config.http.headers.empty());
+    EXPECT_TRUE(youtube.config.http.origin_headers.empty());
+}
+
+TEST(ProfileSettings, AProfilesHeadersJoinTheUsersOwnAndStayWithTheSite) {
+    ConfigLayers layers;
+    ASSERT_FALSE(layers.set("headers", std::vector<std::string>{"X-Mine: always"}));
+    Config config = layers.resolve();
+    extract::Platform site{.name = "site", .hosts = {"video.example"}};
+    site.profile.headers = std::vector<std::string>{"X-Site: yes"};
+    site.profile.age_verification = std::vector<std::string>{"over18=1"};
+    config.platforms.insert(config.platforms.begin(), site);
+    const auto p = apply_platform_profile(DownloadTask{.url = "https://www.video.example/watch/1"}, config,
+                                          UrlKind::Page);
+    // The user's header goes everywhere, as before; the site's only to the site.
+    EXPECT_EQ(p.config.http.headers, (std::vector<std::string>{"X-Mine: always"}));
+    ASSERT_EQ(p.config.http.origin_headers.size(), 1u);
+    EXPECT_EQ(p.config.http.origin_headers[0].headers,
+              (std::vector<std::string>{"X-Site: yes", "Cookie: over18=1"}));
+    EXPECT_TRUE(p.config.http.origin_headers[0].applies_to("https://cdn.video.example:443"));
+    EXPECT_FALSE(p.config.http.origin_headers[0].applies_to("https://cdn.example:443"));
+    // yt-dlp, which talks to the site, gets both.
+    const auto args = extract::ytdlp_arguments(extract_request_for(p));
+    const auto has = [&](const std::string& a) {
+        return std::find(args.begin(), args.end(), a) != args.end();
+    };
+    EXPECT_TRUE(has("X-Mine:always"));
+    EXPECT_TRUE(has("X-Site:yes"));
+    EXPECT_TRUE(has("Cookie:over18=1"));
 }
 
 TEST(ProfileSettings, TheCommandLineIsNotOverriddenByAProfile) {
