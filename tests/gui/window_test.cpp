@@ -282,10 +282,11 @@ void WindowTest::platform_profiles_round_trip_to_the_cli_file() {
     QVERIFY(!again.save());
     QCOMPARE(again.error_text(),
              QString("Platform profiles: youtube: Connections: 'six' is not a whole number"));
-    set(*table, youtube_row, PlatformTable::Connections, "0");
+    // (0 is "auto" since -N auto: out of range is above 64.)
+    set(*table, youtube_row, PlatformTable::Connections, "65");
     QVERIFY(!again.save());
     QVERIFY2(again.error_text().contains(
-                 "platforms.youtube.concurrent_fragments: must be between 1 and 64, got 0"),
+                 "platforms.youtube.concurrent_fragments: must be between 1 and 64, got 65"),
              qPrintable(again.error_text()));
     set(*table, youtube_row, PlatformTable::Connections, "2");
     set(*table, 0, PlatformTable::Hosts, "");
