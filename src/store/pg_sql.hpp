@@ -35,8 +35,12 @@ inline constexpr const char* kNotify = "SELECT pg_notify('arina_tasks', '')";
 inline constexpr const char* kSetState =
     "UPDATE arina_tasks SET state = $2, fail_reason = $3, error_message = $4, updated_at = $5 "
     "WHERE key = $1 AND worker_id IS NOT DISTINCT FROM $6::bigint";
-inline constexpr const char* kCountCompleted =
-    "UPDATE arina_workers SET completed = completed + 1 WHERE id = $1";
+// The finished state of a task this worker holds, and the worker's count of completed tasks,
+// in one statement (one round trip): the count moves only when the fenced update landed.
+inline constexpr const char* kSetCompleted =
+    "WITH t AS (UPDATE arina_tasks SET state = 'completed', fail_reason = $2, error_message = $3, "
+    "updated_at = $4 WHERE key = $1 AND worker_id = $5 RETURNING key) "
+    "UPDATE arina_workers SET completed = completed + 1 WHERE id = $5 AND EXISTS (SELECT 1 FROM t)";
 inline constexpr const char* kSetProgress =
     "UPDATE arina_tasks SET done_bytes = $2, total_bytes = $3, updated_at = $4 "
     "WHERE key = $1 AND worker_id IS NOT DISTINCT FROM $5::bigint";
@@ -55,10 +59,19 @@ inline constexpr const char* kSetPriority =
     "UPDATE arina_tasks SET priority = $2, updated_at = $3 WHERE key = $1";
 inline constexpr const char* kSetPosition =
     "UPDATE arina_tasks SET position = $2, updated_at = $3 WHERE key = $1";
+// Gives the task and its budget slots back, and wakes the other workers only when that can
+// matter to them: the task is claimable again, a slot of its host became free, or nothing
+// claimable is left (workers waiting for the whole queue to end). A finished task on a busy
+// queue wakes nobody: a notification per claim would wake every worker for every claim.
+// (The final SELECT reads the snapshot from before the CTEs' updates, hence task.state.)
 inline constexpr const char* kRelease =
     "WITH task AS (UPDATE arina_tasks SET worker_id = NULL, updated_at = $2 WHERE key = $1 AND worker_id = "
-    "$3 "
-    "RETURNING key) UPDATE arina_host_slots SET task_key = NULL WHERE task_key = $1 AND worker_id = $3";
+    "$3 RETURNING state), "
+    "slots AS (UPDATE arina_host_slots SET task_key = NULL WHERE task_key = $1 AND worker_id = $3 "
+    "RETURNING slot) "
+    "SELECT pg_notify('arina_tasks', '') WHERE EXISTS (SELECT 1 FROM task WHERE state = 'queued') "
+    "OR EXISTS (SELECT 1 FROM slots) "
+    "OR NOT EXISTS (SELECT 1 FROM arina_tasks WHERE state = 'queued' AND worker_id IS NULL)";
 inline constexpr const char* kDeleteOne =
     "WITH slots AS (UPDATE arina_host_slots SET task_key = NULL WHERE task_key = $1) "
     "DELETE FROM arina_tasks WHERE key = $1";

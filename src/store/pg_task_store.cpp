@@ -189,11 +189,13 @@ bool PgTaskStore::commit(detail::Batch& batch) {
                     if (result.ok() && result.rows() == 1) inserted.emplace_back(&job, result.int64(0, 0));
                     notify = true;
                 } else if constexpr (std::is_same_v<J, detail::StateJob>) {
-                    result = db.run("arina_set_state", pg::sql::kSetState,
-                                    {num(op.key), job.state, job.fail_reason, job.error_message, num(now),
-                                     fence(holder)});
-                    if (result.ok() && holder != 0 && job.state == "completed")
-                        result = db.run("arina_count_completed", pg::sql::kCountCompleted, {num(me)});
+                    if (holder != 0 && job.state == "completed")
+                        result = db.run("arina_set_completed", pg::sql::kSetCompleted,
+                                        {num(op.key), job.fail_reason, job.error_message, num(now), num(me)});
+                    else
+                        result = db.run("arina_set_state", pg::sql::kSetState,
+                                        {num(op.key), job.state, job.fail_reason, job.error_message, num(now),
+                                         fence(holder)});
                 } else if constexpr (std::is_same_v<J, detail::ProgressJob>) {
                     const auto it = batch.progress().find(op.key);
                     if (it == batch.progress().end()) return void(ran = false);
@@ -219,9 +221,9 @@ bool PgTaskStore::commit(detail::Batch& batch) {
                                     {num(op.key), num(now), fence(holder)});
                 } else if constexpr (std::is_same_v<J, detail::ReleaseJob>) {
                     if (holder == 0) return void(ran = false);
+                    // The statement notifies the other workers itself, when that matters to them.
                     result = db.run("arina_release", pg::sql::kRelease, {num(op.key), num(now), num(me)});
                     held.erase(op.key);
-                    notify = true;
                 } else if constexpr (std::is_same_v<J, detail::RemoveJob>) {
                     result = db.run("arina_delete_one", pg::sql::kDeleteOne, {num(op.key)});
                 } else if constexpr (std::is_same_v<J, detail::ClearJob>) {

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <mutex>
@@ -212,6 +214,65 @@ TEST_F(PgStore, AnAddedTaskWakesAnIdleWorker) {
     auto claim = claim_ok(*worker);
     ASSERT_TRUE(claim);
     EXPECT_EQ(claim->record.params_json, "new");
+}
+
+// A finished task on a busy queue wakes nobody (with eight workers, a notification per claim
+// cost more than the claims); a task given back, or the end of the queue, wakes the others.
+TEST_F(PgStore, ReleasesWakeTheOthersOnlyWhenItMattersToThem) {
+    auto idle = open_ok(locator, {.worker_name = "idle"});
+    ASSERT_TRUE(idle);
+    std::atomic<int> wakes{0};
+    idle->on_tasks_available([&] { ++wakes; });
+    EXPECT_FALSE(claim_ok(*idle));       // registers and starts listening
+    std::this_thread::sleep_for(300ms);  // the first wake after LISTEN is not the one we want
+    auto adder = open_ok(locator);
+    insert_ok(*adder, task("1"));
+    insert_ok(*adder, task("2"));
+    insert_ok(*adder, task("3"));
+    const auto woken_by = [&](int before) {
+        const auto deadline = Clock::now() + 10s;
+        while (wakes.load() == before && Clock::now() < deadline) std::this_thread::sleep_for(10ms);
+        return wakes.load() > before;
+    };
+    ASSERT_TRUE(woken_by(0));  // the inserts
+    std::this_thread::sleep_for(300ms);
+    auto busy = open_ok(locator, {.worker_name = "busy"});
+    ASSERT_TRUE(busy);
+
+    auto first = claim_ok(*busy);
+    ASSERT_TRUE(first);
+    int before = wakes.load();
+    busy->update_state(first->record.key, "completed");
+    busy->release(first->record.key);
+    ASSERT_FALSE(busy->flush());
+    std::this_thread::sleep_for(1s);  // a notification would have arrived by now
+    EXPECT_EQ(wakes.load(), before) << "a finished task woke the others while tasks were queued";
+
+    auto second = claim_ok(*busy);
+    ASSERT_TRUE(second);
+    before = wakes.load();
+    busy->release(second->record.key);  // given back unfinished: claimable again
+    ASSERT_FALSE(busy->flush());
+    EXPECT_TRUE(woken_by(before));
+
+    // The last tasks: the queue ends, and a worker waiting for its end learns it at once.
+    for (int i = 0; i < 2; ++i) {
+        auto claim = claim_ok(*busy);
+        ASSERT_TRUE(claim);
+        before = wakes.load();
+        busy->update_state(claim->record.key, "completed");
+        busy->release(claim->record.key);
+        ASSERT_FALSE(busy->flush());
+    }
+    EXPECT_TRUE(woken_by(before));
+    const auto deadline = Clock::now() + 10s;
+    while (idle->has_pending() && Clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    EXPECT_FALSE(idle->has_pending());
+    const auto listed = adder->workers();
+    const auto it =
+        std::find_if(listed.begin(), listed.end(), [](const auto& w) { return w.name == "busy"; });
+    ASSERT_NE(it, listed.end());
+    EXPECT_EQ(it->completed, 3);
 }
 
 TEST_F(PgStore, TheHostBudgetIsSharedByTheWorkers) {
