@@ -85,7 +85,9 @@ void MainWindow::build_layout() {
     toolbar->setIconSize({16, 16});
     for (QAction* a : {add_, pause_, resume_, cancel_, retry_, remove_}) toolbar->addAction(a);
     toolbar->addSeparator();
-    for (QAction* a : {move_up_, move_down_, open_folder_}) toolbar->addAction(a);
+    for (QAction* a : {move_up_, move_down_}) toolbar->addAction(a);
+    toolbar->addSeparator();
+    for (QAction* a : {open_file_, open_folder_, copy_url_}) toolbar->addAction(a);
     toolbar->addSeparator();
     for (QAction* a : {pause_all_, resume_all_}) toolbar->addAction(a);
 
@@ -98,6 +100,7 @@ void MainWindow::build_layout() {
     file_menu->addSeparator();
     file_menu->addAction(quit_);
     auto* task_menu = menuBar()->addMenu(tr("&Tasks"));
+    task_menu->setObjectName("tasks-menu");
     for (QAction* a : {pause_, resume_, cancel_, retry_, remove_, remove_files_, move_up_, move_down_,
                        open_file_, open_folder_, copy_url_, pause_all_, resume_all_})
         task_menu->addAction(a);
@@ -194,9 +197,13 @@ void MainWindow::build_layout() {
     menuBar()->addMenu(tr("&View"))->addAction(dock->toggleViewAction());
 
     speed_label_ = new QLabel(this);
+    speed_label_->setObjectName("status-speed");
     tasks_label_ = new QLabel(this);
+    tasks_label_->setObjectName("status-tasks");
     system_label_ = new QLabel(this);
+    system_label_->setObjectName("status-system");
     graph_ = new SpeedGraph(this);
+    graph_->setObjectName("status-graph");
     statusBar()->addPermanentWidget(tasks_label_);
     statusBar()->addPermanentWidget(system_label_);
     statusBar()->addPermanentWidget(speed_label_);
@@ -224,7 +231,8 @@ void MainWindow::build_tray() {
 }
 
 void MainWindow::update_status() {
-    const Metrics m = bridge_.manager().metrics();
+    shown_metrics_ = bridge_.manager().metrics();
+    const Metrics& m = shown_metrics_;
     speed_label_->setText(rate_text(m.speed));
     tasks_label_->setText(tr("%1 active, %2 queued").arg(m.active_tasks).arg(m.queued_tasks));
     system_label_->setText(

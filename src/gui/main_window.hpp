@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/metrics.hpp"
 #include "core/task.hpp"
 
 class QAction;
@@ -53,6 +54,8 @@ class MainWindow : public QMainWindow {
     WindowOptions options() const;
     /// Refreshes the status bar now (it also does so every second).
     void update_status();
+    /// The manager's figures the status bar shows (as of the last update_status()).
+    const Metrics& shown_metrics() const { return shown_metrics_; }
     /// The tray icon, or null without a system tray.
     QSystemTrayIcon* tray() { return tray_; }
 
@@ -101,6 +104,7 @@ class MainWindow : public QMainWindow {
     QLabel* system_label_ = nullptr;
     SpeedGraph* graph_ = nullptr;
     QTimer* status_timer_ = nullptr;
+    Metrics shown_metrics_;
     QSystemTrayIcon* tray_ = nullptr;
     bool quitting_ = false;
 

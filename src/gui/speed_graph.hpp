@@ -13,6 +13,8 @@ class SpeedGraph : public QWidget {
     explicit SpeedGraph(QWidget* parent = nullptr);
     /// One sample (bytes per second); the oldest beyond kSamples is dropped.
     void add_sample(double bytes_per_second);
+    /// The samples shown, oldest first.
+    const std::deque<double>& samples() const { return samples_; }
     QSize sizeHint() const override { return {160, 22}; }
 
     static constexpr std::size_t kSamples = 180;  ///< three minutes at one sample a second

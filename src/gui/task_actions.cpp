@@ -6,9 +6,14 @@
 #include <QGuiApplication>
 #include <QItemSelectionModel>
 #include <QMessageBox>
+#include <QSet>
 #include <QStyle>
 #include <QTableView>
 #include <QUrl>
+#include <algorithm>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "main_window.hpp"
 #include "manager_bridge.hpp"
@@ -76,8 +81,11 @@ void MainWindow::build_actions() {
 }
 
 std::vector<TaskId> MainWindow::selected_ids() const {
+    // selectedRows() lists rows in the order they were selected: sort them as shown.
+    auto rows = view_->selectionModel()->selectedRows(TaskTableModel::Title);
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
     std::vector<TaskId> ids;
-    const auto rows = view_->selectionModel()->selectedRows(TaskTableModel::Title);
     ids.reserve(static_cast<std::size_t>(rows.size()));
     for (const QModelIndex& index : rows) ids.push_back(index.data(TaskTableModel::TaskIdRole).toLongLong());
     return ids;
@@ -126,20 +134,59 @@ void MainWindow::remove_selected(bool delete_files) {
 }
 
 void MainWindow::move_selected(int direction) {
-    auto ids = selected_ids();
+    // The queue as the library orders it now (the model learns orders only at a refresh):
+    // queued tasks, by start order within a priority.
+    std::unordered_map<TaskId, std::int64_t> order;
+    std::unordered_map<TaskId, int> priority;
+    for (const TaskInfo& t : bridge_.manager().list()) {
+        if (t.status != TaskStatus::Queued) continue;
+        order[t.id] = t.order;
+        priority[t.id] = t.task.priority;
+    }
+    const std::vector<TaskId> selected = selected_ids();
+    auto ids = selected;
+    std::erase_if(ids, [&](TaskId id) { return !order.count(id); });
     // Moving several rows up starts with the top one (and down with the bottom one), so
-    // they keep their order relative to each other.
-    std::sort(ids.begin(), ids.end(), [this](TaskId a, TaskId b) {
-        return model_.task_at(model_.row_of(a)).order < model_.task_at(model_.row_of(b)).order;
-    });
+    // they keep their order relative to each other; a selected row that cannot move (it
+    // is first already) holds back the selected ones behind it, as a block.
+    std::sort(ids.begin(), ids.end(), [&](TaskId a, TaskId b) { return order[a] < order[b]; });
     if (direction > 0) std::reverse(ids.begin(), ids.end());
+    std::unordered_set<TaskId> stuck;
     bool moved = false;
-    for (TaskId id : ids)
-        moved |= direction < 0 ? bridge_.manager().move_up(id) : bridge_.manager().move_down(id);
-    if (moved) bridge_.refresh();  // the order is not an event
+    for (TaskId id : ids) {
+        // The queued task of its priority just before it (up) or after it (down).
+        std::optional<TaskId> neighbour;
+        for (const auto& [other, o] : order) {
+            if (other == id || priority[other] != priority[id]) continue;
+            const bool nearer = direction < 0 ? o < order[id] && (!neighbour || o > order[*neighbour])
+                                              : o > order[id] && (!neighbour || o < order[*neighbour]);
+            if (nearer) neighbour = other;
+        }
+        if (!neighbour || stuck.count(*neighbour) ||
+            !(direction < 0 ? bridge_.manager().move_up(id) : bridge_.manager().move_down(id))) {
+            stuck.insert(id);
+            continue;
+        }
+        std::swap(order[id], order[*neighbour]);
+        moved = true;
+    }
+    if (!moved) return;
+    bridge_.refresh();  // the order is not an event
+    // The refresh reset the model, and with it the selection: select the moved rows again,
+    // so that pressing Ctrl+Up again moves them further.
+    QItemSelection again;
+    for (TaskId id : selected) {
+        const int row = model_.row_of(id);
+        if (row < 0) continue;
+        const QModelIndex index = proxy_->mapFromSource(model_.index(row, 0));
+        if (index.isValid()) again.select(index, index);
+    }
+    view_->selectionModel()->select(again, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    update_actions();
 }
 
 void MainWindow::open_selected(bool folder) {
+    QSet<QUrl> opened;  // one window per folder, however many of its tasks are selected
     for (TaskId id : selected_ids()) {
         const int row = model_.row_of(id);
         if (row < 0) continue;
@@ -152,7 +199,10 @@ void MainWindow::open_selected(bool folder) {
                                                                  : t.task.output_dir)
                                                                 .string());
         }
-        QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()));
+        const QUrl url = QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath());
+        if (opened.contains(url)) continue;
+        opened.insert(url);
+        QDesktopServices::openUrl(url);
     }
 }
 

@@ -66,8 +66,12 @@ QString TaskTableModel::title_of(const TaskInfo& info) {
 QString TaskTableModel::status_text(const TaskInfo& info) {
     QString text =
         QString::fromUtf8(to_string(info.status).data(), static_cast<int>(to_string(info.status).size()));
-    if (!info.stage.empty() && info.stage != to_string(info.status))
-        text += ": " + QString::fromStdString(info.stage);
+    // The stage says more than the status: "downloading fragment 3 of 8" alone, not after
+    // "downloading: "; "post-processing: muxing".
+    if (!info.stage.empty() && info.stage != to_string(info.status)) {
+        const QString stage = QString::fromStdString(info.stage);
+        text = stage.startsWith(text + ' ') ? stage : text + ": " + stage;
+    }
     if (info.status == TaskStatus::Failed && info.error)
         text += " (" + QString::fromUtf8(arina::to_string(info.error.reason).data()) + ")";
     return text;
@@ -125,11 +129,13 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
             if (Row* r = find(s->task_id)) {
                 r->info.status = s->to;
                 r->info.error = s->error;
+                // The stage belongs to the status it was reported in (the next progress
+                // snapshot brings the new one): no "post-processing: downloading fragment 8 of 8".
+                r->info.stage.clear();
                 if (!is_active(s->to)) {
                     r->info.speed = 0;
                     r->info.eta = -1;
                     r->info.connections = 0;
-                    r->info.stage.clear();
                 }
             }
         } else if (const auto* p = std::get_if<ProgressEvent>(&event)) {

@@ -13,6 +13,7 @@ class ModelTest : public QObject {
     void a_batch_emits_one_signal_per_changed_row_or_one_for_all();
     void filter_by_status_and_search();
     void url_lines_are_checked_one_by_one();
+    void stages_are_shown_in_the_status_column();
 };
 
 class WindowTest : public QObject {
@@ -53,6 +54,35 @@ class PickerTest : public QObject {
     void a_plain_file_and_a_404_are_said_inline();
     void closing_the_dialog_cancels_the_probe_promptly();
     void the_cancel_button_stops_the_probe_without_blocking();
+};
+
+class ActionsTest : public QObject {
+    Q_OBJECT
+  private slots:
+    void init();
+    void cleanup();
+    void cancel_several_data();
+    void cancel_several();
+    void retry_several_failed_data();
+    void retry_several_failed();
+    void move_several_up_and_down_data();
+    void move_several_up_and_down();
+    void open_file_and_folder_data();
+    void open_file_and_folder();
+    void copy_urls_data();
+    void copy_urls();
+    void pause_all_and_resume_all_data();
+    void pause_all_and_resume_all();
+};
+
+class LiveTest : public QObject {
+    Q_OBJECT
+  private slots:
+    void init();
+    void cleanup();
+    void settings_apply_without_a_restart();
+    void the_status_bar_shows_the_managers_figures();
+    void a_stream_task_shows_its_stage();
 };
 
 }  // namespace arina::gui

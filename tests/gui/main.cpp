@@ -24,5 +24,13 @@ int main(int argc, char** argv) {
         arina::gui::PickerTest t;
         failed += QTest::qExec(&t, argc, argv);
     }
+    {
+        arina::gui::ActionsTest t;
+        failed += QTest::qExec(&t, argc, argv);
+    }
+    {
+        arina::gui::LiveTest t;
+        failed += QTest::qExec(&t, argc, argv);
+    }
     return failed == 0 ? 0 : 1;
 }

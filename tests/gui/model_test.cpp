@@ -154,4 +154,29 @@ void ModelTest::url_lines_are_checked_one_by_one() {
     QCOMPARE(platform_of("http://www.example.org/a"), QString("example.org"));
 }
 
+void ModelTest::stages_are_shown_in_the_status_column() {
+    TaskTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.apply({added(1, "http://127.0.0.1/hls/index.m3u8")});
+    const auto status = [&] { return model.index(0, TaskTableModel::Status).data().toString(); };
+    QCOMPARE(status(), QString("queued"));
+    model.apply({StateEvent{1, TaskStatus::Queued, TaskStatus::Extracting, {}}});
+    QCOMPARE(status(), QString("extracting"));
+    ProgressEvent p = progress(1, 300'000, -1, 50'000);
+    p.stage = "downloading fragment 3 of 8";
+    p.fragments_done = 2;
+    p.fragments_total = 8;
+    model.apply({StateEvent{1, TaskStatus::Extracting, TaskStatus::Downloading, {}}, p});
+    QCOMPARE(status(), QString("downloading fragment 3 of 8"));  // not "downloading: downloading ..."
+    // The next status drops the stage of the last one until its own progress says more.
+    model.apply({StateEvent{1, TaskStatus::Downloading, TaskStatus::PostProcessing, {}}});
+    QCOMPARE(status(), QString("post-processing"));
+    p.status = TaskStatus::PostProcessing;
+    p.stage = "muxing";
+    model.apply({p});
+    QCOMPARE(status(), QString("post-processing: muxing"));
+    model.apply({StateEvent{1, TaskStatus::PostProcessing, TaskStatus::Completed, {}}});
+    QCOMPARE(status(), QString("completed"));
+}
+
 }  // namespace arina::gui
