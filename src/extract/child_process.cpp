@@ -3,13 +3,15 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <optional>
 
 extern char** environ;
@@ -83,41 +85,134 @@ struct Spawned {
     void signal_group(int sig) const { ::kill(-pid, sig); }
 };
 
-/// Starts the child with its stdout and stderr on the write ends given; returns errno or 0.
-int spawn(const ChildOptions& options, int out_w, int err_w, pid_t& pid) {
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    if (int e = posix_spawn_file_actions_init(&actions); e != 0) return e;
-    if (int e = posix_spawnattr_init(&attr); e != 0) {
-        posix_spawn_file_actions_destroy(&actions);
-        return e;
+/// The executables to try for argv[0], in order, computed before fork() (the child may not
+/// allocate): argv[0] itself when it has a '/', else each directory of this process's PATH (as
+/// posix_spawnp and execvp do; the child's own PATH override is not used for the look-up).
+std::vector<std::string> exec_candidates(const std::string& program) {
+    if (program.find('/') != std::string::npos) return {program};
+    const char* path = std::getenv("PATH");
+    const std::string_view dirs = path != nullptr && *path != '\0' ? path : "/usr/local/bin:/usr/bin:/bin";
+    std::vector<std::string> candidates;
+    std::size_t from = 0;
+    for (;;) {
+        const std::size_t colon = dirs.find(':', from);
+        const std::string_view dir =
+            dirs.substr(from, colon == std::string_view::npos ? std::string_view::npos : colon - from);
+        std::string candidate(dir.empty() ? std::string_view(".") : dir);  // an empty entry is "."
+        candidate += '/';
+        candidate += program;
+        candidates.push_back(std::move(candidate));
+        if (colon == std::string_view::npos) break;
+        from = colon + 1;
     }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out_w, 1);
-    posix_spawn_file_actions_adddup2(&actions, err_w, 2);
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-    // Descriptors another thread opened without O_CLOEXEC (sockets, files) stay ours.
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-#endif
-    // Its own process group (so we can end what it starts), default signal dispositions and an
-    // empty mask whatever this process ignores or blocks (SIGPIPE, SIGINT in a CLI).
-    sigset_t none;
-    sigset_t all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    return candidates;
+}
 
+/// Closes every descriptor from `first` up to and including `last` (async-signal-safe).
+void close_descriptors(unsigned first, unsigned last, int open_max) {
+    if (first > last) return;
+#ifdef SYS_close_range
+    if (::syscall(SYS_close_range, first, last, 0U) == 0) return;
+#endif
+    const auto max = static_cast<unsigned>(open_max);
+    for (unsigned fd = first; fd <= last && fd < max; ++fd) ::close(static_cast<int>(fd));
+}
+
+/// In the child between fork() and exec: only async-signal-safe calls, nothing allocated.
+/// On failure writes errno to `report` and exits with 127.
+[[noreturn]] void exec_child(int out_w, int err_w, int report, pid_t parent, char* const* candidates,
+                             char* const* argv, char* const* envp, int open_max) {
+    // Die with the thread that forked us (see the header): if Arina is killed, even by SIGKILL,
+    // the kernel sends this child SIGKILL. The setting survives execve. The parent may have died
+    // before prctl took effect: then the signal never comes, so check and leave by ourselves.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);
+    // Its own process group (so we can end what it starts); the parent sets it too, so neither
+    // side races the other.
+    ::setpgid(0, 0);
+    // Default signal dispositions and an empty mask, whatever this process ignores or blocks
+    // (SIGPIPE, SIGINT in a CLI).
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig)
+        if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &default_action, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+
+    int e = 0;
+    const int in = ::open("/dev/null", O_RDONLY);
+    if (in < 0 || ::dup2(in, 0) < 0 || ::dup2(out_w, 1) < 0 || ::dup2(err_w, 2) < 0) e = errno;
+    // dup2 onto itself keeps close-on-exec: clear it.
+    if (e == 0 && out_w == 1) ::fcntl(1, F_SETFD, 0);
+    if (e == 0 && err_w == 2) ::fcntl(2, F_SETFD, 0);
+    // Descriptors another thread opened without O_CLOEXEC (sockets, files) stay ours; `report`
+    // is close-on-exec and closes at the exec.
+    if (e == 0) {
+        const auto r = static_cast<unsigned>(report);
+        close_descriptors(3, r - 1, open_max);
+        close_descriptors(r + 1, ~0U, open_max);
+    }
+    if (e == 0) {
+        // As execvp: the first candidate that exists; a permission error is kept if no later
+        // one succeeds, else the last "not found".
+        e = ENOENT;
+        bool denied = false;
+        for (char* const* c = candidates; *c != nullptr; ++c) {
+            ::execve(*c, argv, envp);
+            if (errno == EACCES)
+                denied = true;
+            else if (errno != ENOENT && errno != ENOTDIR) {
+                e = errno;
+                break;
+            }
+        }
+        if (e == ENOENT && denied) e = EACCES;
+    }
+    const ssize_t unused = ::write(report, &e, sizeof e);
+    (void)unused;
+    ::_exit(127);
+}
+
+/// Starts the child with its stdout and stderr on the write ends given; returns errno or 0.
+/// fork() rather than posix_spawn: the child must set PR_SET_PDEATHSIG, which posix_spawn cannot.
+int spawn(const ChildOptions& options, int out_w, int err_w, pid_t& pid) {
+    // Everything the child needs, made before fork(): after it, only async-signal-safe calls.
     std::vector<std::string> args = options.argv;
     std::vector<std::string> env = child_environment(options.env);
+    std::vector<std::string> paths = exec_candidates(options.argv[0]);
     auto argv = c_strings(args);
     auto envp = c_strings(env);
-    const int e = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&actions);
-    return e;
+    auto candidates = c_strings(paths);
+    const long open_max_l = ::sysconf(_SC_OPEN_MAX);
+    const int open_max = open_max_l > 0 && open_max_l < 65536 ? static_cast<int>(open_max_l) : 65536;
+    const pid_t parent = ::getpid();
+
+    // The child writes errno here when it cannot exec; a successful exec closes it (O_CLOEXEC),
+    // so the parent reads end of file.
+    std::array<int, 2> report{-1, -1};
+    if (::pipe2(report.data(), O_CLOEXEC) != 0) return errno;
+    Fd report_r(report[0]);
+    Fd report_w(report[1]);
+
+    const pid_t child = ::fork();
+    if (child < 0) return errno;
+    if (child == 0)
+        exec_child(out_w, err_w, report_w.get(), parent, candidates.data(), argv.data(), envp.data(),
+                   open_max);
+    ::setpgid(child, child);  // may fail once it has exec'd (EACCES): it set its group itself
+    report_w.reset();
+    int e = 0;
+    ssize_t n = 0;
+    while ((n = ::read(report_r.get(), &e, sizeof e)) < 0 && errno == EINTR) {
+    }
+    if (n == static_cast<ssize_t>(sizeof e) && e != 0) {
+        int status = 0;
+        while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+        }
+        return e;
+    }
+    pid = child;
+    return 0;
 }
 
 /// Appends what `fd` has to read now, keeping the first `head_limit` bytes (and counting the

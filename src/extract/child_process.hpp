@@ -8,6 +8,16 @@
 // It gets /dev/null as stdin and no other inherited descriptor (everything from 3 up is closed
 // in the child). The child is always reaped before run_child() returns: no zombie is left.
 //
+// The child dies with Arina: it is started with PR_SET_PDEATHSIG = SIGKILL, so even when Arina is
+// killed with SIGKILL (no destructor runs) the kernel ends yt-dlp instead of leaving it running
+// for minutes. Linux sends that signal when the *thread* that forked exits, not the process; that
+// thread is the one calling run_child(), which does not return before the child is reaped, so
+// the signal only ever fires when the whole process dies. (A thread pool that forked and then
+// retired a thread would kill children early: never start a child from a thread that may end
+// while the child runs.) What the child starts in its group does not get the signal: yt-dlp
+// starts nothing when it only prints JSON, and a script that does is killed but its own
+// children are orphaned.
+//
 // Blocking: run_child() returns when the child has exited and its pipes are drained. Call it
 // from a thread that may wait (the extraction thread), never the engine or a UI thread.
 
@@ -52,7 +62,7 @@ struct ChildResult {
     ChildEnd end = ChildEnd::SpawnFailed;
     int exit_code = -1;    ///< Exited: the status it exited with
     int signal = 0;        ///< Signaled (and the ones we ended): the signal that ended it
-    int spawn_errno = 0;   ///< SpawnFailed: errno of posix_spawnp (ENOENT: no such program)
+    int spawn_errno = 0;   ///< SpawnFailed: errno of fork/exec (ENOENT: no such program)
     std::string out;       ///< stdout, at most stdout_limit bytes
     std::string err_tail;  ///< the last stderr_tail bytes of stderr
     std::chrono::milliseconds elapsed{0};

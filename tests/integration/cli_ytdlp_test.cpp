@@ -5,13 +5,18 @@
 // the headers the servers saw, the messages and exit codes of the failures.
 
 #include <gmock/gmock.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <optional>
+#include <thread>
 
 #include "download_fixture.hpp"
 #include "fixtures/stream_media.hpp"
@@ -356,8 +361,8 @@ class CliYtDlpFailure : public CliYtDlp {
         CliYtDlp::SetUp();
         testing::Faults html;
         html.content_type = "text/html; charset=utf-8";
-        for (const char* mode :
-             {"crash", "timeout", "invalid-json", "unsupported", "private", "geo-blocked", "login-required"})
+        for (const char* mode : {"crash", "timeout", "hang", "invalid-json", "unsupported", "private",
+                                 "geo-blocked", "login-required"})
             server.serve_bytes(std::string("/watch/fake-") + mode, kPlayerPage, html);
     }
     // Runs arina on the page of one of fake-yt-dlp's failure modes.
@@ -395,6 +400,46 @@ TEST_F(CliYtDlpFailure, YtDlpTimesOut) {
     EXPECT_THAT(r.output, HasSubstr("arina: error: yt-dlp timed out after 2 s extracting " + url("timeout")));
     EXPECT_LT(took, 10) << r.output;  // the sleeping child was killed, not waited for
     EXPECT_TRUE(files().empty());
+}
+
+/// Whether process `pid` is gone: no such process, or a zombie nobody has reaped yet (an orphan
+/// waiting for a PID 1 that does not reap, as in some containers).
+bool process_gone(pid_t pid) {
+    if (::kill(pid, 0) != 0) return errno == ESRCH;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    const auto paren = line.rfind(')');
+    return !stat || paren == std::string::npos || line.substr(paren + 2, 1) == "Z";
+}
+
+// Killed with SIGKILL, Arina runs no destructor and cannot end yt-dlp itself: the kernel must
+// (PR_SET_PDEATHSIG), or a stuck yt-dlp runs on for its whole timeout after Arina is gone.
+TEST_F(CliYtDlpFailure, YtDlpDiesWhenArinaIsKilled) {
+    const fs::path pid_file = www / "ytdlp.pid";
+    ScopedEnv pid_env("FAKE_YTDLP_PID_FILE", pid_file.string());
+    Child arina_process({ARINA_BIN, "-P", dir.path().string(), "--yt-dlp", ARINA_FAKE_YTDLP,
+                         "--yt-dlp-timeout", "600", url("hang")},
+                        www / "arina.log");
+    // Bounded: the stand-in writes its PID within a second or two of Arina's start.
+    const auto wait_until = [](const std::function<bool()>& done, std::chrono::seconds limit) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!done() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        return done();
+    };
+    ASSERT_TRUE(wait_until([&] { return fs::exists(pid_file); }, std::chrono::seconds(30)))
+        << read_file(www / "arina.log");
+    const pid_t ytdlp = std::stoi(read_file(pid_file));
+    ASSERT_GT(ytdlp, 1);
+    ASSERT_FALSE(process_gone(ytdlp)) << "the stand-in should be sleeping";
+    EXPECT_FALSE(arina_process.exited()) << read_file(www / "arina.log");
+
+    arina_process.kill(SIGKILL);
+    EXPECT_EQ(arina_process.wait(), 128 + SIGKILL);
+    const bool gone = wait_until([&] { return process_gone(ytdlp); }, std::chrono::seconds(5));
+    if (!gone) ::kill(ytdlp, SIGKILL);  // leave nothing behind when the test fails
+    EXPECT_TRUE(gone) << "yt-dlp (pid " << ytdlp << ") outlived the SIGKILLed arina";
 }
 
 TEST_F(CliYtDlpFailure, YtDlpPrintsInvalidJson) {
