@@ -1,7 +1,7 @@
 #include "core/detecting_download.hpp"
 
+#include "media/manifest_detect.hpp"
 #include "net/media_type.hpp"
-#include "stream/manifest_url.hpp"
 #include "stream/stream_download.hpp"
 #include "transfer/file_download.hpp"
 
@@ -15,7 +15,7 @@ DetectingDownload::DetectingDownload(transfer::Runtime& runtime, transfer::FileJ
       extracting_job_(std::move(extracting_job)),
       finished_(std::move(finished)) {
     file_job.is_manifest = [](std::string_view content_type) {
-        return stream::is_manifest_content_type(content_type) ||
+        return media::manifest_kind_of_type(content_type) ||
                net::is_page_type(net::media_type_of(content_type));
     };
     file_ = std::make_unique<transfer::FileDownload>(

@@ -5,7 +5,7 @@
 #include "core/detecting_download.hpp"
 #include "core/profile_settings.hpp"
 #include "extract/platform.hpp"
-#include "stream/manifest_url.hpp"
+#include "media/manifest_detect.hpp"
 #include "stream/stream_download.hpp"
 #include "transfer/file_download.hpp"
 
@@ -38,7 +38,7 @@ class DefaultFactory final : public DownloadFactory {
         // A manifest URL is a stream; anything else starts as a plain file until its server's first
         // answer says otherwise: a manifest (Content-Type) goes on as a stream, a web page as an
         // extraction.
-        if (stream::is_manifest_url(task.url))
+        if (media::manifest_kind_of_url(task.url, media::M3u::WithM3u))
             return std::make_unique<stream::StreamDownload>(
                 runtime.engine, runtime.disk, stream_job_for(task, config), std::move(finished));
         transfer::FileJob file_job = file_job_for(task, config);

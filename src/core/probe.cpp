@@ -9,9 +9,9 @@
 #include "core/extracting_download.hpp"
 #include "core/profile_settings.hpp"
 #include "extract/platform.hpp"
+#include "media/manifest_detect.hpp"
 #include "net/media_type.hpp"
 #include "stream/format_selector.hpp"
-#include "stream/manifest_url.hpp"
 #include "transfer/runtime.hpp"
 
 namespace arina {
@@ -112,12 +112,12 @@ class ProbeJobImpl final : public ProbeJob {
         const std::string platform = platform_of(config_, url_);
         const bool known_site = platform != "generic" && extract::find_builtin_platform(platform) != nullptr;
         job.ytdlp_only = known_site;
-        if (!known_site && !stream::is_manifest_url(url_)) {
+        if (!known_site && !media::manifest_kind_of_url(url_, media::M3u::WithM3u)) {
             // As a download decides: the first answer's type says file, manifest or page (one byte asked).
             const extract::Page first = fetcher.head(url_);
             if (first.error) return failed(first.error);
             const bool page = net::is_page_type(first.content_type);
-            if (!page && !stream::is_manifest_content_type(first.content_type) &&
+            if (!page && !media::manifest_kind_of_type(first.content_type) &&
                 !first.content_type.starts_with("video/") && !first.content_type.starts_with("audio/")) {
                 ProbeResult r;
                 r.extractor = "file";

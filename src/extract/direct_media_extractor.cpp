@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "extract/manifest_detect.hpp"
 #include "extract/page_answer.hpp"
 #include "extract/url_name.hpp"
+#include "media/manifest_detect.hpp"
 #include "media/text.hpp"
 #include "media/url_resolve.hpp"
 #include "net/media_type.hpp"
@@ -57,7 +57,7 @@ ExtractResult DirectMediaExtractor::extract(const ExtractRequest& request, PageF
     // A page or a playlist behind a media extension is what the answer says it is; a generic type
     // (application/octet-stream, none) leaves the extension to decide.
     const std::string type = net::media_type_of(answer.content_type);
-    if (!net::is_page_type(type) && !manifest_kind_of_type(type) && !type.starts_with("text/")) {
+    if (!net::is_page_type(type) && !media::manifest_kind_of_type(type) && !type.starts_with("text/")) {
         if (auto by_url = media_file_type_of_url(url)) return direct_media_extraction(url, *by_url, {});
     }
     return Error{FailReason::Unsupported, "not a media file URL: " + request.url};

@@ -3,11 +3,11 @@
 #include <string>
 
 #include "extract/direct_media_extractor.hpp"
-#include "extract/manifest_detect.hpp"
 #include "extract/manifest_extractor.hpp"
 #include "extract/media_file_type.hpp"
 #include "extract/page_answer.hpp"
 #include "extract/url_name.hpp"
+#include "media/manifest_detect.hpp"
 #include "media/text.hpp"
 #include "media/url_resolve.hpp"
 #include "net/media_type.hpp"
@@ -132,8 +132,8 @@ ExtractResult HtmlPageExtractor::extract(const ExtractRequest& request, PageFetc
     const std::string type = net::media_type_of(page.content_type);
 
     // Not a page after all: a URL without a telling extension is whatever its answer says.
-    auto manifest = sniff_manifest(page.body);
-    if (!manifest) manifest = manifest_kind_of_type(type);
+    auto manifest = media::sniff_manifest(page.body);
+    if (!manifest) manifest = media::manifest_kind_of_type(type);
     if (manifest) {
         if (!page.truncated && !page.body.empty()) return manifest_from_answer(page, request.url, *manifest);
         return fetch_manifest(request.url, fetcher, cancel, *manifest);

@@ -8,10 +8,10 @@
 #include "extract/html_budget.hpp"
 #include "extract/html_document.hpp"
 #include "extract/json_ld.hpp"
-#include "extract/manifest_detect.hpp"
 #include "extract/media_file_type.hpp"
 #include "extract/script_urls.hpp"
 #include "extract/url_name.hpp"
+#include "media/manifest_detect.hpp"
 #include "media/text.hpp"
 #include "media/url_resolve.hpp"
 #include "net/media_type.hpp"
@@ -324,8 +324,9 @@ std::optional<MediaCandidate> finish(const RawCandidate& raw, std::string_view b
     out.mime_type = raw.mime_type;
     out.height = raw.height;
     out.label = raw.label;
-    const auto manifest = manifest_kind_of_type(raw.mime_type) ? manifest_kind_of_type(raw.mime_type)
-                                                               : manifest_kind_of_url(out.url);
+    const auto manifest = media::manifest_kind_of_type(raw.mime_type)
+                              ? media::manifest_kind_of_type(raw.mime_type)
+                              : media::manifest_kind_of_url(out.url);
     if (manifest)
         out.format = *manifest == media::ManifestKind::Hls ? CandidateFormat::Hls : CandidateFormat::Dash;
     const auto by_type = media_file_type_of_content_type(raw.mime_type, out.url);

@@ -3,12 +3,12 @@
 #include <chrono>
 #include <string>
 
-#include "extract/manifest_detect.hpp"
 #include "extract/page_answer.hpp"
 #include "extract/url_name.hpp"
 #include "media/dash_parser.hpp"
 #include "media/hls_parser.hpp"
 #include "media/limits.hpp"
+#include "media/manifest_detect.hpp"
 #include "net/media_type.hpp"
 
 namespace arina::extract {
@@ -32,7 +32,8 @@ media::Result<media::Presentation> parse(media::ManifestKind kind, std::string_v
 ExtractResult manifest_from_answer(const Page& answer, std::string_view url, media::ManifestKind fallback) {
     const std::string base = answer_url(answer, url);
     const media::ManifestKind kind =
-        sniff_manifest(answer.body).value_or(manifest_kind_of_type(answer.content_type).value_or(fallback));
+        media::sniff_manifest(answer.body)
+            .value_or(media::manifest_kind_of_type(answer.content_type).value_or(fallback));
     auto parsed = parse(kind, answer.body, base);
     if (auto* error = std::get_if<Error>(&parsed))
         return Error{FailReason::BadManifest, base + ": " + error->message};
@@ -74,8 +75,8 @@ ExtractResult ManifestExtractor::extract(const ExtractRequest& request, PageFetc
     if (request.first_answer) {
         const Page& answer = *request.first_answer;
         if (auto failure = answer_failure(answer, request.url)) return *failure;
-        kind = sniff_manifest(answer.body);
-        if (!kind) kind = manifest_kind_of_type(answer.content_type);
+        kind = media::sniff_manifest(answer.body);
+        if (!kind) kind = media::manifest_kind_of_type(answer.content_type);
         if (kind && !answer.truncated && !answer.body.empty())
             return manifest_from_answer(answer, request.url, *kind);
         // What the server answered is the truth: a page or a file behind a .m3u8 name is not a
@@ -86,7 +87,7 @@ ExtractResult ManifestExtractor::extract(const ExtractRequest& request, PageFetc
             (type.empty() || type == "application/octet-stream" || type == "text/plain");
         if (!kind && !says_nothing) return Error{FailReason::Unsupported, "not a manifest: " + request.url};
     }
-    if (!kind) kind = manifest_kind_of_url(request.url);
+    if (!kind) kind = media::manifest_kind_of_url(request.url);
     if (!kind) return Error{FailReason::Unsupported, "not a manifest URL: " + request.url};
     return fetch_manifest(request.url, fetcher, cancel, *kind);
 }

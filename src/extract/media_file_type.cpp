@@ -3,8 +3,8 @@
 #include <array>
 #include <utility>
 
-#include "extract/manifest_detect.hpp"
 #include "extract/url_name.hpp"
+#include "media/manifest_detect.hpp"
 #include "net/media_type.hpp"
 
 namespace arina::extract {
@@ -70,7 +70,7 @@ std::optional<MediaFileType> media_file_type_of_content_type(std::string_view co
                                                              std::string_view url) {
     const std::string type = net::media_type_of(content_type);
     const bool audio = type.starts_with("audio/");
-    if ((!audio && !type.starts_with("video/")) || manifest_kind_of_type(type)) return std::nullopt;
+    if ((!audio && !type.starts_with("video/")) || media::manifest_kind_of_type(type)) return std::nullopt;
     for (const auto& [name, ext] : kTypes)
         if (name == type) return MediaFileType{std::string(ext), audio};
     if (auto by_url = media_file_type_of_url(url)) return MediaFileType{by_url->ext, audio};

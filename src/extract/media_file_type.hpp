@@ -1,7 +1,7 @@
 #pragma once
 // Which URLs and media types are playable media files, and what extension a file of that type
 // gets. Shared by the direct-media extractor (a URL that is the file) and the HTML page scanner
-// (files a page names). Manifest types are not media files here: see manifest_detect.hpp.
+// (files a page names). Manifest types are not media files here: see media/manifest_detect.hpp.
 
 #include <optional>
 #include <string>

@@ -145,7 +145,7 @@ void StreamDownload::on_manifest(FetchResult r) {
     if (r.error) return fail(r.error);
     manifest_url_ = r.effective_url;
     manifest_bytes_ += static_cast<std::int64_t>(r.body.size());
-    const auto kind = sniff_manifest(r.body);
+    const auto kind = media::sniff_manifest(r.body);
     if (!kind) {
         return fail({FailReason::BadManifest,
                      manifest_url_ + ": not an HLS playlist or DASH manifest (Content-Type " +

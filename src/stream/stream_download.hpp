@@ -43,13 +43,13 @@
 #include <string_view>
 #include <vector>
 
+#include "media/manifest_detect.hpp"
 #include "media/presentation.hpp"
 #include "net/engine.hpp"
 #include "stream/durable_save.hpp"
 #include "stream/format_selector.hpp"
 #include "stream/key_cache.hpp"
 #include "stream/live_refresher.hpp"
-#include "stream/manifest_url.hpp"
 #include "stream/memory_fetch.hpp"
 #include "stream/mux_job.hpp"
 #include "stream/stream_job.hpp"

@@ -56,7 +56,7 @@ void StreamDownload::refresh_manifest(std::function<void(RefreshResult)> done) {
     refresh_fetches_.push_back(make_fetch(spec, [this, done](FetchResult r) {
         if (r.error) return done(r.error);
         manifest_bytes_ += static_cast<std::int64_t>(r.body.size());
-        const auto kind = sniff_manifest(r.body);
+        const auto kind = media::sniff_manifest(r.body);
         if (!kind) return done(Error{FailReason::BadManifest, r.effective_url + ": not a manifest any more"});
         auto parsed = *kind == media::ManifestKind::Hls ? media::parse_hls(r.body, r.effective_url)
                                                         : media::parse_dash(r.body, r.effective_url);

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include "media/manifest_detect.hpp"
 #include "stream/aes_decryptor.hpp"
-#include "stream/manifest_url.hpp"
 #include "stream/reorder_window.hpp"
 #include "stream/stream_download.hpp"
 #include "stream/stream_sidecar.hpp"
@@ -14,31 +14,48 @@
 namespace arina::stream {
 namespace {
 
-TEST(StreamManifestUrl, Extensions) {
-    EXPECT_TRUE(is_manifest_url("https://cdn.example/live/index.m3u8"));
-    EXPECT_TRUE(is_manifest_url("https://cdn.example/a/MASTER.M3U8?token=abc#t=1"));
-    EXPECT_TRUE(is_manifest_url("http://x/manifest.mpd?sig=1"));
-    EXPECT_TRUE(is_manifest_url("http://x/list.m3u"));
-    EXPECT_FALSE(is_manifest_url("http://x/video.mp4"));
-    EXPECT_FALSE(is_manifest_url("http://x/get?file=a.m3u8"));
-    EXPECT_FALSE(is_manifest_url("http://x/m3u8"));
+// media/manifest_detect.hpp: the one "is this a manifest" for the extractors and the downloader.
+TEST(ManifestDetect, Extensions) {
+    using media::M3u;
+    using media::manifest_kind_of_url;
+    const auto hls = media::ManifestKind::Hls;
+    EXPECT_EQ(manifest_kind_of_url("https://cdn.example/live/index.m3u8"), hls);
+    EXPECT_EQ(manifest_kind_of_url("https://cdn.example/a/MASTER.M3U8?token=abc#t=1"), hls);
+    EXPECT_EQ(manifest_kind_of_url("http://x/manifest.mpd?sig=1"), media::ManifestKind::Dash);
+    // A bare .m3u is HLS only where the user gave it to download; on a page it is as often MP3s.
+    EXPECT_EQ(manifest_kind_of_url("http://x/list.m3u", M3u::WithM3u), hls);
+    EXPECT_EQ(manifest_kind_of_url("http://x/list.m3u"), std::nullopt);
+    for (const auto m3u : {M3u::Strict, M3u::WithM3u}) {
+        EXPECT_EQ(manifest_kind_of_url("http://x/video.mp4", m3u), std::nullopt);
+        EXPECT_EQ(manifest_kind_of_url("http://x/get?file=a.m3u8", m3u), std::nullopt);
+        EXPECT_EQ(manifest_kind_of_url("http://x/m3u8", m3u), std::nullopt);
+        EXPECT_EQ(manifest_kind_of_url("http://x/.m3u8", m3u), std::nullopt);
+        EXPECT_EQ(manifest_kind_of_url("https://live.m3u8/", m3u), std::nullopt);  // the host never counts
+    }
 }
 
-TEST(StreamManifestUrl, ContentTypes) {
-    EXPECT_TRUE(is_manifest_content_type("application/vnd.apple.mpegurl"));
-    EXPECT_TRUE(is_manifest_content_type("Application/X-MpegURL; charset=utf-8"));
-    EXPECT_TRUE(is_manifest_content_type(" application/dash+xml "));
-    EXPECT_TRUE(is_manifest_content_type("audio/mpegurl"));
-    EXPECT_FALSE(is_manifest_content_type("video/mp2t"));
-    EXPECT_FALSE(is_manifest_content_type("text/plain"));
-    EXPECT_FALSE(is_manifest_content_type(""));
+TEST(ManifestDetect, ContentTypes) {
+    using media::manifest_kind_of_type;
+    EXPECT_EQ(manifest_kind_of_type("application/vnd.apple.mpegurl"), media::ManifestKind::Hls);
+    EXPECT_EQ(manifest_kind_of_type("Application/X-MpegURL; charset=utf-8"), media::ManifestKind::Hls);
+    EXPECT_EQ(manifest_kind_of_type(" application/dash+xml "), media::ManifestKind::Dash);
+    EXPECT_EQ(manifest_kind_of_type("audio/mpegurl"), media::ManifestKind::Hls);
+    EXPECT_EQ(manifest_kind_of_type("audio/x-mpegurl"), media::ManifestKind::Hls);
+    EXPECT_EQ(manifest_kind_of_type("video/mp2t"), std::nullopt);
+    EXPECT_EQ(manifest_kind_of_type("text/plain"), std::nullopt);
+    EXPECT_EQ(manifest_kind_of_type(""), std::nullopt);
 }
 
-TEST(StreamManifestUrl, Sniffing) {
+TEST(ManifestDetect, Sniffing) {
+    using media::sniff_manifest;
     EXPECT_EQ(sniff_manifest("#EXTM3U\n#EXT-X-VERSION:3\n"), media::ManifestKind::Hls);
     EXPECT_EQ(sniff_manifest("\xEF\xBB\xBF  \r\n#EXTM3U\n"), media::ManifestKind::Hls);
     EXPECT_EQ(sniff_manifest("<?xml version=\"1.0\"?>\n<MPD type=\"static\">"), media::ManifestKind::Dash);
+    // The root element after a long comment, within the first 4 KiB.
+    EXPECT_EQ(sniff_manifest("<!--" + std::string(3000, '-') + "-->\n<MPD>"), media::ManifestKind::Dash);
+    EXPECT_EQ(sniff_manifest("<!--" + std::string(5000, '-') + "-->\n<MPD>"), std::nullopt);
     EXPECT_EQ(sniff_manifest("<html><body>404</body></html>"), std::nullopt);
+    EXPECT_EQ(sniff_manifest("text #EXTM3U"), std::nullopt);
     EXPECT_EQ(sniff_manifest(""), std::nullopt);
 }
 
