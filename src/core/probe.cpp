@@ -79,6 +79,10 @@ ProbeResult result_of(const std::string& url, const extract::Extraction& x, std:
     return r;
 }
 
+/// The first answer's bytes a probe reads: most pages whole (the extractors then read this answer,
+/// a longer page is fetched again in full), and little of a file it does not download.
+constexpr std::size_t kFirstAnswerBytes = 256 * 1024;
+
 class ProbeJobImpl final : public ProbeJob {
   public:
     ProbeJobImpl(std::string url, Config config)
@@ -113,8 +117,10 @@ class ProbeJobImpl final : public ProbeJob {
         const bool known_site = platform != "generic" && extract::find_builtin_platform(platform) != nullptr;
         job.ytdlp_only = known_site;
         if (!known_site && !media::manifest_kind_of_url(url_, media::M3u::WithM3u)) {
-            // As a download decides: the first answer's type says file, manifest or page (one byte asked).
-            const extract::Page first = fetcher.head(url_);
+            // As a download decides: the first answer's type says file, manifest or page. One GET
+            // both tells them apart and brings the page, which the extractors then read instead of
+            // asking again; a file costs at most kFirstAnswerBytes of it.
+            extract::Page first = fetcher.get(url_, kFirstAnswerBytes);
             if (first.error) return failed(first.error);
             const bool page = net::is_page_type(first.content_type);
             if (!page && !media::manifest_kind_of_type(first.content_type) &&
@@ -124,6 +130,7 @@ class ProbeJobImpl final : public ProbeJob {
                 return r;
             }
             job.use_ytdlp = page;
+            job.request.first_answer = std::move(first);
         }
         const auto extractors = extractors_for(job);
         auto extracted = extract::run_chain(extractors, job.request, fetcher, cancel_);

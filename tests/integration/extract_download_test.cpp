@@ -50,6 +50,42 @@ TEST_F(ExtractDownloadTest, APageWithAVideoTagGivesTheVideoNamedByTitleAndId) {
     EXPECT_GE(server.requests_for("/media/clip.mp4").size(), 1u);
 }
 
+// Each request the server saw for `path`, as "METHOD status range body_bytes" lines.
+std::string request_log(const testing::TestServer& server, const std::string& path) {
+    std::string log;
+    for (const auto& r : server.requests_for(path))
+        log += r.method + " " + std::to_string(r.status) + " [" + r.range_header + "] " +
+               std::to_string(r.body_bytes_sent) + "\n";
+    return log;
+}
+
+// Listing formats (-F) asks the server for the page once, not once to tell a page from a file and
+// again for its HTML: the extractors read the first answer. A download reads the page once too
+// (the native chain shares one fetch), after the plain-file request that met text/html and ended
+// at the response head; that request's body cannot be handed over yet (transfer::FileDownload
+// keeps nothing of an answer it hands off), so the server sees two.
+TEST_F(ExtractDownloadTest, AFormatListAsksForThePageOnceAndADownloadReadsItOnce) {
+    clip();
+    page("/watch/once",
+         "<!doctype html><html><head><title>Once</title></head><body>"
+         "<video controls><source src=\"/media/clip.mp4\" type=\"video/mp4\"></video></body></html>");
+    const auto listed = arina({"-F", server.url("/watch/once")});
+    ASSERT_EQ(listed.exit_code, 0) << listed.output;
+    EXPECT_EQ(server.requests_for("/watch/once").size(), 1u) << request_log(server, "/watch/once");
+    EXPECT_TRUE(server.requests_for("/media/clip.mp4").empty()) << request_log(server, "/media/clip.mp4");
+
+    const auto r = arina({server.url("/watch/once")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Once [once].mp4"})) << r.output;
+    const auto seen = server.requests_for("/watch/once");
+    ASSERT_EQ(seen.size(), 3u) << request_log(server, "/watch/once");  // -F's one, then the download's two
+    for (const auto& request : seen) EXPECT_EQ(request.method, "GET");
+    EXPECT_EQ(seen[0].range_header, "");  // -F: the page, whole
+    EXPECT_TRUE(seen[1].range_header.starts_with("bytes=0-"))
+        << seen[1].range_header;          // a file's first range
+    EXPECT_EQ(seen[2].range_header, "");  // the chain: the page, whole
+}
+
 TEST_F(ExtractDownloadTest, APagePointingAtAPlaylistIsDownloadedAsAStream) {
     ASSERT_TRUE(media_fx::hls_master_with_audio(dir / "www/hls"));
     server.serve_directory("/hls", dir / "www/hls");
