@@ -4,6 +4,7 @@
 
 #include "core/engine_page_fetcher.hpp"
 #include "core/extracted_source.hpp"
+#include "core/text_tracks.hpp"
 #include "extract/ytdlp_extractor.hpp"
 #include "media/hls_parser.hpp"
 #include "media/limits.hpp"
@@ -126,7 +127,13 @@ void ExtractingDownload::extract_and_plan() {
                         side.embed_metadata = false;
                     std::error_code ec;
                     std::filesystem::create_directories(path.parent_path(), ec);
-                    plan->side = fetch_side_files(x, side, path, fetcher);
+                    // The presentation's own text tracks (HLS subtitle renditions, DASH WebVTT)
+                    // are fetched as subtitles too, an HLS one's segments joined into one file.
+                    extract::Extraction with_tracks = x;
+                    for (auto& track : text_track_subtitles(x.presentation))
+                        with_tracks.subtitles.push_back(std::move(track));
+                    TextTrackFetcher subtitle_fetcher(fetcher);
+                    plan->side = fetch_side_files(with_tracks, side, path, subtitle_fetcher);
                 }
             }
         }

@@ -8,6 +8,7 @@
 #include "core/extracted_source.hpp"
 #include "core/extracting_download.hpp"
 #include "core/profile_settings.hpp"
+#include "core/text_tracks.hpp"
 #include "extract/platform.hpp"
 #include "media/manifest_detect.hpp"
 #include "net/media_type.hpp"
@@ -71,6 +72,8 @@ ProbeResult result_of(const std::string& url, const extract::Extraction& x, std:
     r.playlist_title = x.playlist_title;
     for (const auto& e : x.entries) r.entries.push_back({e.url, e.title, e.index});
     for (const auto& s : x.subtitles) r.subtitles.push_back({s.language, s.ext, s.name, s.automatic});
+    for (const auto& s : text_track_subtitles(x.presentation))
+        r.subtitles.push_back({s.language, s.ext, s.name, s.automatic});
     if (x.is_playlist()) return r;
     for (const auto& s : x.presentation.streams) r.formats.push_back(format_of(s, x));
     for (const auto& rendition : x.presentation.renditions)
