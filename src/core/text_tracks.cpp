@@ -36,6 +36,11 @@ extract::Page TextTrackFetcher::get(const std::string& url, std::size_t max_byte
     extract::Page page = inner_.get(url, max_bytes);
     if (page.error || media::sniff_manifest(page.body) != media::ManifestKind::Hls) return page;
     const std::string base = page.effective_url.empty() ? url : page.effective_url;
+    if (page.truncated) {
+        page.error = {FailReason::BadResponse,
+                      base + ": subtitles larger than " + std::to_string(max_bytes) + " bytes"};
+        return page;
+    }
     auto parsed = media::parse_hls(page.body, base);
     if (auto* error = std::get_if<Error>(&parsed)) {
         page.error = {error->reason, base + ": " + error->message};
@@ -47,7 +52,7 @@ extract::Page TextTrackFetcher::get(const std::string& url, std::size_t max_byte
         return page;
     }
     std::vector<std::string> segments;
-    std::size_t total = 0;
+    std::size_t total = page.body.size();  // the playlist counts too: max_bytes is for all of it
     for (const auto& fragment : p.streams[0].fragments) {
         if (fragment.byte_range || fragment.key) {
             page.error = {FailReason::BadManifest, base + ": subtitle segments in byte ranges or encrypted"};
