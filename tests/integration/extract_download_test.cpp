@@ -151,6 +151,40 @@ TEST_F(ExtractDownloadTest, HlsSubtitleRenditionIsListedAndSavedAsOneVttFile) {
     EXPECT_EQ(s.audio, 1);
 }
 
+// A DASH text AdaptationSet (text/vtt, one whole file): listed by -F and saved as NAME.LANG.vtt,
+// byte for byte, with --write-subs.
+TEST_F(ExtractDownloadTest, DashWebVttAdaptationSetIsListedAndSaved) {
+    const fs::path dash = dir / "www/dash";
+    ASSERT_TRUE(media_fx::dash_template(dash, false));
+    std::string mpd = read_file(dash / "manifest.mpd");
+    const auto period_end = mpd.rfind("</Period>");
+    ASSERT_NE(period_end, std::string::npos) << mpd;
+    mpd.insert(period_end,
+               "<AdaptationSet contentType=\"text\" mimeType=\"text/vtt\" lang=\"fr\">"
+               "<Representation id=\"sub-fr\" bandwidth=\"256\"><BaseURL>subs/fr.vtt</BaseURL>"
+               "</Representation></AdaptationSet>\n");
+    write_file(dash / "manifest.mpd", mpd);
+    const std::string vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nBonsoir\n";
+    write_file(dash / "subs/fr.vtt", vtt);
+    server.serve_directory("/dash", dash);
+    page("/show/soir-3",
+         "<html><head><meta property=\"og:title\" content=\"Soir\">"
+         "<meta property=\"og:video\" content=\"/dash/manifest.mpd\"></head><body></body></html>");
+
+    const auto listed = arina({"-F", server.url("/show/soir-3")});
+    ASSERT_EQ(listed.exit_code, 0) << listed.output;
+    EXPECT_THAT(listed.output, ::testing::HasSubstr("\nsubtitles: fr (vtt)\n")) << listed.output;
+
+    const auto r = arina({"--write-subs", "--sub-langs", "fr", server.url("/show/soir-3")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Soir [soir-3].fr.vtt", "Soir [soir-3].mp4"})) << r.output;
+    EXPECT_EQ(sha256_file_hex(dir / "Soir [soir-3].fr.vtt"), sha256_hex(vtt));
+    const auto s = media_fx::summarize(dir / "Soir [soir-3].mp4");
+    EXPECT_NEAR(s.duration, media_fx::kClipSeconds, 0.5);
+    EXPECT_EQ(s.video, 1);
+    EXPECT_EQ(s.audio, 1);
+}
+
 TEST_F(ExtractDownloadTest, AHostileTitleStaysOneNameInsideTheOutputDirectory) {
     const std::string bytes = clip();
     page("/v/1",
