@@ -32,21 +32,6 @@ constexpr std::int64_t kProbeBytes = 128 * 1024;
 // A file that changes on the server this often is not going to settle.
 constexpr int kMaxRestarts = 3;
 constexpr std::int64_t kUnknownEnd = std::numeric_limits<std::int64_t>::max();
-// How many finished pieces the hedging decision remembers (their rates and times to first byte).
-constexpr std::size_t kRecentPieces = 16;
-// A piece shorter than this, or delivered faster than this, says little about a connection's rate.
-constexpr std::int64_t kMinRatedBytes = 256 * 1024;
-constexpr double kMinRatedSeconds = 0.05;
-
-double seconds_between(std::chrono::steady_clock::time_point from, std::chrono::steady_clock::time_point to) {
-    return std::chrono::duration<double>(to - from).count();
-}
-
-void remember(std::deque<double>& values, double value) {
-    values.push_back(value);
-    if (values.size() > kRecentPieces) values.pop_front();
-}
-
 std::string range_text(std::int64_t begin, std::int64_t end) {
     return "bytes " + std::to_string(begin) + "-" + std::to_string(end - 1);
 }
@@ -422,71 +407,6 @@ bool FileDownload::on_body(net::TransferId id, std::span<const char> data) {
     return true;
 }
 
-// Writes what of `data` (the bytes at a.cursor) is not on disk yet: both copies of a hedged piece
-// deliver the same bytes, and each byte is written once, by whichever copy brings it first.
-void FileDownload::write_body(Active& a, std::span<const char> data) {
-    const auto size = static_cast<std::int64_t>(data.size());
-    if (a.received == 0) a.first_byte = std::chrono::steady_clock::now();
-    std::int64_t written = 0;
-    for (const auto& gap : missing_in(done_, {a.cursor, a.cursor + size})) {
-        const auto offset = static_cast<std::size_t>(gap.begin - a.cursor);
-        if (Error err =
-                part_->write_at(gap.begin, data.subspan(offset, static_cast<std::size_t>(gap.size()))))
-            return fail(err);
-        done_.add(gap);
-        a.wrote.add(gap);
-        written += gap.size();
-    }
-    duplicated_bytes_ += size - written;
-    a.cursor += size;
-    a.received += size;
-    fetched_bytes_ += size;
-    if (written > 0) dirty_ = true;
-}
-
-// The two copies of a hedged piece race for the same bytes. A copy that reaches the end of the
-// piece wins; so does the duplicate once it is ahead of the original (everything the original
-// would still bring is then on disk already or coming faster through the duplicate). The loser is
-// cancelled: its bytes on disk stay, they are the same file (both answers passed If-Range and the
-// validator checks).
-void FileDownload::settle_race(Active& a) {
-    auto other = active_.find(*a.twin);
-    if (other == active_.end()) {
-        a.twin.reset();
-        return;
-    }
-    const bool finished = a.cursor >= a.end;
-    const bool overtook = a.duplicate && a.cursor > other->second.cursor;
-    if (!finished && !overtook) return;
-    engine_.abort(other->first);
-    active_.erase(other);  // a lives in another node of the map: still valid
-    a.twin.reset();
-    a.duplicate = false;
-}
-
-// One copy of a hedged piece failed: the other goes on alone (no retry, no failure counted), and
-// whatever of the piece neither copy covers any more (bytes of a lying answer, thrown away) is
-// asked again. False when `a` was not racing.
-bool FileDownload::drop_from_race(const Active& a) {
-    if (!a.twin) return false;
-    auto other = active_.find(*a.twin);
-    if (other == active_.end()) return false;
-    Active& b = other->second;
-    b.twin.reset();
-    b.duplicate = false;
-    for (const auto& hole : missing_in(done_, {a.begin, b.cursor})) waiting_.push_back({hole, {}});
-    pump();
-    return true;
-}
-
-void FileDownload::note_finished_piece(const Active& a) {
-    if (a.received <= 0) return;
-    remember(recent_startups_, seconds_between(a.started, a.first_byte));
-    const double flowing = seconds_between(a.first_byte, std::chrono::steady_clock::now());
-    if (!a.probe && a.received >= kMinRatedBytes && flowing >= kMinRatedSeconds)
-        remember(recent_rates_, static_cast<double>(a.received) / flowing);
-}
-
 void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
     auto it = active_.find(id);
     if (ended_ || it == active_.end()) return;
@@ -598,39 +518,6 @@ void FileDownload::pump() {
     while (active_.size() < slots && waiting_.empty() && retry_timers_.empty() && start_hedge()) {
     }
     publish();
-}
-
-bool FileDownload::start_hedge() {
-    const auto now = std::chrono::steady_clock::now();
-    std::vector<net::TransferId> ids;
-    std::vector<HedgeCandidate> candidates;
-    for (const auto& [id, a] : active_) {
-        HedgeCandidate c;
-        c.bytes_left = c.refetch_bytes = a.end - a.cursor;
-        c.seconds_elapsed = seconds_between(a.started, now);
-        if (a.received > 0) {
-            c.seconds_measured = seconds_between(a.first_byte, now);
-            c.rate = static_cast<double>(a.received) / std::max(c.seconds_measured, 1e-3);
-        }
-        c.eligible = !a.probe && !a.twin && !a.hedged && !a.failed && !a.violated;
-        ids.push_back(id);
-        candidates.push_back(c);
-    }
-    HedgeRules rules;
-    rules.free_rate = typical_rate({recent_rates_.begin(), recent_rates_.end()});
-    if (!recent_startups_.empty())
-        rules.startup_seconds = typical_rate({recent_startups_.begin(), recent_startups_.end()});
-    const auto pick = plan_hedge(candidates, rules);
-    if (!pick) return false;
-    const net::TransferId original = ids[*pick];
-    Active& o = active_.at(original);
-    o.hedged = true;
-    const net::TransferId duplicate = start_piece({o.cursor, o.end}, {});
-    Active& d = active_.at(duplicate);  // map nodes stay put: `o` is still valid
-    d.duplicate = d.hedged = true;
-    d.twin = original;
-    o.twin = duplicate;
-    return true;
 }
 
 void FileDownload::piece_failed(Active a, net::AttemptFailure failure, std::string message) {
@@ -879,51 +766,6 @@ void FileDownload::publish() {
     progress_.target_connections = target_connections();
     progress_.connections_reason = count_ ? to_string(count_->reason()) : to_string(CountReason::Fixed);
     progress_.file = final_path_;
-}
-
-// ------------------------------------------------------------------ -N auto
-
-int FileDownload::target_connections() const {
-    return count_ ? count_->target() : job_.connections;
-}
-
-void FileDownload::sample_rate() {
-    if (!count_ || count_->settled()) return;
-    const int before = count_->target();
-    if (!count_->on_sample(std::chrono::steady_clock::now(), fetched_bytes_,
-                           static_cast<int>(active_.size())))
-        return;
-    count_changed();
-    // More connections: started from the loop, not from inside this body callback.
-    if (count_->target() > before)
-        engine_.post([this] {
-            if (!ended_) pump();
-        });
-}
-
-// A 429/503 or a refused connection to one more request while others of this download receive
-// data: the server's limit on connections, not a failure of the piece. A server refusing every
-// request (nothing flowing) is a failure as usual, so this cannot loop.
-bool FileDownload::refused_extra_connection(const Active& a, const net::AttemptFailure& failure) {
-    if (!count_) return false;
-    const bool refusal =
-        failure.http_status == 503 || failure.http_status == 429 ||
-        (failure.reason == FailReason::Network && failure.failure_class == net::FailureClass::Persistent);
-    if (!refusal || a.cursor > a.begin) return false;
-    int flowing = 0;
-    for (const auto& [id, other] : active_)
-        if (other.cursor > other.begin) ++flowing;
-    if (flowing == 0) return false;
-    // active_ no longer holds `a`: the others in flight are what the server is serving now.
-    count_->on_refused(static_cast<int>(active_.size()));
-    count_changed();
-    return true;
-}
-
-void FileDownload::count_changed() {
-    if (auto learnt = count_->learnt(); learnt && job_.host_memory)
-        job_.host_memory->remember(origin_, *learnt);
-    publish();
 }
 
 DownloadProgress FileDownload::progress() const {
