@@ -7,12 +7,12 @@
 # before and after (the machine is shared: figures drift with it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-BUILD="$root/build/bench"
-"$root/bench/setup"
+BUILD=${BUILD:-$root/build/bench}  # an optimised build (bench/setup); another one: say so
+[[ ${SKIP_SETUP:-0} == 1 ]] || "$root/bench/setup"
 source "$root/bench/lib.sh"
 
 SIZE_MIB=${SIZE_MIB:-64}
-REPS=${REPS:-5}
+REPS=${REPS:-3}
 RATE=4000000
 SLOW_RATE=400000
 work=$(mktemp -d /var/tmp/arina-bench.XXXXXX)

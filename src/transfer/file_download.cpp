@@ -17,11 +17,6 @@ namespace {
 
 // Below this a tail piece is not worth a new connection.
 constexpr std::int64_t kMinSplitPiece = 256 * 1024;
-// A piece that will be done sooner than this is left alone: splitting it would abort
-// a connection whose remaining bytes are mostly in flight already.
-constexpr double kMinSplitSeconds = 1.0;
-// A request that has delivered nothing for this long counts as not flowing at all.
-constexpr double kNotFlowingSeconds = 1.0;
 // Splitting decisions are revisited this often; the resume sidecar is saved every
 // kSaveEvery-th time.
 constexpr std::chrono::milliseconds kRebalanceInterval{250};
@@ -484,36 +479,14 @@ void FileDownload::plan_waiting(const IntervalSet& have) {
 
 void FileDownload::pump() {
     if (ended_ || finalizing_ || mode_ != Mode::Ranged) return;
+    hand_back_slow_tails();
     const auto slots = static_cast<std::size_t>(target_connections());
     while (active_.size() < slots && !waiting_.empty()) {
         Waiting w = waiting_.front();
         waiting_.pop_front();
         start_piece(w.range, std::move(w.history));
     }
-    // Nothing left to start: give free connections half of the biggest remaining piece.
-    while (active_.size() < slots && waiting_.empty() && retry_timers_.empty()) {
-        std::vector<net::TransferId> ids;
-        std::vector<InFlight> pieces;
-        const auto now = std::chrono::steady_clock::now();
-        for (const auto& [id, a] : active_) {
-            ids.push_back(id);
-            const double elapsed = std::chrono::duration<double>(now - a.started).count();
-            const auto received = static_cast<double>(a.cursor - a.begin);
-            double seconds_left = 0;
-            if (received > 0)
-                seconds_left = static_cast<double>(a.end - a.cursor) / (received / std::max(elapsed, 1e-3));
-            else if (elapsed > kNotFlowingSeconds)
-                seconds_left = std::numeric_limits<double>::infinity();
-            // The copies of a hedged piece are racing for the same bytes: not split.
-            pieces.push_back({{a.cursor, a.end}, a.twin ? 0.0 : seconds_left});
-        }
-        auto split = plan_split(pieces, kMinSplitPiece, kMinSplitSeconds);
-        if (!split) break;
-        Active& donor = active_.at(ids[split->index]);
-        const ByteRange taken{split->split_at, donor.end};
-        donor.end = split->split_at;
-        start_piece(taken, {});
-    }
+    split_for_free_connections(slots);
     // Nothing left to split: a free connection may fetch a straggler's bytes once more.
     while (active_.size() < slots && waiting_.empty() && retry_timers_.empty() && start_hedge()) {
     }
@@ -737,6 +710,8 @@ void FileDownload::finish(DownloadResult result) {
     result.restarts = restarts_;
     result.retries_exhausted = retries_exhausted_ || restarts_ > kMaxRestarts;
     result.notices = notices_;
+    if (auto rates = rates_notice(); !rates.empty() && !result.error)
+        result.notices.push_back(std::move(rates));
     result.connections = target_connections();
     result.connections_reason = count_ ? to_string(count_->reason()) : to_string(CountReason::Fixed);
     {

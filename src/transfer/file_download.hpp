@@ -18,6 +18,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "net/engine.hpp"
@@ -83,6 +84,13 @@ class FileDownload final : public Download, private net::TransferHandler {
     void begin_probe();
     net::TransferId start_piece(ByteRange range, net::RetryHistory history);
     void pump();
+    // The tail (file_tail.cpp): slow requests hand bytes back, free connections split the rest.
+    void hand_back_slow_tails();
+    void split_for_free_connections(std::size_t slots);
+    double measured_rate(const Active& a, std::chrono::steady_clock::time_point now) const;
+    double typical_rate_now(std::chrono::steady_clock::time_point now) const;
+    std::string rates_notice() const;
+    // Hedging (file_hedge.cpp).
     bool start_hedge();
     void write_body(Active& a, std::span<const char> data);
     void settle_race(Active& a);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "transfer/tail_planner.hpp"
+
 namespace arina::transfer {
 
 std::deque<ByteRange> plan_pieces(std::span<const ByteRange> holes, std::int64_t chunk_size) {
@@ -27,7 +29,7 @@ std::int64_t balanced_piece_size(std::int64_t bytes, std::int64_t chunk_size, in
 }
 
 std::optional<SplitPlan> plan_split(std::span<const InFlight> pieces, std::int64_t min_piece,
-                                    double min_seconds) {
+                                    double min_seconds, double free_rate, double startup_seconds) {
     constexpr std::int64_t kAlign = 16 * 1024;
     std::optional<std::size_t> slowest;
     for (std::size_t i = 0; i < pieces.size(); ++i) {
@@ -41,6 +43,9 @@ std::optional<SplitPlan> plan_split(std::span<const InFlight> pieces, std::int64
     }
     if (!slowest) return std::nullopt;
     const ByteRange r = pieces[*slowest].remaining;
+    if (pieces[*slowest].rate > 0 && free_rate > 0)
+        return SplitPlan{*slowest, r.begin + split_point(r.size(), pieces[*slowest].rate, free_rate,
+                                                         startup_seconds, min_piece)};
     std::int64_t mid = r.begin + r.size() / 2;
     mid -= mid % kAlign;
     if (mid <= r.begin || mid >= r.end) mid = r.begin + r.size() / 2;

@@ -34,13 +34,16 @@ struct SplitPlan {
 struct InFlight {
     ByteRange remaining;      ///< what it still has to receive
     double seconds_left = 0;  ///< at its current speed (infinity when it has not started flowing)
+    double rate = 0;          ///< bytes/s, once measured (0: unknown)
 };
 
-/// Picks the in-flight piece that will take longest and splits it in the middle
-/// (aligned to 16 KiB), unless it will be done within `min_seconds` anyway (on a fast
-/// link the bytes already in flight would be wasted) or either half would be smaller
-/// than `min_piece` (a new connection's set-up costs more than it saves).
+/// Picks the in-flight piece that will take longest and splits it, unless it will be done
+/// within `min_seconds` anyway (on a fast link the bytes already in flight would be wasted) or
+/// either half would be smaller than `min_piece` (a new connection's set-up costs more than it
+/// saves). Where: in the middle (aligned to 16 KiB); with the piece's rate and `free_rate` known,
+/// where both requests finish together (tail_planner's split_point: a slow piece gives the free
+/// connection most of its bytes).
 std::optional<SplitPlan> plan_split(std::span<const InFlight> pieces, std::int64_t min_piece,
-                                    double min_seconds);
+                                    double min_seconds, double free_rate = 0, double startup_seconds = 0);
 
 }  // namespace arina::transfer

@@ -82,6 +82,42 @@ TEST_F(DownloadTest, AStragglersBytesAreHedgedAndWrittenOnce) {
     EXPECT_EQ(json_number(r.output, "finished", "size"), static_cast<std::int64_t>(body.size()));
 }
 
+// Every 4th connection at a thirty-second of the others' rate: as soon as its rate is known, the
+// slow request keeps what it can do while the others finish and hands the rest of its piece back
+// to the queue, in one cut near where it had got to (not half of it at a time, each time a
+// connection is free); the fast connections fetch those bytes. The file is exact.
+TEST_F(DownloadTest, ASlowRequestHandsBackItsPieceToTheFastConnections) {
+    const auto body = random_bytes(8 * kMiB, 75);
+    testing::Faults faults;
+    faults.latency_ms = 20;
+    faults.rate_bytes_per_sec = 4.0 * kMiB;
+    faults.slow_every_connections = 4;
+    faults.slow_connection_rate_bytes_per_sec = 128.0 * kKiB;
+    server.serve_bytes("/handback.bin", body, faults);
+    const auto r = arina(
+        {"-N", "4", "--http-chunk-size", "2M", "-v", "--progress", "json", server.url("/handback.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(file_sha("handback.bin"), sha256_hex(body));
+    // -v shows what the connections reached: the pieces' rates, the slow one's among them.
+    EXPECT_NE(r.output.find("rates of the last"), std::string::npos) << r.output;
+    ASSERT_TRUE(server.wait_until_idle());
+    const auto requests = server.requests_for("/handback.bin");
+    const auto slow = std::find_if(requests.begin(), requests.end(), [](const auto& q) {
+        return q.status == 206 && q.connection_id % 4 == 0 && !q.range_header.empty();
+    });
+    ASSERT_NE(slow, requests.end()) << r.output;
+    const auto asked = range_of(slow->range_header);
+    ASSERT_GE(asked.size(), 1 * kMiB);
+    EXPECT_LT(slow->body_bytes_sent, 768 * kKiB) << "the slow request fetched its piece itself";
+    // The first of its bytes another request took: close to where it had got to.
+    std::int64_t first_taken = asked.end;
+    for (auto q = slow + 1; q != requests.end(); ++q)
+        if (!q->range_header.empty())
+            if (const auto b = range_of(q->range_header).begin; b > asked.begin && b < asked.end)
+                first_taken = std::min(first_taken, b);
+    EXPECT_LE(first_taken - asked.begin, 640 * kKiB) << r.output;
+}
+
 // The set-up of the next two tests, deterministic in its requests: -N 2, and connection 2 slow.
 // 1: the probe (bytes 0-128K) on connection 1; 2: the piece 128K-384K, which opens connection 2
 // (slow: 4 s); 3 and 4: the pieces 384K-640K and 640K-768K on connection 1; then nothing is left

@@ -57,5 +57,19 @@ TEST(RangePlanner, DoesNotSplitWhatFinishesSoonOrIsSmall) {
     EXPECT_TRUE(plan_split(not_flowing, 256 * 1024, 1.0));
 }
 
+TEST(RangePlanner, SplitsASlowPieceWhereBothRequestsFinishTogether) {
+    // A piece on a connection at 0.4 MB/s, a free connection at 4 MB/s: the free one takes most.
+    const std::vector<InFlight> pieces{{{0, 4 << 20}, 10.0, 0.4e6}, {{8 << 20, 9 << 20}, 0.3, 4e6}};
+    auto split = plan_split(pieces, 256 * 1024, 0.5, 4e6, 0.05);
+    ASSERT_TRUE(split);
+    EXPECT_EQ(split->index, 0u);
+    EXPECT_LT(split->split_at, 1 << 20);  // not the middle (2 MiB)
+    EXPECT_EQ(split->split_at % (16 * 1024), 0);
+    // Without a free connection's rate: the middle, as before.
+    split = plan_split(pieces, 256 * 1024, 0.5);
+    ASSERT_TRUE(split);
+    EXPECT_EQ(split->split_at, 2 << 20);
+}
+
 }  // namespace
 }  // namespace arina::transfer
