@@ -69,11 +69,14 @@ bool ConnectionCount::on_sample(Clock::time_point now, std::int64_t total_bytes,
         return false;
     }
     const auto elapsed = now - window_start_->at;
-    if (elapsed < std::min(settings_.early_window, settings_.window)) return false;
+    // The first count is only a baseline: its own window. Larger counts: a full window, or an
+    // early one when the gain is already clear.
+    const auto full_window = previous_ ? settings_.window : settings_.first_window;
+    if (elapsed < std::min(settings_.early_window, full_window)) return false;
     const double seconds = std::chrono::duration<double>(elapsed).count();
     const double rate = static_cast<double>(total_bytes - window_start_->bytes) / seconds;
     const bool clear_gain = previous_ && !bisecting_ && gain_share(rate) >= settings_.steep_gain_share;
-    if (elapsed < settings_.window && !clear_gain) return false;
+    if (elapsed < full_window && !clear_gain) return false;
     const int before = target_;
     const CountReason reason_before = reason_;
     if (rate <= 0) {  // nothing arrived at all: a stall says nothing about the count

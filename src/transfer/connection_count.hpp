@@ -49,14 +49,18 @@ struct LearntCount {
 struct ConnectionCountSettings {
     int initial = 2;  ///< connections to start with (when nothing is learnt)
     int budget = 8;   ///< the most ever (the per-host budget)
-    /// Once the count is in flight, this long is not measured: new connections are still being set up.
-    std::chrono::milliseconds settle{250};
-    /// The rate at a count is measured over this long ...
-    std::chrono::milliseconds window{600};
+    /// Once the count is in flight, this long is not measured: new connections are still being set up
+    /// (a request's latency, the first round trips of a new connection).
+    std::chrono::milliseconds settle{150};
+    /// The first count's rate, the baseline of the first step, is measured over this long: every
+    /// moment at the first count costs most when the limit turns out to be per connection.
+    std::chrono::milliseconds first_window{300};
+    /// The rate at a larger count is measured over this long ...
+    std::chrono::milliseconds window{500};
     /// ... or only this long when the gain over the smaller count is already nearly proportional
     /// (steep_gain_share): the clear case of a per-connection limit, where every window spent at
     /// the smaller count costs the most.
-    std::chrono::milliseconds early_window{300};
+    std::chrono::milliseconds early_window{200};
     /// A step is worth keeping when the total rate grew by at least this fraction.
     double min_gain = 0.15;
     /// When a step's gain was at least this share of proportional growth (each added connection

@@ -2,12 +2,19 @@
 #include "transfer/connection_count.hpp"
 #include "transfer/file_download.hpp"
 #include "transfer/host_connection_memory.hpp"
+#include "transfer/range_planner.hpp"
 
 // -N auto for a plain file: feeds the download's byte total and the server's refusals to the
 // ConnectionCount controller (connection_count.hpp, pure) and acts on its answers. Kept apart from
 // file_download.cpp, which plans, starts and checks the requests.
 
 namespace arina::transfer {
+namespace {
+
+// The smallest piece when the queue is cut again for a smaller count (as when it was first cut).
+constexpr std::int64_t kMinRecutPiece = 256 * 1024;
+
+}  // namespace
 
 int FileDownload::target_connections() const {
     return count_ ? count_->target() : job_.connections;
@@ -49,6 +56,23 @@ bool FileDownload::refused_extra_connection(const Active& a, const net::AttemptF
 void FileDownload::count_changed() {
     if (auto learnt = count_->learnt(); learnt && job_.host_memory)
         job_.host_memory->remember(origin_, *learnt);
+    // Settled below the count the pieces were cut for (the budget): the queued pieces become fewer,
+    // larger ones (whole rounds for the new count, up to the chunk size), so that each connection
+    // waits for fewer answers' latency. Pieces with a retry history keep it and stay as they are.
+    if (count_->settled() && count_->target() < job_.connections && !waiting_.empty()) {
+        IntervalSet fresh;
+        std::deque<Waiting> kept;
+        for (auto& w : waiting_) {
+            if (w.history.failures == 0 && w.history.quick_retries == 0)
+                fresh.add(w.range);
+            else
+                kept.push_back(std::move(w));
+        }
+        const auto piece =
+            balanced_piece_size(fresh.total(), job_.chunk_size, count_->target(), kMinRecutPiece);
+        for (const auto& range : plan_pieces(fresh.ranges(), piece)) kept.push_back({range, {}});
+        waiting_ = std::move(kept);
+    }
     publish();
 }
 

@@ -84,6 +84,17 @@ TEST(ConnectionCount, PerConnectionLimitGrowsToTheBudget) {
     EXPECT_EQ(count.learnt()->ceiling, 16);
 }
 
+TEST(ConnectionCount, PerConnectionLimitReachesTheBudgetWithinASecond) {
+    // Every moment below the budget costs: with 16 connections worth 4 MiB/s each, the time at 2
+    // and 4 is what -N auto loses against -N 16. 2 (settle + first window) -> 4 (settle + early
+    // window, the gain being proportional) -> 16.
+    const auto t0 = Clock::time_point{} + 1h;
+    ConnectionCount count(with_budget(16), t0);
+    simulate(count, {.rate = [](int c) { return 4 * MiB * c; }}, t0, 1s);
+    EXPECT_EQ(count.target(), 16);
+    EXPECT_EQ(count.reason(), CountReason::Growing);  // reached; Budget once measured there
+}
+
 TEST(ConnectionCount, AggregateLimitStaysSmall) {
     // 100 Mbit/s shared by every connection: two connections have it all.
     const auto t0 = Clock::time_point{} + 1h;
