@@ -1,8 +1,9 @@
 // The actions on tasks, each from the toolbar, the table's context menu and the keyboard,
 // each on several selected rows at once, over a real DownloadManager and the loopback
-// server: cancel; retry of failed downloads once the server is fixed (byte-exact files);
-// move up and down (the library's queue order); open file and open folder (the URLs the
-// desktop is asked to open); copy URL (the clipboard); pause all and resume all.
+// server: pause and resume; remove (the files stay); cancel; retry of failed downloads
+// once the server is fixed (byte-exact files); move up and down (the library's queue
+// order); open file and open folder (the URLs the desktop is asked to open); copy URL
+// (the clipboard); pause all and resume all.
 #include <QClipboard>
 #include <QDir>
 #include <QGuiApplication>
@@ -92,6 +93,58 @@ void ActionsTest::init() {
 void ActionsTest::cleanup() {
     server.reset();
     temp.reset();
+}
+
+void ActionsTest::pause_and_resume_several_data() {
+    add_via_rows({Via::Toolbar, Via::ContextMenu, Via::Keyboard});
+}
+
+void ActionsTest::pause_and_resume_several() {
+    QFETCH(Via, via);
+    std::vector<std::string> bodies;
+    std::vector<DownloadTask> tasks;
+    for (const char* name : {"/a.bin", "/b.bin", "/c.bin"}) {
+        bodies.push_back(random_body(1024 * 1024 + 5, static_cast<unsigned>(bodies.size() + 91)));
+        server->serve_bytes(name, bodies.back(), {.rate_bytes_per_sec = 100'000});
+        tasks.push_back(task_for(name));
+    }
+    App app(actions_config());
+    QVERIFY(add_and_wait(app, tasks));
+    QTRY_VERIFY_WITH_TIMEOUT(rows_are(app, {0, 1, 2}, TaskStatus::Downloading), kTimeoutMs);
+    select_rows(app, {0, 2});
+    QString problem = trigger(app, via, "Pause");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QTRY_VERIFY_WITH_TIMEOUT(rows_are(app, {0, 2}, TaskStatus::Paused), kTimeoutMs);
+    QCOMPARE(app.status_of_row(1), std::optional(TaskStatus::Downloading));
+    for (const char* name : {"/a.bin", "/b.bin", "/c.bin"}) server->set_faults(name, {});
+    problem = trigger(app, via, "Resume");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QTRY_VERIFY_WITH_TIMEOUT(rows_are(app, {0, 1, 2}, TaskStatus::Completed), kTimeoutMs);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(sha256_of_file(out_dir() + "/" + QString("abc")[i] + ".bin"),
+                 sha256_of(bodies[static_cast<std::size_t>(i)]));
+}
+
+void ActionsTest::remove_several_data() {
+    add_via_rows({Via::Toolbar, Via::ContextMenu, Via::Keyboard});
+}
+
+void ActionsTest::remove_several() {
+    QFETCH(Via, via);
+    for (const char* name : {"/r1.bin", "/r2.bin", "/r3.bin"})
+        server->serve_bytes(name, random_body(4000, 95));
+    App app(actions_config());
+    QVERIFY(add_and_wait(app, {task_for("/r1.bin"), task_for("/r2.bin"), task_for("/r3.bin")}));
+    QTRY_VERIFY_WITH_TIMEOUT(rows_are(app, {0, 1, 2}, TaskStatus::Completed), kTimeoutMs);
+    const TaskId kept = app.model.task_at(1).id;
+    select_rows(app, {0, 2});
+    const QString problem = trigger(app, via, "Remove");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QTRY_COMPARE_WITH_TIMEOUT(app.model.rowCount(), 1, kTimeoutMs);
+    QCOMPARE(app.model.task_at(0).id, kept);
+    QCOMPARE(app.bridge->manager().list().size(), std::size_t{1});
+    // Without files: the downloaded files stay.
+    QCOMPARE(QDir(out_dir()).entryList(QDir::Files), QStringList({"r1.bin", "r2.bin", "r3.bin"}));
 }
 
 void ActionsTest::cancel_several_data() {

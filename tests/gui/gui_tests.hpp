@@ -61,6 +61,10 @@ class ActionsTest : public QObject {
   private slots:
     void init();
     void cleanup();
+    void pause_and_resume_several_data();
+    void pause_and_resume_several();
+    void remove_several_data();
+    void remove_several();
     void cancel_several_data();
     void cancel_several();
     void retry_several_failed_data();
