@@ -5,75 +5,14 @@
 #include <cstdio>
 
 #include "core/log.hpp"
+#include "core/progress_text.hpp"
 #include "core/task_codec.hpp"
 #include "net/retry_policy.hpp"
 #include "util/units.hpp"
 
 namespace arina {
 
-namespace {
-
-constexpr std::chrono::milliseconds kTickInterval{100};  // progress at most ~10 per second per task
-
-// -N auto: what a transfer::CountReason means, for the -v log.
-std::string_view connections_reason_text(std::string_view reason) {
-    if (reason == "probing") return "-N auto: measuring the first count";
-    if (reason == "growing") return "-N auto: the total rate grew, trying more";
-    if (reason == "budget") return "-N auto: reached the per-host budget";
-    if (reason == "no_gain") return "-N auto: more connections did not raise the total rate";
-    if (reason == "refused") return "-N auto: the server refused more connections (429/503)";
-    if (reason == "learnt") return "-N auto: what an earlier download from this host settled on";
-    return reason;
-}
-
-std::string progress_details(const TaskInfo& t) {
-    if (t.status == TaskStatus::Failed) return t.error.message;
-    std::string d = format_bytes(static_cast<double>(t.done_bytes));
-    if (t.total_bytes >= 0) d += "/" + format_bytes(static_cast<double>(t.total_bytes));
-    if (is_active(t.status)) d += " " + format_rate(t.speed) + " ETA " + format_duration(t.eta);
-    return d;
-}
-
-std::string stage_of(TaskStatus status, const transfer::DownloadProgress& p) {
-    switch (status) {
-        case TaskStatus::Extracting:
-            return "extracting";
-        case TaskStatus::Downloading:
-            if (p.fragments_total > 0)
-                return "downloading fragment " +
-                       std::to_string(std::min(p.fragments_done + 1, p.fragments_total)) + " of " +
-                       std::to_string(p.fragments_total);
-            return "downloading";
-        case TaskStatus::PostProcessing:
-            return p.fragments_total > 0 ? "muxing" : "finishing";
-        default:
-            return {};
-    }
-}
-
-ProgressEvent progress_event_of(const TaskInfo& t) {
-    ProgressEvent e;
-    e.task_id = t.id;
-    e.status = t.status;
-    e.done_bytes = t.done_bytes;
-    e.total_bytes = t.total_bytes;
-    e.progress = t.total_bytes > 0 ? static_cast<double>(t.done_bytes) / static_cast<double>(t.total_bytes)
-                 : t.status == TaskStatus::Completed ? 1.0
-                                                     : -1.0;
-    e.speed = t.speed;
-    e.eta = t.eta;
-    e.connections = t.connections;
-    e.target_connections = t.target_connections;
-    e.connections_reason = t.connections_reason;
-    e.details = progress_details(t);
-    e.stage = t.stage;
-    e.fragments_done = t.fragments_done;
-    e.fragments_total = t.fragments_total;
-    e.file = t.file;
-    return e;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 DownloadManager::Impl::Impl(Config c, std::unique_ptr<DownloadFactory> f, std::unique_ptr<store::TaskStore> s)
     : config(std::move(c)),
@@ -323,90 +262,6 @@ bool DownloadManager::Impl::idle_locked() const {
 }
 
 // ------------------------------------------------------------------ engine thread
-
-DownloadManager::Impl::Entry* DownloadManager::Impl::claim_from_store() {
-    while (true) {
-        // An automatic count claims what it may grow to.
-        const int asked = config.concurrent_fragments == kAutoConnections ? auto_connection_budget(config)
-                                                                          : config.concurrent_fragments;
-        auto claimed = store->claim({.connections = asked, .host_budget = config.max_connections_per_host});
-        if (auto* error = std::get_if<Error>(&claimed)) {
-            // The store wakes us (on_tasks_available) once it can reach the database again.
-            log().warn("{}", error->message);
-            return nullptr;
-        }
-        auto& claim = std::get<std::optional<store::Claim>>(claimed);
-        if (!claim) return nullptr;
-        const store::TaskRecord& r = claim->record;
-        std::lock_guard lock(mutex);
-        auto it = entries.find(r.key);
-        if (it == entries.end()) {
-            // Added by another process (or before this one started, on a shared queue).
-            auto task = decode_task(r.params_json);
-            if (!task) {
-                log().warn("task {} in the database is unreadable; marked failed", r.key);
-                store->update_state(r.key, std::string(to_string(TaskStatus::Failed)),
-                                    std::string(arina::to_string(FailReason::Internal)),
-                                    "the task's parameters in the database are unreadable");
-                store->release(r.key);
-                continue;
-            }
-            Entry& e = entries[r.key];
-            e.id = r.key;
-            e.task = *task;
-            e.task.priority = r.priority;
-            e.seq = r.position;
-            e.attempts = r.attempts;
-            e.file = r.output_path;
-            e.progress.done_bytes = r.done_bytes;
-            e.progress.total_bytes = r.total_bytes;
-            e.added_at = r.created_at;
-            e.promise.emplace();
-            pending.emplace_back(TaskAddedEvent{e.id, e.task});
-            it = entries.find(r.key);
-        }
-        Entry& e = it->second;
-        e.held = true;
-        if (e.status != TaskStatus::Queued) {
-            // This process changed its mind (a pause) after the store handed the task
-            // out: the store learns the state again, and the task goes back.
-            store->update_state(e.id, std::string(to_string(e.status)));
-            release(e);
-            continue;
-        }
-        // The host's budget across the cluster may allow fewer connections than asked.
-        // A task that is to find its own count runs with a fixed one when it got less than its budget.
-        int wanted = e.task.concurrent_fragments.value_or(config.concurrent_fragments);
-        if (wanted == kAutoConnections) wanted = auto_connection_budget(config);
-        if (claim->connections < wanted) e.task.concurrent_fragments = claim->connections;
-        return &e;
-    }
-}
-
-void DownloadManager::Impl::drop_lost(const std::vector<TaskId>& ids) {
-    std::vector<transfer::Download*> running;
-    {
-        std::lock_guard lock(mutex);
-        for (TaskId id : ids) {
-            auto it = entries.find(id);
-            if (it == entries.end()) continue;
-            Entry& e = it->second;
-            e.held = false;
-            log().warn(
-                "task {}: the task database was out of reach for too long; another worker may run it now, "
-                "so this one stops it",
-                id);
-            if (e.download) {
-                e.after_stop = AfterStop::Lost;
-                running.push_back(e.download.get());
-            } else {
-                forget(e);
-            }
-        }
-    }
-    for (auto* d : running) d->cancel();
-    flush_events();
-}
 
 void DownloadManager::Impl::schedule() {
     while (true) {
@@ -666,98 +521,6 @@ void DownloadManager::Impl::do_remove(TaskId id, bool delete_files) {
     if (raw) raw->cancel();
 }
 
-void DownloadManager::Impl::tick() {
-    tick_timer = runtime.engine.add_timer(kTickInterval, [this] { tick(); });
-    std::vector<std::pair<TaskId, transfer::Download*>> active;
-    {
-        std::lock_guard lock(mutex);
-        for (auto& [id, e] : entries)
-            if (e.download) active.emplace_back(id, e.download.get());
-    }
-    std::vector<std::pair<TaskId, transfer::DownloadProgress>> snapshots;
-    for (auto& [id, d] : active) snapshots.emplace_back(id, d->progress());
-    {
-        std::lock_guard lock(mutex);
-        const auto now = std::chrono::steady_clock::now();
-        for (auto& [id, p] : snapshots) {
-            auto it = entries.find(id);
-            if (it == entries.end()) continue;
-            Entry& e = it->second;
-            e.meter.sample(p.fetched_bytes, now);
-            const double speed = e.meter.bytes_per_second();
-            const bool moved = p.done_bytes != e.progress.done_bytes ||
-                               p.total_bytes != e.progress.total_bytes ||
-                               p.connections != e.progress.connections || speed != e.speed ||
-                               p.fragments_total != e.progress.fragments_total;
-            const bool recounted = p.target_connections != e.progress.target_connections ||
-                                   p.connections_reason != e.progress.connections_reason;
-            if (recounted && !p.connections_reason.empty() && p.connections_reason != "fixed")
-                log().info("task {}: {} connections ({}) to {}", id, p.target_connections,
-                           connections_reason_text(p.connections_reason), e.task.url);
-            e.progress = p;
-            e.speed = speed;
-            if (p.stage == transfer::DownloadStage::Finishing && e.status == TaskStatus::Downloading)
-                transition(e, TaskStatus::PostProcessing);
-            if (!moved && !recounted) continue;
-            pending_progress.push_back(progress_event_of(info_of(e)));
-            if (store) store->update_progress(id, p.done_bytes, p.total_bytes);
-        }
-    }
-    flush_events();
-}
-
-void DownloadManager::Impl::flush_events() {
-    std::vector<Event> events;
-    std::vector<ProgressEvent> progress;
-    {
-        std::lock_guard lock(mutex);
-        events.swap(pending);
-        progress.swap(pending_progress);
-    }
-    if (events.empty() && progress.empty()) return;
-    std::vector<std::shared_ptr<EventSubscription>> subs;
-    {
-        std::lock_guard lock(subs_mutex);
-        subs = subscriptions;
-    }
-    for (const auto& s : subs) {
-        for (const auto& e : events) s->push(e);
-        for (const auto& p : progress) s->push_progress(p);
-    }
-}
-
-void DownloadManager::Impl::load_from_store() {
-    // A shared queue may hold a million tasks and changes under our feet: its tasks
-    // come in one by one, as this process claims them.
-    if (!store || store->shared()) return;
-    std::lock_guard lock(mutex);
-    for (const auto& r : store->load_all()) {
-        auto task = decode_task(r.params_json);
-        auto status = task_status_from_string(r.state);
-        if (!task || !status) {
-            log().warn("task {} in the database is unreadable; skipped", r.key);
-            continue;
-        }
-        Entry& e = entries[r.key];
-        e.id = r.key;
-        e.task = *task;
-        e.task.priority = r.priority;
-        e.seq = r.position;
-        e.added_at = r.created_at;
-        e.attempts = r.attempts;
-        e.file = r.output_path;
-        e.progress.done_bytes = r.done_bytes;
-        e.progress.total_bytes = r.total_bytes;
-        // Tasks that were running when the process died resume from their files.
-        e.status = is_active(*status) ? TaskStatus::Queued : *status;
-        if (e.status == TaskStatus::Failed)
-            e.error = {fail_reason_from_string(r.fail_reason), r.error_message};
-        if (is_active(*status)) store->update_state(r.key, std::string(to_string(TaskStatus::Queued)));
-        next_seq = std::max(next_seq, r.position + 1);
-        front_seq = std::min(front_seq, r.position);
-    }
-}
-
 void DownloadManager::Impl::shutdown() {
     std::promise<void> stopped;
     auto stopped_future = stopped.get_future();
@@ -803,30 +566,6 @@ void DownloadManager::Impl::shutdown() {
     }
     std::lock_guard lock(subs_mutex);
     callback_subscribers.clear();
-}
-
-// ------------------------------------------------------------------ callback adaptor
-
-CallbackSubscriber::CallbackSubscriber(std::shared_ptr<EventSubscription> subscription,
-                                       std::function<void(const ProgressEvent&)> cb)
-    : subscription_(std::move(subscription)), callback_(std::move(cb)), thread_([this] { run(); }) {}
-
-CallbackSubscriber::~CallbackSubscriber() {
-    stop_ = true;
-    thread_.join();
-}
-
-void CallbackSubscriber::run() {
-    while (!stop_) {
-        subscription_->wait(std::chrono::milliseconds(100));
-        for (auto& event : subscription_->pop_events()) {
-            try {
-                if (auto* p = std::get_if<ProgressEvent>(&event)) callback_(*p);
-            } catch (...) {
-                // A subscriber's exception must not end its own delivery thread.
-            }
-        }
-    }
 }
 
 }  // namespace arina

@@ -15,6 +15,7 @@
 //    paused, or the manager shuts down (store->release()). The store's threads wake
 //    the manager (tasks available, claims lost) only through run_on_engine().
 
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -30,6 +31,10 @@
 namespace arina {
 
 class CallbackSubscriber;
+
+// How often the engine thread samples the running downloads (manager_progress.cpp): progress
+// events at most ~10 per second per task.
+inline constexpr std::chrono::milliseconds kTickInterval{100};
 
 struct DownloadManager::Impl {
     enum class AfterStop { None, Pause, Cancel, Remove, Shutdown, Lost };
