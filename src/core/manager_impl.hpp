@@ -89,6 +89,9 @@ struct DownloadManager::Impl {
     void do_remove(TaskId id, bool delete_files);
     void tick();
     void load_from_store();
+    // The entry of a task read from the store (mutex held): its record's order, attempts,
+    // file and progress.
+    Entry& adopt(const store::TaskRecord& r, DownloadTask task);
     /// The store says these tasks are no longer ours (lease lost): stop them, write nothing.
     void drop_lost(const std::vector<TaskId>& ids);
     /// A claim from the store, as an entry ready to start; nullptr when nothing is claimable.

@@ -9,6 +9,20 @@
 
 namespace arina {
 
+DownloadManager::Impl::Entry& DownloadManager::Impl::adopt(const store::TaskRecord& r, DownloadTask task) {
+    Entry& e = entries[r.key];
+    e.id = r.key;
+    e.task = std::move(task);
+    e.task.priority = r.priority;
+    e.seq = r.position;
+    e.added_at = r.created_at;
+    e.attempts = r.attempts;
+    e.file = r.output_path;
+    e.progress.done_bytes = r.done_bytes;
+    e.progress.total_bytes = r.total_bytes;
+    return e;
+}
+
 DownloadManager::Impl::Entry* DownloadManager::Impl::claim_from_store() {
     while (true) {
         // An automatic count claims what it may grow to.
@@ -36,16 +50,7 @@ DownloadManager::Impl::Entry* DownloadManager::Impl::claim_from_store() {
                 store->release(r.key);
                 continue;
             }
-            Entry& e = entries[r.key];
-            e.id = r.key;
-            e.task = *task;
-            e.task.priority = r.priority;
-            e.seq = r.position;
-            e.attempts = r.attempts;
-            e.file = r.output_path;
-            e.progress.done_bytes = r.done_bytes;
-            e.progress.total_bytes = r.total_bytes;
-            e.added_at = r.created_at;
+            Entry& e = adopt(r, std::move(*task));
             e.promise.emplace();
             pending.emplace_back(TaskAddedEvent{e.id, e.task});
             it = entries.find(r.key);
@@ -105,16 +110,7 @@ void DownloadManager::Impl::load_from_store() {
             log().warn("task {} in the database is unreadable; skipped", r.key);
             continue;
         }
-        Entry& e = entries[r.key];
-        e.id = r.key;
-        e.task = *task;
-        e.task.priority = r.priority;
-        e.seq = r.position;
-        e.added_at = r.created_at;
-        e.attempts = r.attempts;
-        e.file = r.output_path;
-        e.progress.done_bytes = r.done_bytes;
-        e.progress.total_bytes = r.total_bytes;
+        Entry& e = adopt(r, std::move(*task));
         // Tasks that were running when the process died resume from their files.
         e.status = is_active(*status) ? TaskStatus::Queued : *status;
         if (e.status == TaskStatus::Failed)

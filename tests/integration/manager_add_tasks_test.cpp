@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/download_manager.hpp"
+#include "integration/manager_fixture.hpp"
 #include "server/test_server.hpp"
 #include "support/test_support.hpp"
 #include "util/sha256.hpp"
@@ -20,19 +21,10 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-class ManagerAddTasksTest : public ::testing::Test {
+class ManagerAddTasksTest : public ManagerFixture {
   protected:
-    testing::TestServer server;
-    TempDir dir;
-
     Config config() const {
-        Config c;
-        c.concurrent_fragments = 2;
-        c.http_chunk_size = 64 * 1024;
-        c.retry_sleep = 0.01;
-        c.retry_sleep_max = 0.05;
-        c.socket_timeout = 5;
-        c.output_dir = dir / "out";
+        Config c = ManagerFixture::config();
         c.database = dir / "tasks.db";
         return c;
     }

@@ -10,6 +10,7 @@
 
 #include "core/download_manager.hpp"
 #include "fixtures/stream_media.hpp"
+#include "integration/manager_fixture.hpp"
 #include "server/test_server.hpp"
 #include "support/test_support.hpp"
 #include "util/sha256.hpp"
@@ -20,42 +21,8 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-class ManagerFilesTest : public ::testing::Test {
+class ManagerFilesTest : public ManagerFixture {
   protected:
-    testing::TestServer server;
-    TempDir dir;
-
-    fs::path out() const { return dir / "out"; }
-
-    Config config() const {
-        Config c;
-        c.concurrent_fragments = 2;
-        c.http_chunk_size = 64 * 1024;
-        c.retry_sleep = 0.01;
-        c.retry_sleep_max = 0.05;
-        c.socket_timeout = 5;
-        c.output_dir = out();
-        return c;
-    }
-
-    std::vector<std::string> files_in_out() const {
-        std::vector<std::string> names;
-        std::error_code ec;
-        for (fs::directory_iterator it(out(), ec), end; !ec && it != end; it.increment(ec))
-            names.push_back(it->path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-
-    // Waits (bounded: 30 s) until `pred` holds.
-    static bool eventually(const std::function<bool()>& pred) {
-        for (int i = 0; i < 600; ++i) {
-            if (pred()) return true;
-            std::this_thread::sleep_for(50ms);
-        }
-        return pred();
-    }
-
     // Starts `url`, pauses it once some of it is on disk (files named like `marker`), then
     // removes it with its files: nothing may be left in the output directory.
     void pause_then_remove_leaves_nothing(const std::string& url, const std::string& marker) {

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "integration/curl_fetch.hpp"
 #include "server/response_plan.hpp"
 #include "server/test_server.hpp"
 #include "support/test_support.hpp"
@@ -27,60 +28,12 @@ namespace arina {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using test::count_of;
+using test::fetch;
+using test::Fetch;
 using testing::Faults;
 using testing::ServerOptions;
 using testing::TestServer;
-
-// One curl run: the last response's status and headers, the body, and curl's exit code.
-struct Fetch {
-    int exit_code = -1;
-    int status = 0;
-    std::string headers;  ///< header block of the last response (after redirects)
-    std::string body;
-    std::string output;  ///< curl's messages
-    double seconds = 0;
-
-    // Value of a header of the last response, "" when absent.
-    std::string header(std::string_view name) const {
-        std::size_t pos = 0;
-        while (pos < headers.size()) {
-            const auto end = headers.find("\r\n", pos);
-            const std::string line = headers.substr(pos, end - pos);
-            pos = end == std::string::npos ? headers.size() : end + 2;
-            const auto colon = line.find(':');
-            if (colon == std::string::npos || colon != name.size()) continue;
-            if (strncasecmp(line.data(), name.data(), name.size()) != 0) continue;
-            auto value = line.substr(colon + 1);
-            while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-            return value;
-        }
-        return "";
-    }
-};
-
-Fetch fetch(const std::string& url, const std::vector<std::string>& options = {}) {
-    test::TempDir dir;
-    std::vector<std::string> argv = {
-        "/usr/bin/curl",        "-sS", "--max-time", "30", "-D", (dir / "headers").string(), "-o",
-        (dir / "body").string()};
-    argv.insert(argv.end(), options.begin(), options.end());
-    argv.push_back(url);
-    const auto start = Clock::now();
-    const auto run = test::run_program(argv, 60);
-    Fetch f;
-    f.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    f.exit_code = run.exit_code;
-    f.output = run.output;
-    f.body = test::read_file(dir / "body");
-    // With -L every response's head is in the file; keep the last.
-    const std::string all = test::read_file(dir / "headers");
-    const auto last = all.rfind("HTTP/");
-    if (last != std::string::npos) {
-        f.headers = all.substr(last);
-        std::sscanf(f.headers.c_str(), "HTTP/%*s %d", &f.status);
-    }
-    return f;
-}
 
 // Sends raw bytes on a fresh connection and returns everything received until the server closes.
 std::string raw_exchange(std::uint16_t port, const std::string& request) {
@@ -100,12 +53,6 @@ std::string raw_exchange(std::uint16_t port, const std::string& request) {
     }
     ::close(fd);
     return received;
-}
-
-int count_of(const std::string& text, const std::string& needle) {
-    int n = 0;
-    for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
-    return n;
 }
 
 TEST(TestServer, FullGetReturnsTheServedBytes) {
@@ -648,167 +595,6 @@ TEST(TestServer, TlsDropCutsTheBody) {
     EXPECT_NE(f.exit_code, 0) << f.output;
     EXPECT_EQ(f.body.size(), 5000u);
 }
-
-#ifdef ARINA_TESTSERVER_BIN
-// The standalone program: start on port 0, read the port file, serve, stop on SIGTERM, summary.
-TEST(TestServerProgram, ServesLogsAndSummarises) {
-    test::TempDir dir;
-    const auto body = test::random_bytes(200000, 18);
-    test::write_file(dir / "files" / "video.ts", body);
-    const auto port_file = (dir / "port").string();
-    const auto log_file = (dir / "log.jsonl").string();
-    const auto out_file = (dir / "stdout").string();
-    std::vector<std::string> args = {ARINA_TESTSERVER_BIN,
-                                     "--root",
-                                     (dir / "files").string(),
-                                     "--port-file",
-                                     port_file,
-                                     "--log",
-                                     log_file,
-                                     "--rate",
-                                     "4M",
-                                     "--error-status",
-                                     "503",
-                                     "--error-first",
-                                     "1",
-                                     "--retry-after",
-                                     "2"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = -1;
-    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-
-    std::string port;
-    for (int i = 0; i < 500 && port.empty(); ++i) {
-        port = test::read_file(port_file);
-        if (port.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    while (!port.empty() && port.back() == '\n') port.pop_back();
-    ASSERT_FALSE(port.empty());
-    const std::string url = "http://127.0.0.1:" + port + "/video.ts";
-    const auto refused = fetch(url);
-    EXPECT_EQ(refused.status, 503);
-    EXPECT_EQ(refused.header("Retry-After"), "2");
-    const auto ok = fetch(url, {"-r", "1000-"});
-    EXPECT_EQ(ok.status, 206);
-    EXPECT_EQ(ok.body, body.substr(1000));
-
-    ::kill(pid, SIGTERM);
-    int status = 0;
-    bool exited = false;
-    for (int i = 0; i < 500 && !exited; ++i) {
-        exited = ::waitpid(pid, &status, WNOHANG) == pid;
-        if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (!exited) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, &status, 0);
-    }
-    ASSERT_TRUE(exited);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    const auto out = test::read_file(out_file);
-    EXPECT_NE(out.find("listening on http://127.0.0.1:" + port + "\n"), std::string::npos) << out;
-    // The summary counts error pages too: 199000 body bytes plus the 503 page.
-    const auto entry = out.find("\"/video.ts\":{\"body_bytes\":");
-    ASSERT_NE(entry, std::string::npos) << out;
-    EXPECT_TRUE(out.substr(entry, out.find('}', entry) - entry).ends_with("\"requests\":2")) << out;
-    const auto log = test::read_file(log_file);
-    EXPECT_EQ(count_of(log, "\n"), 2) << log;
-    EXPECT_NE(log.find("\"status\":503"), std::string::npos) << log;
-    EXPECT_NE(log.find("\"bytes\":199000"), std::string::npos) << log;
-    EXPECT_NE(log.find("\"range\":\"bytes=1000-\""), std::string::npos) << log;
-}
-// The program with the connection knobs, started on port 0 and stopped with SIGTERM.
-class ServerProgram {
-  public:
-    explicit ServerProgram(std::vector<std::string> knobs) {
-        port_file_ = (dir_ / "port").string();
-        out_file_ = (dir_ / "stdout").string();
-        std::vector<std::string> args = {ARINA_TESTSERVER_BIN, "--port-file", port_file_};
-        args.insert(args.end(), knobs.begin(), knobs.end());
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, out_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-        posix_spawn_file_actions_destroy(&actions);
-        for (int i = 0; i < 500 && pid_ > 0 && port_.empty(); ++i) {
-            port_ = test::read_file(port_file_);
-            if (port_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        while (!port_.empty() && port_.back() == '\n') port_.pop_back();
-    }
-    ~ServerProgram() { stop(); }
-    ServerProgram(const ServerProgram&) = delete;
-    ServerProgram& operator=(const ServerProgram&) = delete;
-
-    std::string url(const std::string& path) const { return "http://127.0.0.1:" + port_ + path; }
-    bool listening() const { return !port_.empty(); }
-    // SIGTERM, then the exit status (-1 when it had to be killed) and everything it printed.
-    int stop() {
-        if (pid_ <= 0) return -1;
-        ::kill(pid_, SIGTERM);
-        int status = 0;
-        bool exited = false;
-        for (int i = 0; i < 500 && !exited; ++i) {
-            exited = ::waitpid(pid_, &status, WNOHANG) == pid_;
-            if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        if (!exited) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, &status, 0);
-        }
-        pid_ = -1;
-        return exited && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::string output() const { return test::read_file(out_file_); }
-
-  private:
-    test::TempDir dir_;
-    std::string port_file_, out_file_, port_;
-    pid_t pid_ = -1;
-};
-
-TEST(TestServerProgram, ConnectionKnobs) {
-    test::TempDir files;
-    const auto body = test::random_bytes(200000, 33);
-    test::write_file(files / "f.bin", body);
-    ServerProgram program({"--file", (files / "f.bin").string(), "--latency-ms", "500", "--max-connections",
-                           "1", "--slow-every", "2", "--slow-rate", "100K", "--total-rate", "500K"});
-    ASSERT_TRUE(program.listening());
-    const auto url = program.url("/f.bin");
-    // Connection 1 is served (slowly: the latency, then 200000 bytes at the shared 500 KiB/s);
-    // connection 2 arrives meanwhile and is refused.
-    Fetch first, second;
-    std::thread a([&] { first = fetch(url); });
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    std::thread b([&] { second = fetch(url); });
-    a.join();
-    b.join();
-    EXPECT_EQ(first.body, body) << first.output;
-    EXPECT_EQ(second.status, 503);
-    // Connection 3: the shared rate (0.5 s + 0.38 s); connection 4: the slow rate (0.5 s + 1.95 s).
-    const auto third = fetch(url);
-    const auto fourth = fetch(url);
-    EXPECT_EQ(third.body, body);
-    EXPECT_EQ(fourth.body, body);
-    EXPECT_GE(third.seconds, 0.8);
-    EXPECT_LT(third.seconds, 2.0);
-    EXPECT_GE(fourth.seconds, 2.2);
-    EXPECT_EQ(program.stop(), 0);
-    const auto out = program.output();
-    EXPECT_NE(out.find("\"connections\":4,"), std::string::npos) << out;
-    EXPECT_NE(out.find("\"rejected_connections\":1"), std::string::npos) << out;
-    EXPECT_NE(out.find("\"max_concurrent_connections\":1,"), std::string::npos) << out;
-}
-#endif
 
 }  // namespace
 }  // namespace arina
