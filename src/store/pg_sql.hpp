@@ -72,6 +72,19 @@ inline constexpr const char* kRelease =
     "SELECT pg_notify('arina_tasks', '') WHERE EXISTS (SELECT 1 FROM task WHERE state = 'queued') "
     "OR EXISTS (SELECT 1 FROM slots) "
     "OR NOT EXISTS (SELECT 1 FROM arina_tasks WHERE state = 'queued' AND worker_id IS NULL)";
+// A task this worker finishes and gives back in the same batch (the end of every download):
+// kSetCompleted and kRelease in one statement, so that the common batch is one round trip
+// with no BEGIN/COMMIT. The finished task is not claimable: only a freed slot or an empty
+// queue wakes the others.
+inline constexpr const char* kFinish =
+    "WITH task AS (UPDATE arina_tasks SET state = 'completed', fail_reason = $2, error_message = $3, "
+    "updated_at = $4, worker_id = NULL WHERE key = $1 AND worker_id = $5 RETURNING key), "
+    "counted AS (UPDATE arina_workers SET completed = completed + 1 WHERE id = $5 AND EXISTS (SELECT 1 FROM "
+    "task)), "
+    "slots AS (UPDATE arina_host_slots SET task_key = NULL WHERE task_key = $1 AND worker_id = $5 "
+    "RETURNING slot) "
+    "SELECT pg_notify('arina_tasks', '') WHERE EXISTS (SELECT 1 FROM slots) "
+    "OR NOT EXISTS (SELECT 1 FROM arina_tasks WHERE state = 'queued' AND worker_id IS NULL)";
 inline constexpr const char* kDeleteOne =
     "WITH slots AS (UPDATE arina_host_slots SET task_key = NULL WHERE task_key = $1) "
     "DELETE FROM arina_tasks WHERE key = $1";

@@ -36,6 +36,30 @@ Param fence(std::int64_t holder) {
     return holder != 0 ? num(holder) : Param{};
 }
 
+/// Whether ops[i] completes a task this worker holds and ops[i + 1] gives that task back:
+/// the pair runs as one statement (kFinish).
+bool finishes_and_releases(const std::vector<detail::Op>& ops, std::size_t i, const std::set<TaskKey>& held,
+                           const std::set<TaskKey>& lost) {
+    if (i + 1 >= ops.size() || ops[i + 1].key != ops[i].key) return false;
+    const auto* state = std::get_if<detail::StateJob>(&ops[i].job);
+    return state != nullptr && state->state == "completed" &&
+           std::holds_alternative<detail::ReleaseJob>(ops[i + 1].job) && held.count(ops[i].key) != 0 &&
+           lost.count(ops[i].key) == 0;
+}
+
+/// Whether the batch is a single statement, which commits by itself: no BEGIN/COMMIT round
+/// trips. Inserts (which notify) and clears (several statements) always take a transaction.
+bool is_one_statement(const std::vector<detail::Op>& ops, const std::set<TaskKey>& held,
+                      const std::set<TaskKey>& lost) {
+    std::vector<const detail::Op*> writes;
+    for (const auto& op : ops)
+        if (!std::holds_alternative<detail::BarrierJob>(op.job)) writes.push_back(&op);
+    if (writes.size() == 2)
+        return writes[0] + 1 == writes[1] && finishes_and_releases(ops, static_cast<std::size_t>(writes[0] - ops.data()), held, lost);
+    return writes.size() == 1 && !std::holds_alternative<detail::InsertJob>(writes[0]->job) &&
+           !std::holds_alternative<detail::ClearJob>(writes[0]->job);
+}
+
 TaskRecord read_row(const pg::Result& r, int row) {
     TaskRecord t;
     t.key = r.int64(row, 0);
@@ -159,9 +183,22 @@ bool PgTaskStore::commit(detail::Batch& batch) {
     if (!ensure(writer_conn_, error)) return fail("cannot connect", error);
     pg::Connection& db = *writer_conn_;
     if (db.in_transaction()) db.exec("ROLLBACK");  // left by an attempt that threw
-    if (auto begun = db.exec("BEGIN"); !begun.ok()) return fail("BEGIN", begun.message());
+    auto& ops = batch.ops();
+    const bool one_statement = is_one_statement(ops, held, lost);
+    if (!one_statement)
+        if (auto begun = db.exec("BEGIN"); !begun.ok()) return fail("BEGIN", begun.message());
 
-    for (auto& op : batch.ops()) {
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        auto& op = ops[i];
+        if (finishes_and_releases(ops, i, held, lost)) {
+            const auto& job = std::get<detail::StateJob>(op.job);
+            const auto finished = db.run("arina_finish", pg::sql::kFinish,
+                                         {num(op.key), job.fail_reason, job.error_message, num(now), num(me)});
+            if (!finished.ok()) return fail("task " + std::to_string(op.key), finished.message());
+            held.erase(op.key);
+            ++i;  // the release ran with it
+            continue;
+        }
         const std::int64_t holder = held.count(op.key) ? me : 0;
         pg::Result result;
         bool ran = true;
@@ -235,8 +272,8 @@ bool PgTaskStore::commit(detail::Batch& batch) {
                     if (!result.ok()) return;
                     std::vector<TaskKey> doomed;
                     try {
-                        for (int i = 0; i < result.rows(); ++i) {
-                            TaskRecord r = read_row(result, i);
+                        for (int row = 0; row < result.rows(); ++row) {
+                            TaskRecord r = read_row(result, row);
                             if (job.which(r)) doomed.push_back(r.key);
                         }
                     } catch (const std::exception& e) {
@@ -265,7 +302,8 @@ bool PgTaskStore::commit(detail::Batch& batch) {
         if (auto notified = db.run("arina_notify", pg::sql::kNotify, {}); !notified.ok())
             return fail("NOTIFY", notified.message());
     }
-    if (auto committed = db.exec("COMMIT"); !committed.ok()) return fail("COMMIT", committed.message());
+    if (!one_statement)
+        if (auto committed = db.exec("COMMIT"); !committed.ok()) return fail("COMMIT", committed.message());
     writer_.count_commit();
     {
         std::lock_guard lk(held_mutex_);
