@@ -145,6 +145,20 @@ void DownloadManager::set_rate_limit(double bytes_per_second) {
     impl_->runtime.engine.set_rate_limit(bytes_per_second);
 }
 
+void DownloadManager::apply_settings(const Config& config) {
+    auto next = std::make_shared<Config>(config);
+    {
+        std::lock_guard lock(impl_->settings_mutex);
+        const Config& created_with = *impl_->settings_;
+        next->database = created_with.database;
+        next->worker = created_with.worker;
+        next->max_connections_per_host = created_with.max_connections_per_host;
+        impl_->settings_ = std::move(next);
+    }
+    set_rate_limit(config.rate_limit);
+    set_max_workers(config.max_workers);
+}
+
 void DownloadManager::set_max_workers(int max_workers) {
     impl_->run_on_engine([this, max_workers] {
         {
@@ -216,8 +230,8 @@ std::filesystem::path DownloadManager::default_database_path() {
     return store::TaskStore::default_path();
 }
 
-const Config& DownloadManager::config() const {
-    return impl_->config;
+Config DownloadManager::config() const {
+    return *impl_->settings();
 }
 
 }  // namespace arina

@@ -90,6 +90,13 @@ class DownloadManager {
     // ---- settings that may change while running
     void set_rate_limit(double bytes_per_second);
     void set_max_workers(int max_workers);
+    /// Takes new settings while running: the rate limit and max_workers at once, and
+    /// everything a download reads when it starts (connections, chunk size, retries,
+    /// timeouts, folder, output template, yt-dlp, platform profiles, ...) for the downloads
+    /// started afterwards; running downloads keep the settings they started with. What
+    /// the manager was created on stays: the queue database, the worker name and the
+    /// per-host connection budget (config() keeps reporting those).
+    void apply_settings(const Config& config);
 
     // ---- events
     /// A queue of typed events; drain it with pop_events() on your own thread.
@@ -101,7 +108,8 @@ class DownloadManager {
     void unsubscribe(SubscriptionId id);
 
     Metrics metrics() const;
-    const Config& config() const;
+    /// The settings in force (a copy: apply_settings() may replace them meanwhile).
+    Config config() const;
 
     /// Where the queue lives unless told otherwise (the CLI's `arina run` queue):
     /// $XDG_DATA_HOME/arina/tasks.db, else ~/.local/share/arina/tasks.db.

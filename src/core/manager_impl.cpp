@@ -15,11 +15,11 @@ namespace arina {
 namespace {}  // namespace
 
 DownloadManager::Impl::Impl(Config c, std::unique_ptr<DownloadFactory> f, std::unique_ptr<store::TaskStore> s)
-    : config(std::move(c)),
+    : settings_(std::make_shared<const Config>(std::move(c))),
       factory(f ? std::move(f) : make_default_download_factory()),
       store(std::move(s)),
-      runtime(net::EngineOptions{config.max_connections_per_host, config.rate_limit}),
-      max_workers(std::max(1, config.max_workers)) {
+      runtime(net::EngineOptions{settings_->max_connections_per_host, settings_->rate_limit}),
+      max_workers(std::max(1, settings_->max_workers)) {
     load_from_store();
     if (store) {
         store->on_tasks_available([this] { run_on_engine([this] { schedule(); }); });
@@ -303,7 +303,7 @@ void DownloadManager::Impl::schedule() {
         Error error;
         try {
             download =
-                factory->create(task, config, runtime,
+                factory->create(task, *settings(), runtime,
                                 [this, pick](const transfer::DownloadResult& r) { on_finished(pick, r); });
         } catch (const std::exception& e) {
             error = {FailReason::Internal, std::string("cannot start ") + task.url + ": " + e.what()};
@@ -409,10 +409,11 @@ void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResul
             fulfil(e);
         } else {
             const net::AttemptFailure failure{result.error.reason, 0, std::nullopt};
-            net::RetryTiming timing{config.retry_sleep, config.retry_sleep_max, 120};
+            const auto config = settings();
+            net::RetryTiming timing{config->retry_sleep, config->retry_sleep_max, 120};
             const auto decision =
                 is_retryable(result.error.reason) && !result.retries_exhausted
-                    ? net::decide_retry(failure, e.attempts + 1, config.retries, timing, rng)
+                    ? net::decide_retry(failure, e.attempts + 1, config->retries, timing, rng)
                     : net::RetryDecision{};
             if (decision.retry) {
                 ++e.attempts;

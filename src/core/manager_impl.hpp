@@ -115,7 +115,14 @@ struct DownloadManager::Impl {
     void flush_events();
     void shutdown();
 
-    Config config;
+    /// The settings in force: a snapshot per use, since apply_settings() may swap them
+    /// from any thread while a download is being created with the previous ones.
+    std::shared_ptr<const Config> settings() const {
+        std::lock_guard lock(settings_mutex);
+        return settings_;
+    }
+    mutable std::mutex settings_mutex;
+    std::shared_ptr<const Config> settings_;
     std::unique_ptr<DownloadFactory> factory;
     std::unique_ptr<store::TaskStore> store;  // null: tasks live in memory only
     transfer::Runtime runtime;

@@ -25,10 +25,11 @@ DownloadManager::Impl::Entry& DownloadManager::Impl::adopt(const store::TaskReco
 
 DownloadManager::Impl::Entry* DownloadManager::Impl::claim_from_store() {
     while (true) {
+        const auto config = settings();
         // An automatic count claims what it may grow to.
-        const int asked = config.concurrent_fragments == kAutoConnections ? auto_connection_budget(config)
-                                                                          : config.concurrent_fragments;
-        auto claimed = store->claim({.connections = asked, .host_budget = config.max_connections_per_host});
+        const int asked = config->concurrent_fragments == kAutoConnections ? auto_connection_budget(*config)
+                                                                           : config->concurrent_fragments;
+        auto claimed = store->claim({.connections = asked, .host_budget = config->max_connections_per_host});
         if (auto* error = std::get_if<Error>(&claimed)) {
             // The store wakes us (on_tasks_available) once it can reach the database again.
             log().warn("{}", error->message);
@@ -66,8 +67,8 @@ DownloadManager::Impl::Entry* DownloadManager::Impl::claim_from_store() {
         }
         // The host's budget across the cluster may allow fewer connections than asked.
         // A task that is to find its own count runs with a fixed one when it got less than its budget.
-        int wanted = e.task.concurrent_fragments.value_or(config.concurrent_fragments);
-        if (wanted == kAutoConnections) wanted = auto_connection_budget(config);
+        int wanted = e.task.concurrent_fragments.value_or(config->concurrent_fragments);
+        if (wanted == kAutoConnections) wanted = auto_connection_budget(*config);
         if (claim->connections < wanted) e.task.concurrent_fragments = claim->connections;
         return &e;
     }

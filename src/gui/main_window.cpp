@@ -287,10 +287,9 @@ void MainWindow::on_clipboard_changed() {
 void MainWindow::show_settings() {
     SettingsDialog dialog(options_.config_path, this);
     if (dialog.exec() != QDialog::Accepted) return;
-    const Config c = dialog.config();
-    // What the engine can change while running applies now; the rest at the next start.
-    bridge_.manager().set_max_workers(c.max_workers);
-    bridge_.manager().set_rate_limit(c.rate_limit);
+    // Downloads at once and the rate limit change now; the rest serves every download that
+    // starts from now on (running ones keep what they started with).
+    bridge_.manager().apply_settings(dialog.config());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

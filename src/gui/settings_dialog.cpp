@@ -114,7 +114,8 @@ SettingsDialog::SettingsDialog(QString config_path, QWidget* parent)
     tabs->addTab(general, tr("General"));
     tabs->addTab(platforms_, tr("Platform profiles"));
     auto* note = new QLabel(tr("Downloads at once and the rate limit apply at once; the other settings "
-                               "apply to downloads started after the next start of the app."),
+                               "to every download that starts from now on (running downloads keep "
+                               "theirs)."),
                             this);
     note->setWordWrap(true);
     auto* file_label = new QLabel(tr("Stored in %1").arg(path_), this);

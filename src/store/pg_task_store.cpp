@@ -55,7 +55,8 @@ bool is_one_statement(const std::vector<detail::Op>& ops, const std::set<TaskKey
     for (const auto& op : ops)
         if (!std::holds_alternative<detail::BarrierJob>(op.job)) writes.push_back(&op);
     if (writes.size() == 2)
-        return writes[0] + 1 == writes[1] && finishes_and_releases(ops, static_cast<std::size_t>(writes[0] - ops.data()), held, lost);
+        return writes[0] + 1 == writes[1] &&
+               finishes_and_releases(ops, static_cast<std::size_t>(writes[0] - ops.data()), held, lost);
     return writes.size() == 1 && !std::holds_alternative<detail::InsertJob>(writes[0]->job) &&
            !std::holds_alternative<detail::ClearJob>(writes[0]->job);
 }
@@ -192,8 +193,9 @@ bool PgTaskStore::commit(detail::Batch& batch) {
         auto& op = ops[i];
         if (finishes_and_releases(ops, i, held, lost)) {
             const auto& job = std::get<detail::StateJob>(op.job);
-            const auto finished = db.run("arina_finish", pg::sql::kFinish,
-                                         {num(op.key), job.fail_reason, job.error_message, num(now), num(me)});
+            const auto finished =
+                db.run("arina_finish", pg::sql::kFinish,
+                       {num(op.key), job.fail_reason, job.error_message, num(now), num(me)});
             if (!finished.ok()) return fail("task " + std::to_string(op.key), finished.message());
             held.erase(op.key);
             ++i;  // the release ran with it

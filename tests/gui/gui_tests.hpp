@@ -85,6 +85,7 @@ class LiveTest : public QObject {
     void init();
     void cleanup();
     void settings_apply_without_a_restart();
+    void settings_reach_the_downloads_that_start_afterwards();
     void the_status_bar_shows_the_managers_figures();
     void a_stream_task_shows_its_stage();
 };

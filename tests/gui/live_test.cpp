@@ -1,5 +1,6 @@
 // The window while downloads run, over a real DownloadManager and the loopback server:
-// settings changed in the dialog reach the running engine (max workers, rate limit); the
+// settings changed in the dialog reach the running engine (max workers, rate limit) and the
+// downloads started afterwards (folder, connections); the
 // status bar shows the manager's figures (counts exact) and feeds the speed graph; a stream
 // task's status column says its stage (fragment N of M). HLS fixtures are made with the
 // ffmpeg program (an argument vector, no shell).
@@ -7,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QProcess>
 #include <QRegularExpression>
@@ -15,6 +17,7 @@
 #include <QTest>
 #include <QTimer>
 #include <memory>
+#include <set>
 
 #include "core/config_file.hpp"
 #include "gui_tests.hpp"
@@ -201,6 +204,56 @@ void LiveTest::settings_apply_without_a_restart() {
     QVERIFY2(limited <= allowed, qPrintable(QString("%1 > %2").arg(limited).arg(allowed)));
     QVERIFY2(unlimited > allowed, qPrintable(QString("%1 <= %2").arg(unlimited).arg(allowed)));
     QVERIFY(limited > 0);  // limited, not stopped
+}
+
+namespace {
+
+// The connections `path` was fetched over (the server's connection ids).
+std::set<int> connections_for(const char* path) {
+    std::set<int> ids;
+    for (const auto& r : server->requests_for(path)) ids.insert(r.connection_id);
+    return ids;
+}
+
+bool file_is(const QString& path, const std::string& body) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) && f.readAll() == QByteArray::fromStdString(body);
+}
+
+}  // namespace
+
+void LiveTest::settings_reach_the_downloads_that_start_afterwards() {
+    const QString path = temp->path() + "/config.toml";
+    const QString before = temp->path() + "/before", after = temp->path() + "/after";
+    Config c = live_config();
+    c.concurrent_fragments = 1;
+    c.output_dir = before.toStdString();
+    const std::string a = random_body(1024 * 1024, 91), b = random_body(1024 * 1024, 92);
+    server->serve_bytes("/a.bin", a, {.rate_bytes_per_sec = 200'000});
+    server->serve_bytes("/b.bin", b, {.rate_bytes_per_sec = 200'000});
+    App app(c, WindowOptions{.config_path = path});
+    DownloadManager& manager = app.bridge->manager();
+    app.bridge->add({{.url = server->url("/a.bin")}});
+    QTRY_VERIFY_WITH_TIMEOUT(count_with(manager, TaskStatus::Downloading) == 1, kTimeoutMs);
+
+    // Another folder and 4 connections per download, while "a" runs with 1.
+    const QString problem = change_settings(app, [&](SettingsDialog& d) {
+        d.findChild<QLineEdit*>("output_dir")->setText(after);
+        d.findChild<QSpinBox*>("concurrent_fragments")->setValue(4);
+    });
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(manager.config().concurrent_fragments, 4);
+    QCOMPARE(QString::fromStdString(manager.config().output_dir.string()), after);
+    app.bridge->add({{.url = server->url("/b.bin")}});
+    QTRY_VERIFY_WITH_TIMEOUT(count_with(manager, TaskStatus::Completed) == 2, kTimeoutMs);
+
+    // "b" started afterwards: the new folder, several connections; "a" kept what it started with.
+    QVERIFY(file_is(after + "/b.bin", b));
+    QVERIFY(file_is(before + "/a.bin", a));
+    QVERIFY(!QFile::exists(after + "/a.bin") && !QFile::exists(before + "/b.bin"));
+    QCOMPARE(connections_for("/a.bin").size(), std::size_t{1});
+    const std::size_t b_connections = connections_for("/b.bin").size();
+    QVERIFY2(b_connections > 1 && b_connections <= 4, qPrintable(QString::number(b_connections)));
 }
 
 void LiveTest::the_status_bar_shows_the_managers_figures() {

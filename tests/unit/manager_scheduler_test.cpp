@@ -223,6 +223,56 @@ TEST(ManagerScheduler, ASlowCallbackSubscriberDoesNotHoldUpTasks) {
     EXPECT_GE(calls.load(), 1);
 }
 
+// Records the settings each download was created with.
+class SettingsRecordingFactory final : public DownloadFactory {
+  public:
+    explicit SettingsRecordingFactory(Script& s) : script_(s) {}
+    std::unique_ptr<transfer::Download> create(const DownloadTask& task, const Config& config,
+                                               transfer::Runtime& rt,
+                                               transfer::Download::Finished finished) override {
+        std::lock_guard lock(mutex);
+        chunk_sizes[task.url] = config.http_chunk_size;
+        return std::make_unique<FakeDownload>(rt.engine, script_, task.url, std::move(finished));
+    }
+    std::mutex mutex;
+    std::map<std::string, std::int64_t> chunk_sizes;
+
+  private:
+    Script& script_;
+};
+
+TEST(ManagerScheduler, AppliedSettingsServeTheDownloadsStartedAfterwards) {
+    Script script;
+    Config created = quick_config(1);
+    created.http_chunk_size = 1 << 20;
+    created.database = "";
+    created.worker = "first-name";
+    created.max_connections_per_host = 6;
+    auto factory = std::make_unique<SettingsRecordingFactory>(script);
+    auto* recorder = factory.get();
+    DownloadManager manager = make_download_manager(created, std::move(factory));
+    EXPECT_EQ(manager.add_task({.url = "before"}).get().status, TaskStatus::Completed);
+
+    Config changed = created;
+    changed.http_chunk_size = 4 << 20;
+    changed.max_workers = 3;
+    changed.worker = "other-name";  // what the manager was created on stays
+    changed.max_connections_per_host = 2;
+    manager.apply_settings(changed);
+    EXPECT_EQ(manager.config().http_chunk_size, 4 << 20);
+    EXPECT_EQ(manager.config().max_workers, 3);
+    EXPECT_EQ(manager.config().worker, "first-name");
+    EXPECT_EQ(manager.config().max_connections_per_host, 6);
+
+    std::vector<std::future<TaskResult>> futures;
+    for (int i = 0; i < 6; ++i) futures.push_back(manager.add_task({.url = "after" + std::to_string(i)}));
+    for (auto& f : futures) EXPECT_EQ(f.get().status, TaskStatus::Completed);
+    std::lock_guard lock(recorder->mutex);
+    EXPECT_EQ(recorder->chunk_sizes.at("before"), 1 << 20);
+    for (int i = 0; i < 6; ++i) EXPECT_EQ(recorder->chunk_sizes.at("after" + std::to_string(i)), 4 << 20);
+    EXPECT_EQ(script.peak.load(), 3);  // max_workers applied at once
+}
+
 TEST(TaskStateMachine, AllowedEdges) {
     using S = TaskStatus;
     EXPECT_TRUE(can_transition(S::Queued, S::Extracting));
