@@ -121,8 +121,11 @@ void MainWindow::build_layout() {
     view_->verticalHeader()->setDefaultSectionSize(24);
     view_->horizontalHeader()->setStretchLastSection(false);
     view_->horizontalHeader()->setSectionResizeMode(TaskTableModel::Title, QHeaderView::Stretch);
-    const int widths[TaskTableModel::ColumnCount] = {0, 90, 110, 80, 140, 90, 60, 220, 120};
-    for (int c = 1; c < TaskTableModel::ColumnCount; ++c) view_->setColumnWidth(c, widths[c]);
+    view_->horizontalHeader()->setSectionResizeMode(TaskTableModel::Queue, QHeaderView::ResizeToContents);
+    // Queue fits its numbers, Title stretches: widths for the columns after them.
+    const int widths[TaskTableModel::ColumnCount] = {0, 0, 90, 110, 80, 140, 90, 60, 220, 120};
+    for (int c = TaskTableModel::Title + 1; c < TaskTableModel::ColumnCount; ++c)
+        view_->setColumnWidth(c, widths[c]);
     view_->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(view_, &QTableView::customContextMenuRequested, this, [this](const QPoint& pos) {
         QMenu menu(this);

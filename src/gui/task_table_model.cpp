@@ -5,6 +5,7 @@
 #include <QSet>
 #include <algorithm>
 #include <filesystem>
+#include <tuple>
 
 #include "url_input.hpp"
 
@@ -96,8 +97,13 @@ void TaskTableModel::reset(std::vector<TaskInfo> tasks) {
     beginResetModel();
     rows_.clear();
     rows_.reserve(tasks.size());
-    for (auto& t : tasks) rows_.push_back(make_row(std::move(t)));
+    next_order_ = 0;
+    for (auto& t : tasks) {
+        next_order_ = std::max(next_order_, t.order + 1);
+        rows_.push_back(make_row(std::move(t)));
+    }
     reindex();
+    number_the_queue();
     endResetModel();
 }
 
@@ -108,6 +114,7 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
     // changed too: only then does the signal include the Title column.
     std::unordered_map<TaskId, bool> changed;
     std::unordered_map<TaskId, std::size_t> added_index;
+    bool queue_changed = false;  // a task entered or left the queue: number it again
     auto find = [&](TaskId id) -> Row* {
         if (auto it = index_.find(id); it != index_.end()) {
             changed.try_emplace(id, false);
@@ -123,10 +130,13 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
             info.id = a->task_id;
             info.task = a->task;
             info.added_at = QDateTime::currentSecsSinceEpoch();
+            info.order = next_order_++;
+            queue_changed = true;
             added_index[a->task_id] = added.size();
             added.push_back(make_row(std::move(info)));
         } else if (const auto* s = std::get_if<StateEvent>(&event)) {
             if (Row* r = find(s->task_id)) {
+                queue_changed |= (s->to == TaskStatus::Queued) != (r->info.status == TaskStatus::Queued);
                 r->info.status = s->to;
                 r->info.error = s->error;
                 // The stage belongs to the status it was reported in (the next progress
@@ -141,6 +151,7 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
         } else if (const auto* p = std::get_if<ProgressEvent>(&event)) {
             if (Row* r = find(p->task_id)) {
                 TaskInfo& t = r->info;
+                queue_changed |= (p->status == TaskStatus::Queued) != (t.status == TaskStatus::Queued);
                 t.status = p->status;
                 t.done_bytes = p->done_bytes;
                 t.total_bytes = p->total_bytes;
@@ -164,6 +175,7 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
                 removed.insert(gone->task_id);
                 changed.erase(gone->task_id);
             }
+            queue_changed = true;
         }
     }
 
@@ -197,6 +209,11 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
         endInsertRows();
     }
 
+    // The Queue column changes only when a task enters or leaves the queue (not on
+    // progress): signalled on its own, so a proxy sorted on it re-sorts only then.
+    if (queue_changed && number_the_queue() && !rows_.empty())
+        emit dataChanged(index(0, Queue), index(static_cast<int>(rows_.size()) - 1, Queue));
+
     if (changed.empty() || rows_.empty()) return;
     // Events change the columns from Size to Status (and the Title when the file became
     // known); never Platform, Format or Added. Signalling only those columns matters: a
@@ -213,6 +230,28 @@ void TaskTableModel::apply(const std::vector<Event>& events) {
         const int row = row_of(id);
         if (row >= 0) emit dataChanged(index(row, title_changed ? Title : Size), index(row, Status));
     }
+}
+
+bool TaskTableModel::number_the_queue() {
+    std::vector<Row*> queued;
+    for (auto& r : rows_)
+        if (r.info.status == TaskStatus::Queued) queued.push_back(&r);
+    std::sort(queued.begin(), queued.end(), [](const Row* a, const Row* b) {
+        return std::tuple(-a->info.task.priority, a->info.order, a->info.id) <
+               std::tuple(-b->info.task.priority, b->info.order, b->info.id);
+    });
+    bool any = false;
+    for (auto& r : rows_) {
+        if (r.info.status == TaskStatus::Queued) continue;
+        any |= r.queue_place != 0;
+        r.queue_place = 0;
+    }
+    for (std::size_t i = 0; i < queued.size(); ++i) {
+        const int place = static_cast<int>(i) + 1;
+        any |= queued[i]->queue_place != place;
+        queued[i]->queue_place = place;
+    }
+    return any;
 }
 
 int TaskTableModel::row_of(TaskId id) const {
@@ -236,6 +275,8 @@ int TaskTableModel::columnCount(const QModelIndex& parent) const {
 QVariant TaskTableModel::display(const Row& row, int column) const {
     const TaskInfo& t = row.info;
     switch (column) {
+        case Queue:
+            return row.queue_place > 0 ? QString::number(row.queue_place) : QString();
         case Title:
             return row.title;
         case Platform:
@@ -289,6 +330,9 @@ QVariant TaskTableModel::sort_key(const Row& row, int column) const {
             return display(row, column);
         case Added:
             return static_cast<qint64>(row.info.added_at * 1'000'000LL + row.info.id % 1'000'000LL);
+        case Queue:  // the queue in start order, then the other tasks in the order they came
+            return row.queue_place > 0 ? static_cast<qint64>(row.queue_place)
+                                       : (qint64{1} << 40) + static_cast<qint64>(row.info.id);
         default:
             return sort_number(row.info, column);
     }
@@ -306,6 +350,8 @@ bool TaskTableModel::less(int a, int b, int column, Qt::CaseSensitivity text_cas
             return QString::compare(x.format, y.format, text_case) < 0;
         case Added:
             return std::pair(x.info.added_at, x.info.id) < std::pair(y.info.added_at, y.info.id);
+        case Queue:
+            return sort_key(x, Queue).toLongLong() < sort_key(y, Queue).toLongLong();
         default:
             // The numeric columns: the same numbers SortRole gives.
             return sort_number(x.info, column) < sort_number(y.info, column);
@@ -324,7 +370,8 @@ QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
             if (index.column() == Title) return QString::fromStdString(row.info.task.url);
             return {};
         case Qt::TextAlignmentRole:
-            if (index.column() == Size || index.column() == Speed || index.column() == Eta)
+            if (index.column() == Queue || index.column() == Size || index.column() == Speed ||
+                index.column() == Eta)
                 return QVariant(Qt::AlignRight | Qt::AlignVCenter);
             return {};
         case TaskIdRole:
@@ -347,6 +394,8 @@ QVariant TaskTableModel::data(const QModelIndex& index, int role) const {
 QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
+        case Queue:
+            return tr("#");
         case Title:
             return tr("Title");
         case Platform:

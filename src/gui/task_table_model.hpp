@@ -6,7 +6,8 @@
 // inserts new rows in one beginInsertRows, and then emits dataChanged once per changed
 // row, or once for the whole table when most rows changed (a progress tick of a busy
 // queue), so the view repaints at most once per batch. The signals cover only the
-// columns events change (Size to Status, and Title when the file name became known), so
+// columns events change (Size to Status, Title when the file name became known, Queue when
+// a task entered or left the queue), so
 // a proxy sorted on another column (the default: Added) need not re-sort on progress.
 
 #include <QAbstractTableModel>
@@ -21,7 +22,9 @@ namespace arina::gui {
 class TaskTableModel : public QAbstractTableModel {
     Q_OBJECT
   public:
-    enum Column { Title, Platform, Format, Size, Progress, Speed, Eta, Status, Added, ColumnCount };
+    /// Queue: the place a queued task has in the start order ("1" starts next), the order
+    /// Move up/down changes; empty for tasks that are not queued.
+    enum Column { Queue, Title, Platform, Format, Size, Progress, Speed, Eta, Status, Added, ColumnCount };
     enum Role {
         TaskIdRole = Qt::UserRole + 1,  ///< qint64
         SortRole,                       ///< numbers for numeric columns, text otherwise
@@ -63,15 +66,22 @@ class TaskTableModel : public QAbstractTableModel {
         TaskInfo info;
         QString title;
         QString platform;
-        QString format;  ///< format_text of the task, which does not change
+        QString format;       ///< format_text of the task, which does not change
+        int queue_place = 0;  ///< 1 = starts next; 0 = not queued
     };
     static Row make_row(TaskInfo info);
     void reindex();
+    /// Numbers the queued rows in start order (priority, then the manager's order); whether
+    /// any row's place changed.
+    bool number_the_queue();
     QVariant display(const Row& row, int column) const;
     QVariant sort_key(const Row& row, int column) const;
 
     std::vector<Row> rows_;
     std::unordered_map<TaskId, int> index_;
+    /// Start order given to tasks added since the last reset (the manager queues them
+    /// last within their priority; reset() brings its exact order).
+    std::int64_t next_order_ = 0;
 };
 
 }  // namespace arina::gui

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "gui_tests.hpp"
@@ -67,14 +68,17 @@ QStringList queue_order(DownloadManager& manager) {
     return names;
 }
 
-// The same order as the window's model holds it (after its refresh).
+// The same order as the window shows it: the queued rows by their "#" column (1, 2, ...).
 QStringList model_queue_order(const TaskTableModel& model) {
-    std::vector<const TaskInfo*> queued;
-    for (int row = 0; row < model.rowCount(); ++row)
-        if (model.task_at(row).status == TaskStatus::Queued) queued.push_back(&model.task_at(row));
-    std::sort(queued.begin(), queued.end(), [](auto* a, auto* b) { return a->order < b->order; });
+    std::map<int, QString> by_place;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QString place = model.index(row, TaskTableModel::Queue).data().toString();
+        if (!place.isEmpty())
+            by_place[place.toInt()] = QString::fromStdString(model.task_at(row).task.url).section('/', -1);
+    }
     QStringList names;
-    for (const auto* t : queued) names << QString::fromStdString(t->task.url).section('/', -1);
+    int expected = 1;
+    for (const auto& [place, name] : by_place) names << (place == expected++ ? name : "gap at " + name);
     return names;
 }
 

@@ -11,6 +11,7 @@ class ModelTest : public QObject {
   private slots:
     void events_keep_the_model_consistent();
     void a_batch_emits_one_signal_per_changed_row_or_one_for_all();
+    void the_queue_column_numbers_the_start_order();
     void filter_by_status_and_search();
     void url_lines_are_checked_one_by_one();
     void stages_are_shown_in_the_status_column();

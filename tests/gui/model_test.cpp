@@ -76,10 +76,63 @@ void ModelTest::events_keep_the_model_consistent() {
     QCOMPARE(model.rowCount(), 2);
 }
 
+void ModelTest::the_queue_column_numbers_the_start_order() {
+    TaskTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto info = [](TaskId id, TaskStatus status, int priority, std::int64_t order) {
+        TaskInfo t;
+        t.id = id;
+        t.status = status;
+        t.task.url = "http://127.0.0.1/" + std::to_string(id);
+        t.task.priority = priority;
+        t.order = order;
+        return t;
+    };
+    model.reset({info(1, TaskStatus::Queued, 0, 5), info(2, TaskStatus::Queued, 0, 3),
+                 info(3, TaskStatus::Downloading, 0, 1), info(4, TaskStatus::Queued, 1, 9)});
+    auto place = [&](TaskId id) {
+        return model.index(model.row_of(id), TaskTableModel::Queue).data().toString();
+    };
+    // Higher priority first, then the manager's order; a running task has no place.
+    QCOMPARE(place(4), QString("1"));
+    QCOMPARE(place(2), QString("2"));
+    QCOMPARE(place(1), QString("3"));
+    QCOMPARE(place(3), QString());
+
+    QSignalSpy changed(&model, &TaskTableModel::dataChanged);
+    model.apply(
+        {StateEvent{4, TaskStatus::Queued, TaskStatus::Extracting, {}}, added(5, "http://127.0.0.1/5")});
+    QCOMPARE(place(4), QString());
+    QCOMPARE(place(2), QString("1"));
+    QCOMPARE(place(1), QString("2"));
+    QCOMPARE(place(5), QString("3"));  // added last: queued last
+    const auto queue_signals = [&] {
+        int n = 0;
+        for (const auto& args : changed) n += args.at(0).toModelIndex().column() == TaskTableModel::Queue;
+        return n;
+    };
+    QCOMPARE(queue_signals(), 1);
+    changed.clear();
+    model.apply({progress(3, 1, 10, 1)});  // progress of a running task leaves the queue as it is
+    QCOMPARE(queue_signals(), 0);
+
+    TaskFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(TaskTableModel::Queue, Qt::AscendingOrder);
+    QList<qint64> order;
+    for (int row = 0; row < proxy.rowCount(); ++row)
+        order << proxy.index(row, 0).data(TaskTableModel::TaskIdRole).toLongLong();
+    QCOMPARE(order, (QList<qint64>{2, 1, 5, 3, 4}));  // the queue, then the others as they came
+}
+
 void ModelTest::a_batch_emits_one_signal_per_changed_row_or_one_for_all() {
     TaskTableModel model;
     std::vector<Event> rows;
     for (TaskId id = 1; id <= 10; ++id) rows.push_back(added(id, "http://127.0.0.1/" + std::to_string(id)));
+    model.apply(rows);
+    rows.clear();  // running, as progress ticks come from running tasks
+    for (TaskId id = 1; id <= 10; ++id)
+        rows.push_back(StateEvent{id, TaskStatus::Queued, TaskStatus::Downloading, {}});
     model.apply(rows);
     QSignalSpy changed(&model, &TaskTableModel::dataChanged);
     model.apply({progress(3, 1, 10, 1), progress(4, 1, 10, 1), progress(3, 2, 10, 1)});
@@ -133,7 +186,7 @@ void ModelTest::filter_by_status_and_search() {
     QCOMPARE(proxy.rowCount(), 2);
     proxy.set_search_text("HOLI");
     QCOMPARE(proxy.rowCount(), 1);
-    QCOMPARE(proxy.index(0, 0).data().toString(), QString("holiday.mp4"));
+    QCOMPARE(proxy.index(0, TaskTableModel::Title).data().toString(), QString("holiday.mp4"));
     proxy.set_search_text("vimeo");  // URLs are searched too
     QCOMPARE(proxy.rowCount(), 1);
     proxy.set_status_filter(TaskFilterProxy::StatusFilter::All);
