@@ -1,6 +1,8 @@
 #include "extract/html_page_extractor.hpp"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "extract/direct_media_extractor.hpp"
 #include "extract/manifest_extractor.hpp"
@@ -65,6 +67,34 @@ void add_file_streams(const PageScan& scan, Extraction& out) {
     }
 }
 
+// One entry per <video>/<audio> element that names a media file, in page order: its best
+// quality (the greatest height, else the first <source>). Elements that share no file with
+// another are different media: a page with several is a playlist (as yt-dlp's generic
+// extractor reads such pages), each entry a task of its own. Fewer than two: no entries.
+std::vector<PlaylistEntry> entries_of_elements(const PageScan& scan, const MediaInfo& page) {
+    std::vector<const MediaCandidate*> best;  // by element, in page order
+    std::vector<int> numbers;
+    for (const MediaCandidate& candidate : scan.candidates) {
+        if (candidate.format != CandidateFormat::File || candidate.element == 0) continue;
+        const auto at = std::find(numbers.begin(), numbers.end(), candidate.element);
+        if (at == numbers.end()) {
+            numbers.push_back(candidate.element);
+            best.push_back(&candidate);
+        } else if (auto& kept = best[static_cast<std::size_t>(at - numbers.begin())];
+                   candidate.height.value_or(0) > kept->height.value_or(0)) {
+            kept = &candidate;
+        }
+    }
+    std::vector<PlaylistEntry> entries;
+    if (best.size() < 2) return entries;
+    for (std::size_t i = 0; i < best.size(); ++i) {
+        const int index = static_cast<int>(i) + 1;
+        entries.push_back({best[i]->url, page.id + "-" + std::to_string(index),
+                           page.title + " (" + std::to_string(index) + ")", index});
+    }
+    return entries;
+}
+
 }  // namespace
 
 ExtractResult page_extraction(const PageScan& scan, std::string_view page_url, std::string_view webpage_url,
@@ -100,6 +130,11 @@ ExtractResult page_extraction(const PageScan& scan, std::string_view page_url, s
         out.presentation = std::move(found.presentation);
         out.manifest_url = std::move(found.manifest_url);
         if (!out.info.duration) out.info.duration = out.presentation.duration;
+        return out;
+    }
+    if (auto entries = entries_of_elements(scan, out.info); !entries.empty()) {
+        out.entries = std::move(entries);
+        out.playlist_title = out.info.title;
         return out;
     }
     add_file_streams(scan, out);

@@ -1,7 +1,9 @@
 #pragma once
 // A web page that names its media in its HTML (scan_html): the first HLS/DASH manifest it names
 // is fetched and parsed into the presentation, otherwise the media files it names become Streams
-// with StreamExtras::file_url (several <source> qualities, several streams). The page gives the
+// with StreamExtras::file_url (several <source> qualities, several streams), unless two or more
+// <video>/<audio> elements name different files: then the page is a playlist, one entry per
+// element (its best quality), as yt-dlp's generic extractor reads it. The page gives the
 // title, thumbnail, description, upload date and <track> subtitles. A page that names nothing is
 // Unsupported, so that the next extractor (yt-dlp) gets its turn.
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -36,6 +37,7 @@ struct RawCandidate {
     std::string mime_type;
     std::optional<int> height;
     std::string label;
+    int element = 0;  // see MediaCandidate::element
 };
 
 struct RawTrack {
@@ -50,6 +52,7 @@ struct Collected {
     std::string og_title, og_description, og_image, meta_description, html_title;
     bool title_seen = false;
     std::vector<RawCandidate> candidates;
+    int media_elements = 0;                       // <video> and <audio> elements seen so far
     std::optional<std::size_t> open_graph_video;  // index of the og:video structure being described
     std::optional<std::size_t> twitter_stream;
     std::vector<RawTrack> tracks;
@@ -165,6 +168,8 @@ void on_media_element(Collected& page, const GumboElement& element, CandidateSou
     candidate.mime_type = net::media_type_of(attribute(element, "type"));
     candidate.height = height_of_tag(element);
     candidate.label = collapse_whitespace(attribute(element, "label"), kMaxTitleBytes);
+    // A <source> belongs to the element visited just before its siblings: its parent.
+    candidate.element = page.media_elements;
     add_candidate(page, std::move(candidate));
 }
 
@@ -267,9 +272,11 @@ void on_element(Collected& page, const GumboNode& node) {
             on_meta(page, element);
             break;
         case GUMBO_TAG_VIDEO:
+            ++page.media_elements;
             on_media_element(page, element, CandidateSource::VideoTag, false);
             break;
         case GUMBO_TAG_AUDIO:
+            ++page.media_elements;
             on_media_element(page, element, CandidateSource::AudioTag, true);
             break;
         case GUMBO_TAG_SOURCE:  // <picture><source> is an image
@@ -324,6 +331,7 @@ std::optional<MediaCandidate> finish(const RawCandidate& raw, std::string_view b
     out.mime_type = raw.mime_type;
     out.height = raw.height;
     out.label = raw.label;
+    out.element = raw.element;
     const auto manifest = media::manifest_kind_of_type(raw.mime_type)
                               ? media::manifest_kind_of_type(raw.mime_type)
                               : media::manifest_kind_of_url(out.url);
@@ -366,10 +374,20 @@ PageScan scan_html(std::string_view html, std::string_view page_url) {
 
     PageScan scan;
     scan.cut = parsed.size() < html.size();
-    std::unordered_set<std::string> seen;
+    std::unordered_map<std::string, std::size_t> seen;  // URL -> its candidate
     for (const RawCandidate& raw : page.candidates) {
         auto candidate = finish(raw, base);
-        if (candidate && seen.insert(candidate->url).second) scan.candidates.push_back(std::move(*candidate));
+        if (!candidate) continue;
+        if (const auto it = seen.find(candidate->url); it != seen.end()) {
+            // Named twice (og:video in the head, then a <source> of a <video>): one candidate,
+            // which belongs to the element and has the height either place gave.
+            MediaCandidate& kept = scan.candidates[it->second];
+            if (kept.element == 0) kept.element = candidate->element;
+            if (!kept.height) kept.height = candidate->height;
+            continue;
+        }
+        seen.emplace(candidate->url, scan.candidates.size());
+        scan.candidates.push_back(std::move(*candidate));
     }
     std::stable_partition(scan.candidates.begin(), scan.candidates.end(),
                           [](const MediaCandidate& c) { return c.format != CandidateFormat::File; });

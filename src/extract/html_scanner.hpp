@@ -40,6 +40,10 @@ struct MediaCandidate {
     std::string mime_type;      ///< the type the page states (lower case, no parameters), or empty
     std::optional<int> height;  ///< from res/size/label/title attributes ("720p") or JSON-LD height
     std::string label;          ///< the page's label for this quality ("HD", "720p"), or empty
+    /// The <video>/<audio> element that names it, numbered 1, 2, ... in page order (its <source>
+    /// children share its number: qualities of one media); 0 when named elsewhere (meta tags,
+    /// JSON-LD, scripts). Different numbers are different media.
+    int element = 0;
 };
 
 struct PageScan {

@@ -52,6 +52,30 @@ TEST_F(ExtractDownloadTest, APageWithAVideoTagGivesTheVideoNamedByTitleAndId) {
     EXPECT_GE(server.requests_for("/media/clip.mp4").size(), 1u);
 }
 
+// Several <video> elements are several media (as yt-dlp reads such a page): one task per video,
+// each its best <source>, every file byte-exact.
+TEST_F(ExtractDownloadTest, APageWithSeveralVideosQueuesEachOfThem) {
+    const std::string bytes = clip();
+    for (const char* name : {"one", "two", "three"})
+        fs::copy_file(dir / "www/media/clip.mp4", dir / "www/media" / (std::string(name) + ".mp4"));
+    fs::copy_file(dir / "www/media/clip.mp4", dir / "www/media/one-small.mp4");
+    const std::string url = server.url("/season/2");
+    page("/season/2",
+         "<!doctype html><html><head><title>Season 2</title></head><body>"
+         "<video><source src=\"/media/one-small.mp4\" res=\"240\"><source src=\"/media/one.mp4\" "
+         "res=\"720\"></video>"
+         "<video src=\"/media/two.mp4\"></video><video src=\"/media/three.mp4\"></video></body></html>");
+    const auto r = arina({"-o", "%(playlist_index)s %(title)s.%(ext)s", url});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_THAT(r.output, ::testing::HasSubstr(url + ": playlist, 3 entries queued\n"));
+    const auto names = files();
+    ASSERT_EQ(names.size(), 3u) << r.output;
+    for (const auto& name : names) EXPECT_EQ(sha256_file_hex(dir / name), sha256_hex(bytes)) << name;
+    EXPECT_EQ(server.requests_for("/media/one-small.mp4").size(), 0u);  // the 720 source of the first
+    for (const char* path : {"/media/one.mp4", "/media/two.mp4", "/media/three.mp4"})
+        EXPECT_GE(server.requests_for(path).size(), 1u) << path;
+}
+
 // Each request the server saw for `path`, as "METHOD status range body_bytes" lines.
 std::string request_log(const testing::TestServer& server, const std::string& path) {
     std::string log;

@@ -74,6 +74,43 @@ TEST(ExtractHtmlPage, SourceTagsBecomeFileStreams) {
     EXPECT_EQ(run.fetcher.calls[0].max_bytes, kMaxPageBytes);
 }
 
+TEST(ExtractHtmlPage, SeveralVideoElementsAreAPlaylistOfTheirBestQualities) {
+    PageRun run;
+    const std::string url = "https://shows.example/season-2/";
+    run.fetcher.serve(url, "text/html",
+                      "<!doctype html><html><head><title>Season 2</title>"
+                      // The og:video repeats the first video: the same media, not a third entry.
+                      R"(<meta property="og:video" content="/media/ep1-720.mp4"></head><body>)"
+                      R"(<h2>One</h2><video><source src="/media/ep1-360.mp4" res="360">)"
+                      R"(<source src="/media/ep1-720.mp4" res="720"></video>)"
+                      R"(<h2>Two</h2><video src="/media/ep2.webm"></video>)"
+                      R"(<h2>Empty</h2><video></video>)"
+                      R"(<h2>Three</h2><audio src="/media/ep3.mp3"></audio></body></html>)");
+    const Extraction x = ok(run({.url = url}));
+    ASSERT_TRUE(x.is_playlist());
+    EXPECT_EQ(x.playlist_title, "Season 2");
+    EXPECT_TRUE(x.presentation.streams.empty());
+    ASSERT_EQ(x.entries.size(), 3U);
+    EXPECT_EQ(x.entries[0].url, "https://shows.example/media/ep1-720.mp4");  // the best of its sources
+    EXPECT_EQ(x.entries[0].id, "season-2-1");
+    EXPECT_EQ(x.entries[0].title, "Season 2 (1)");
+    EXPECT_EQ(x.entries[0].index, 1);
+    EXPECT_EQ(x.entries[1].url, "https://shows.example/media/ep2.webm");
+    EXPECT_EQ(x.entries[2].url, "https://shows.example/media/ep3.mp3");
+    EXPECT_EQ(x.entries[2].index, 3);
+}
+
+TEST(ExtractHtmlPage, OneVideoElementWithAnotherFileNamedElsewhereIsOneMedia) {
+    PageRun run;
+    const std::string url = "https://news.example/story";
+    run.fetcher.serve(url, "text/html",
+                      R"(<html><head><meta property="og:video" content="/media/teaser.mp4"></head>)"
+                      R"(<body><video src="/media/story.mp4"></video></body></html>)");
+    const Extraction x = ok(run({.url = url}));
+    EXPECT_FALSE(x.is_playlist());
+    EXPECT_EQ(x.presentation.streams.size(), 2U);  // formats of one media, as before
+}
+
 TEST(ExtractHtmlPage, FirstManifestOnThePageIsTheFormats) {
     PageRun run;
     const std::string url = "https://www.citycouncil.example/meetings/0314";
@@ -173,7 +210,7 @@ TEST(ExtractHtmlPage, FirstAnswerReusedUnlessCutOff) {
                       answer.body + "<video src='/more.webm'></video>");
     const Extraction refetched = ok(run({.url = "https://h.example/page", .first_answer = answer}));
     ASSERT_EQ(run.fetcher.calls.size(), 1U);
-    EXPECT_EQ(refetched.presentation.streams.size(), 2U);
+    EXPECT_EQ(refetched.entries.size(), 2U);  // the whole page has two videos: a playlist
 }
 
 TEST(ExtractHtmlPage, AnswersThatAreNotPages) {
