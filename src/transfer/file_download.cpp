@@ -153,6 +153,8 @@ bool FileDownload::choose_output(const net::ResponseHead* head) {
 // provided it describes the same remote file (size and validators).
 bool FileDownload::open_part(bool fresh) {
     done_.clear();
+    unconfirmed_.clear();
+    unconfirmed_answers_.clear();
     resumed_bytes_ = 0;
     const auto sidecar = store::resume_path_for(part_path_);
     bool reuse = false;
@@ -264,8 +266,9 @@ bool FileDownload::accept_probe_head(Active& a, const net::ResponseHead& head) {
 
     if (status == 206 && !decode_ && !plain_) {
         auto cr = net::parse_content_range(head.get("content-range"));
-        const std::int64_t asked_last = a.requested_end - 1;
-        if (!cr || cr->first != 0 || cr->total < 0 || cr->last != std::min(asked_last, cr->total - 1)) {
+        // An answer from byte 0 that is shorter or longer than asked is placed as it says: it cannot be
+        // shifted, its first byte is the file's first.
+        if (!cr || cr->first != 0 || cr->total < 0 || cr->last < 0 || cr->last >= cr->total) {
             a.violated = true;
             a.bad_range = true;
             a.message = job_.url + ": Content-Range '" + head.get("content-range") +
@@ -325,9 +328,13 @@ bool FileDownload::accept_range_head(Active& a, const net::ResponseHead& head) {
             restart("the file changed on the server");
             return false;
         }
-        if (!cr || cr->first != a.begin || cr->last != a.requested_end - 1) {
+        if ((!cr || cr->first != a.begin || cr->last != a.requested_end - 1) &&
+            !(cr && take_other_range(a, *cr, head.get("content-range")))) {
             a.violated = true;
             a.bad_range = true;
+            // After an answer placed but not yet confirmed, one that cannot be placed makes the
+            // server's ranges suspect: the plain stream at once, no retry.
+            a.lied = !unconfirmed_.ranges().empty();
             a.message = request_url_ + ": Content-Range '" + head.get("content-range") +
                         "' does not match the requested " + range_text(a.begin, a.requested_end);
             return false;
@@ -382,7 +389,7 @@ bool FileDownload::on_body(net::TransferId id, std::span<const char> data) {
     const std::size_t n = std::min(room, data.size());
     if (n > 0) {
         write_body(a, data.first(n));
-        if (ended_) return false;  // the write failed
+        if (ended_ || a.violated) return false;  // the write failed, or the bytes contradict the disk
         sample_rate();
     }
     if (a.twin) settle_race(a);
@@ -409,6 +416,8 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
     active_.erase(it);
 
     if (a.reprobe) return begin_probe();
+    if (a.check) return check_done(a);
+    if (a.shifted && !a.proven && !a.violated) note_unconfirmed(a);
     if (a.manifest) {
         DownloadResult r;
         r.manifest_url = request_url_;
@@ -418,8 +427,13 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
     }
     const bool whole = mode_ != Mode::Ranged;
     if (a.violated) {
-        for (const auto& r : a.wrote.ranges()) done_.remove(r);  // nothing from a lying response is kept
+        for (const auto& r : a.wrote.ranges()) {  // nothing from a lying response is kept
+            done_.remove(r);
+            unconfirmed_.remove(r);
+        }
         a.cursor = a.begin;
+        // Bytes that contradict the disk: no retry can make the ranges trustworthy.
+        if (a.lied && fall_back_to_plain_stream(a.message)) return;
         if (!whole && drop_from_race(a)) return;
         net::AttemptFailure f{FailReason::BadResponse, 0, std::nullopt};
         return whole ? whole_failed(f, a.message, a.bad_range) : piece_failed(a, f, a.message);
@@ -595,6 +609,7 @@ void FileDownload::maybe_complete() {
         plan_waiting(done_);
         return pump();
     }
+    if (!unconfirmed_answers_.empty() && start_check()) return;
     finalize();
 }
 
@@ -605,7 +620,9 @@ std::string FileDownload::if_range() const {
 }
 
 store::ResumeState FileDownload::resume_state() const {
-    return {job_.url, size_, etag_, last_modified_, done_};
+    IntervalSet confirmed = done_;
+    for (const auto& r : unconfirmed_.ranges()) confirmed.remove(r);
+    return {job_.url, size_, etag_, last_modified_, confirmed};
 }
 
 void FileDownload::schedule_save() {

@@ -66,7 +66,15 @@ class FileDownload final : public Download, private net::TransferHandler {
         bool bad_range = false;  ///< ... by answering other bytes than the range asked for
         bool reprobe = false;    ///< stopped on purpose to ask again differently
         bool manifest = false;   ///< the first answer is a stream manifest (FileJob::is_manifest)
-        std::string message;     ///< what went wrong, when failed or violated
+        // Other bytes than asked, named by an honest-looking Content-Range (file_other_range.cpp):
+        bool other_range = false;  ///< written where its Content-Range says; [begin, end) is that range
+        bool shifted = false;      ///< ... starting elsewhere than asked: unconfirmed until proven
+        bool proven = false;       ///< ... its bytes matched enough confirmed bytes on disk
+        std::int64_t proof_bytes = 0;
+        bool check = false;    ///< asks again a window of an unconfirmed answer, to confirm it
+        bool lied = false;     ///< its bytes differ from what is on disk: the server's ranges lie
+        std::string answered;  ///< other_range: "Content-Range '...' for the requested bytes ..."
+        std::string message;   ///< what went wrong, when failed or violated
         std::chrono::steady_clock::time_point started{};     ///< when the request was made
         std::chrono::steady_clock::time_point first_byte{};  ///< when its first body byte came
         std::int64_t received = 0;                           ///< body bytes taken, duplicates included
@@ -99,6 +107,13 @@ class FileDownload final : public Download, private net::TransferHandler {
     void plan_waiting(const IntervalSet& have);
     bool accept_probe_head(Active& a, const net::ResponseHead& head);
     bool accept_range_head(Active& a, const net::ResponseHead& head);
+    // Answers for other bytes than asked (file_other_range.cpp).
+    bool take_other_range(Active& a, const net::ContentRange& cr, const std::string& header);
+    bool compare_with_disk(Active& a, std::span<const char> data);
+    void confirm_answers_at(ByteRange part);
+    void note_unconfirmed(const Active& a);
+    bool start_check();
+    void check_done(const Active& a);
     bool choose_output(const net::ResponseHead* head);
     bool open_part(bool fresh);
     void piece_failed(Active a, net::AttemptFailure failure, std::string message);
@@ -142,6 +157,11 @@ class FileDownload final : public Download, private net::TransferHandler {
     std::string last_modified_;
     std::string content_type_;  // of the first answer: what a replacement must plausibly be
     IntervalSet done_;
+    // Bytes written from answers that named other bytes than asked and could not yet be compared
+    // with anything on disk: never saved as done, confirmed before the file is finished.
+    IntervalSet unconfirmed_;
+    std::vector<ByteRange> unconfirmed_answers_;  // one span per such answer, confirmed in order
+    bool told_other_range_ = false;
     std::int64_t resumed_bytes_ = 0;
     std::int64_t fetched_bytes_ = 0;
     std::int64_t duplicated_bytes_ = 0;  // received for bytes already on disk (hedged pieces)

@@ -36,6 +36,8 @@ void remember(std::deque<double>& values, double value) {
 void FileDownload::write_body(Active& a, std::span<const char> data) {
     const auto size = static_cast<std::int64_t>(data.size());
     if (a.received == 0) a.first_byte = std::chrono::steady_clock::now();
+    // Answers for other bytes than asked, and bytes not yet confirmed, are compared with the disk.
+    if ((a.other_range || a.check || !unconfirmed_.ranges().empty()) && !compare_with_disk(a, data)) return;
     std::int64_t written = 0;
     for (const auto& gap : missing_in(done_, {a.cursor, a.cursor + size})) {
         const auto offset = static_cast<std::size_t>(gap.begin - a.cursor);
@@ -44,6 +46,7 @@ void FileDownload::write_body(Active& a, std::span<const char> data) {
             return fail(err);
         done_.add(gap);
         a.wrote.add(gap);
+        if (a.shifted && !a.proven) unconfirmed_.add(gap);
         written += gap.size();
     }
     duplicated_bytes_ += size - written;
@@ -108,7 +111,8 @@ bool FileDownload::start_hedge() {
             c.seconds_measured = seconds_between(a.first_byte, now);
             c.rate = static_cast<double>(a.received) / std::max(c.seconds_measured, 1e-3);
         }
-        c.eligible = !a.probe && !a.twin && !a.hedged && !a.failed && !a.violated;
+        c.eligible =
+            !a.probe && !a.twin && !a.hedged && !a.failed && !a.violated && !a.other_range && !a.check;
         ids.push_back(id);
         candidates.push_back(c);
     }

@@ -74,8 +74,8 @@ void FileDownload::hand_back_slow_tails() {
     for (const auto& [id, a] : active_) {
         ids.push_back(id);
         // The copies of a hedged piece race for the same bytes: their end stays.
-        running.push_back(
-            {a.end - a.cursor, measured_rate(a, now), !a.probe && !a.twin && !a.failed && !a.violated});
+        running.push_back({a.end - a.cursor, measured_rate(a, now),
+                           !a.probe && !a.twin && !a.check && !a.failed && !a.violated});
     }
     const auto plan = plan_handback(running, rules);
     for (const auto& h : plan.shorten) {
@@ -104,7 +104,8 @@ void FileDownload::split_for_free_connections(std::size_t slots) {
             else if (elapsed > kNotFlowingSeconds)
                 seconds_left = std::numeric_limits<double>::infinity();
             // The copies of a hedged piece are racing for the same bytes: not split.
-            pieces.push_back({{a.cursor, a.end}, a.twin ? 0.0 : seconds_left, measured_rate(a, now)});
+            pieces.push_back(
+                {{a.cursor, a.end}, a.twin || a.check ? 0.0 : seconds_left, measured_rate(a, now)});
         }
         const double startup =
             recent_startups_.empty() ? 0.0 : typical_rate({recent_startups_.begin(), recent_startups_.end()});

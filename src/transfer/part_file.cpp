@@ -35,6 +35,19 @@ Error PartFile::write_at(std::int64_t offset, std::span<const char> data) {
     return {};
 }
 
+Error PartFile::read_at(std::int64_t offset, std::span<char> out) const {
+    std::size_t done = 0;
+    while (done < out.size()) {
+        const ssize_t n = ::pread(fd_, out.data() + done, out.size() - done,
+                                  static_cast<off_t>(offset + static_cast<std::int64_t>(done)));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return file_error(errno, "cannot read", path_);
+        if (n == 0) return file_error(EIO, "unexpected end of", path_);
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
 Error PartFile::reserve(std::int64_t size) {
     if (size <= 0) return {};
     const int err = ::posix_fallocate(fd_, 0, static_cast<off_t>(size));

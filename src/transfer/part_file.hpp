@@ -23,6 +23,8 @@ class PartFile {
 
     /// Writes all of `data` at `offset`.
     Error write_at(std::int64_t offset, std::span<const char> data);
+    /// Reads `out.size()` bytes at `offset` (bytes written earlier, to compare an answer with).
+    Error read_at(std::int64_t offset, std::span<char> out) const;
     /// Reserves `size` bytes on disk so that a full disk shows up now, not at 90 %.
     Error reserve(std::int64_t size);
     Error truncate(std::int64_t size);

@@ -121,9 +121,32 @@ ResponsePlan plan_content(const HttpRequest& request, const Resolution& route, s
         plan.body_offset = range.range.first;
         plan.body_length = range.range.length();
     }
+    if (range.kind == RangeKind::single && f.range_block_bytes > 0) {
+        const auto block = f.range_block_bytes;
+        range.range.first -= range.range.first % block;
+        range.range.last = std::min(rep.size - 1, (range.range.last / block + 1) * block - 1);
+        plan.body_offset = range.range.first;
+        plan.body_length = range.range.length();
+    }
 
     const bool lie =
         applies(f.lie_first_requests, route.request_number) && route.request_number > f.lie_after_requests;
+    if (range.kind == RangeKind::single && lie && f.other_range_shift != 0) {
+        // Honest: the moved range is both named and sent.
+        const auto length = range.range.length();
+        range.range.first =
+            std::clamp<std::int64_t>(range.range.first + f.other_range_shift, 0, rep.size - 1);
+        range.range.last = std::min(rep.size - 1, range.range.first + length - 1);
+        plan.body_offset = range.range.first;
+        plan.body_length = range.range.length();
+    }
+    if (range.kind == RangeKind::single && f.range_block_bytes > 0) {
+        const auto block = f.range_block_bytes;
+        range.range.first -= range.range.first % block;
+        range.range.last = std::min(rep.size - 1, (range.range.last / block + 1) * block - 1);
+        plan.body_offset = range.range.first;
+        plan.body_length = range.range.length();
+    }
     plan.chunked = f.no_content_length && request.version_minor >= 1;
     if (!f.content_length_text.empty()) plan.close_after = true;  // the client's framing is broken
     // Without a length, an HTTP/1.0 client learns where the body ends by the close.

@@ -75,6 +75,13 @@ struct Faults {
     std::int64_t content_length_delta = 0;
     /// Lie: Content-Range start and end shifted by this many bytes (the body is the requested bytes).
     std::int64_t content_range_shift = 0;
+    /// Honest, not a lie: a 206 answer names and sends other bytes than asked, the asked range moved
+    /// by this many bytes (clamped to the file), as RFC 9110 allows a server to do. Counted like
+    /// the lies below (`lie_first_requests`, `lie_after_requests`).
+    std::int64_t other_range_shift = 0;
+    /// Honest too: a 206 answer widened to whole blocks of this many bytes (0 = off), as caches that
+    /// store a file in blocks answer; the widened range is named and sent.
+    std::int64_t range_block_bytes = 0;
     /// Both lies apply to the first K requests (0 = every request) ...
     int lie_first_requests = 0;
     /// ... and only from request K+1 on (0 = from the first): an honest probe, then lies about the
