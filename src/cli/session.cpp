@@ -36,6 +36,7 @@ TaskResult result_from_info(const TaskInfo& info) {
     r.connections = info.target_connections;
     r.connections_reason = info.connections_reason;
     r.peak_connections = info.peak_connections;
+    r.connection_rates = info.connection_rates;
     return r;
 }
 

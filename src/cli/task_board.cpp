@@ -22,6 +22,18 @@ std::string percent(std::int64_t done, std::int64_t total) {
     return buf;
 }
 
+// --stats: each connection's rate when the whole count was last in flight, as MB/s.
+std::string rates_text(const std::vector<std::int64_t>& rates) {
+    if (rates.empty()) return {};
+    std::string text = ", per connection (MB/s):";
+    char buf[32];
+    for (const auto r : rates) {
+        std::snprintf(buf, sizeof buf, " %.2f", static_cast<double>(r) / 1e6);
+        text += buf;
+    }
+    return text;
+}
+
 }  // namespace
 
 TaskBoard::TaskBoard(ProgressStyle style, bool quiet, bool verbose, bool stats)
@@ -76,7 +88,8 @@ void TaskBoard::update(const std::vector<TaskInfo>& active, const Metrics& metri
                                 {"connections", t.connections},
                                 {"duplicated_bytes", t.duplicated_bytes},
                                 {"target_connections", t.target_connections},
-                                {"connections_reason", t.connections_reason}};
+                                {"connections_reason", t.connections_reason},
+                                {"connection_rates", t.connection_rates}};
             std::printf("%s\n", j.dump().c_str());
         }
         std::fflush(stdout);
@@ -115,7 +128,8 @@ void TaskBoard::finished(const TaskInfo& info, const TaskResult& r) {
             {"duplicated_bytes", r.duplicated_bytes},
             {"connections", r.connections},
             {"connections_reason", r.connections_reason},
-            {"peak_connections", r.peak_connections}};
+            {"peak_connections", r.peak_connections},
+            {"connection_rates", r.connection_rates}};
         std::printf("%s\n", j.dump().c_str());
         std::fflush(stdout);
     }
@@ -124,9 +138,10 @@ void TaskBoard::finished(const TaskInfo& info, const TaskResult& r) {
     if (!quiet_)
         for (const auto& w : r.warnings) std::fprintf(stderr, "arina: warning: %s\n", w.c_str());
     if (stats_ && !quiet_ && style_ != ProgressStyle::Json && r.peak_connections > 0)
-        std::fprintf(stderr, "stats: %s: %d connections (%s), at most %d at once\n",
+        std::fprintf(stderr, "stats: %s: %d connections (%s), at most %d at once%s\n",
                      (r.file.empty() ? info.task.url : r.file.filename().string()).c_str(), r.connections,
-                     r.connections_reason.c_str(), r.peak_connections);
+                     r.connections_reason.c_str(), r.peak_connections,
+                     rates_text(r.connection_rates).c_str());
     if (cancelled) return;  // the summary says the run was interrupted
     if (r.error) {
         std::fprintf(stderr, "arina: error: %s\n", r.error.message.c_str());

@@ -157,6 +157,7 @@ TaskInfo DownloadManager::Impl::info_of(const Entry& e) const {
     t.target_connections = e.progress.target_connections;
     t.connections_reason = e.progress.connections_reason;
     t.peak_connections = e.progress.peak_connections;
+    t.connection_rates = e.progress.connection_rates;
     t.attempts = e.attempts;
     t.added_at = e.added_at;
     t.order = e.seq;
@@ -205,6 +206,7 @@ void DownloadManager::Impl::fulfil(Entry& e) {
     r.connections = e.progress.target_connections;
     r.connections_reason = e.progress.connections_reason;
     r.peak_connections = e.progress.peak_connections;
+    r.connection_rates = e.progress.connection_rates;
     e.promise->set_value(std::move(r));
     e.promise.reset();
 }
@@ -382,6 +384,7 @@ void DownloadManager::Impl::on_finished(TaskId id, const transfer::DownloadResul
             e.progress.target_connections = result.connections;
             e.progress.connections_reason = result.connections_reason;
             e.progress.peak_connections = result.peak_connections;
+            e.progress.connection_rates = result.connection_rates;
         }
         if (result.size >= 0) {
             e.progress.total_bytes = result.size;

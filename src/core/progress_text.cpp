@@ -12,6 +12,8 @@ std::string_view connections_reason_text(std::string_view reason) {
     if (reason == "growing") return "-N auto: the total rate grew, trying more";
     if (reason == "budget") return "-N auto: reached the per-host budget";
     if (reason == "no_gain") return "-N auto: more connections did not raise the total rate";
+    if (reason == "small_gain")
+        return "-N auto: settled, small gain: the last step raised the total rate a little";
     if (reason == "refused") return "-N auto: the server refused more connections (429/503)";
     if (reason == "learnt") return "-N auto: what an earlier download from this host settled on";
     return reason;

@@ -75,11 +75,14 @@ struct TaskResult {
     /// per entry, in playlist order (follow them with get() or the events).
     std::vector<TaskId> entries;
     /// Plain files: the connection count the download ended at, why ("fixed" for -N; with -N auto
-    /// "growing", "budget", "no_gain", "refused" or "learnt"), and the most requests it had in
+    /// "growing", "budget", "no_gain", "small_gain", "refused" or "learnt"), and the most requests it had in
     /// flight at once. 0 / empty for streams.
     int connections = 0;
     std::string connections_reason;
     int peak_connections = 0;
+    /// Plain files: the rate of each connection, bytes/s, in the order their requests started, the
+    /// last time the whole count was in flight and measured (empty if it never was).
+    std::vector<std::int64_t> connection_rates;
 };
 
 /// A snapshot of one task for lists and displays.
@@ -91,12 +94,15 @@ struct TaskInfo {
     std::filesystem::path file;
     std::int64_t done_bytes = 0;
     std::int64_t total_bytes = -1;
-    double speed = 0;                   ///< bytes per second, over the last few seconds
-    double eta = -1;                    ///< seconds, -1 when unknown
-    int connections = 0;                ///< requests in flight
-    int target_connections = 0;         ///< plain files: the count aimed for (as TaskResult::connections)
-    std::string connections_reason;     ///< as TaskResult::connections_reason
-    int peak_connections = 0;           ///< as TaskResult::peak_connections
+    double speed = 0;                ///< bytes per second, over the last few seconds
+    double eta = -1;                 ///< seconds, -1 when unknown
+    int connections = 0;             ///< requests in flight
+    int target_connections = 0;      ///< plain files: the count aimed for (as TaskResult::connections)
+    std::string connections_reason;  ///< as TaskResult::connections_reason
+    int peak_connections = 0;        ///< as TaskResult::peak_connections
+    /// Plain files, while downloading: the rate of each request in flight, bytes/s, in the order
+    /// they were started (0 until one has flowed for 0.3 s); once ended, as TaskResult's.
+    std::vector<std::int64_t> connection_rates;
     std::int64_t duplicated_bytes = 0;  ///< received twice by hedged requests (as TaskResult's)
     int attempts = 0;                   ///< task-level retries used
     std::int64_t added_at = 0;          ///< unix seconds when the task was added

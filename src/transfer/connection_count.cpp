@@ -16,6 +16,8 @@ std::string_view to_string(CountReason reason) {
             return "budget";
         case CountReason::NoGain:
             return "no_gain";
+        case CountReason::SmallGain:
+            return "small_gain";
         case CountReason::Refused:
             return "refused";
         case CountReason::Learnt:
@@ -98,12 +100,14 @@ void ConnectionCount::decide(double rate, Clock::time_point now) {
     }
     const double gain = rate / previous_->rate - 1.0;
     if (gain < settings_.min_gain) {
-        // The added connections shared the rate the fewer ones had. After a large step the
+        // The added connections (nearly) shared the rate the fewer ones had. After a large step the
         // bottleneck may lie in between: try double the smaller count once, and stop there.
         if (!bisecting_ && count > previous_->count * 2) {
             bisecting_ = true;
             return step_to(previous_->count * 2, CountReason::Growing, now);
         }
+        // A small but real gain is worth the few connections it took; trying more is not.
+        if (gain >= settings_.small_gain) return settle(count, CountReason::SmallGain);
         return settle(previous_->count, CountReason::NoGain);
     }
     if (bisecting_) return settle(count, CountReason::NoGain);  // the larger step gave nothing

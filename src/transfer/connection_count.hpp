@@ -10,9 +10,14 @@
 //    would bring if each did as well as the ones before; the next step is larger when the gain
 //    was nearly proportional (the limit is per connection), so a large budget is reached in few
 //    windows.
-//  - A step that brought no meaningful gain is taken back: the bottleneck is shared by all
-//    connections (the link, or a server with one rate for all of them). After a step of 4x, the
-//    count halfway is measured once before settling. Final.
+//  - A step that brought a small but real gain (at least small_gain, less than min_gain) is kept,
+//    and the ramp stops there: the bottleneck is nearly reached, and the few connections it took are
+//    cheaper than the share of the rate left on the table (a server's shared rate is often filled a
+//    little better by 4 connections than by 2). Final.
+//  - A step that brought less is taken back: the bottleneck is shared by all connections (the
+//    link, or a server with one rate for all of them). After a step of 4x that gained less than
+//    min_gain, the count halfway is measured once before settling (its gain over the smaller count
+//    decides as above). Final.
 //  - The per-host budget is the ceiling. Final.
 //  - A refusal (429, 503, a refused connection) while other connections flow lowers the ceiling
 //    to the other requests in flight, for the rest of the session (HostConnectionMemory
@@ -27,16 +32,17 @@ namespace arina::transfer {
 
 /// Why the count is what it is (shown with -v, in JSON progress and --stats).
 enum class CountReason {
-    Fixed,    ///< not automatic: -N, a profile's or the config's count
-    Probing,  ///< the first count, being measured
-    Growing,  ///< the last step raised the total rate: a larger count is being measured
-    Budget,   ///< reached the per-host budget (--max-connections-per-host)
-    NoGain,   ///< more connections did not raise the total rate: stepped back
-    Refused,  ///< the server refused an extra connection (429/503/refused): stays below
-    Learnt,   ///< started at what an earlier download from this host settled on
+    Fixed,      ///< not automatic: -N, a profile's or the config's count
+    Probing,    ///< the first count, being measured
+    Growing,    ///< the last step raised the total rate: a larger count is being measured
+    Budget,     ///< reached the per-host budget (--max-connections-per-host)
+    NoGain,     ///< more connections did not raise the total rate: stepped back
+    SmallGain,  ///< the last step raised the total rate a little: kept, no further step
+    Refused,    ///< the server refused an extra connection (429/503/refused): stays below
+    Learnt,     ///< started at what an earlier download from this host settled on
 };
 
-/// "fixed", "probing", "growing", "budget", "no_gain", "refused", "learnt".
+/// "fixed", "probing", "growing", "budget", "no_gain", "small_gain", "refused", "learnt".
 std::string_view to_string(CountReason reason);
 
 /// Where a download from one host settled: what the next download from it starts with.
@@ -61,8 +67,12 @@ struct ConnectionCountSettings {
     /// (steep_gain_share): the clear case of a per-connection limit, where every window spent at
     /// the smaller count costs the most.
     std::chrono::milliseconds early_window{200};
-    /// A step is worth keeping when the total rate grew by at least this fraction.
+    /// A step is worth keeping, and the next one worth trying, when the total rate grew by at least
+    /// this fraction.
     double min_gain = 0.15;
+    /// A step that gained less than min_gain but at least this fraction is kept, and the count
+    /// settles there (CountReason::SmallGain). Below it the step is noise: taken back.
+    double small_gain = 0.05;
     /// When a step's gain was at least this share of proportional growth (each added connection
     /// brought about as much as each earlier one), the next step multiplies the count by 4, not 2.
     double steep_gain_share = 0.75;

@@ -57,10 +57,13 @@ struct DownloadProgress {
     std::int64_t duplicated_bytes = 0;
     int connections = 0;  ///< requests in flight
     /// The count the download aims for (-N, or the automatic count) and why ("fixed", "growing",
-    /// "budget", "no_gain", "refused", "learnt": transfer::CountReason). 0 / empty for streams.
+    /// "budget", "no_gain", "small_gain", "refused", "learnt": transfer::CountReason). 0 / empty for streams.
     int target_connections = 0;
     std::string connections_reason;
-    int peak_connections = 0;    ///< the most requests this run had in flight at once
+    int peak_connections = 0;  ///< the most requests this run had in flight at once
+    /// Plain files: the rate of each request in flight, bytes/s, in the order they were started
+    /// (each since its first byte; 0 until it has flowed for 0.3 s). Empty for streams.
+    std::vector<std::int64_t> connection_rates;
     std::filesystem::path file;  ///< final path once known
     int fragments_done = 0;      ///< streams only: fragments on disk
     int fragments_total = 0;     ///< streams only: 0 for plain files
@@ -87,6 +90,10 @@ struct DownloadResult {
     int connections = 0;
     std::string connections_reason;
     int peak_connections = 0;
+    /// Plain files: the rate of each connection (bytes/s, in the order their requests started) the
+    /// last time the whole count was in flight and measured; empty when that never happened (a
+    /// download shorter than a measurement).
+    std::vector<std::int64_t> connection_rates;
     /// The failure was already retried as often as the job allows: the task layer
     /// should not multiply the attempts by retrying the whole download again.
     bool retries_exhausted = false;

@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include "net/engine.hpp"
 #include "transfer/connection_count.hpp"
 #include "transfer/file_download.hpp"
@@ -5,14 +7,17 @@
 #include "transfer/range_planner.hpp"
 
 // -N auto for a plain file: feeds the download's byte total and the server's refusals to the
-// ConnectionCount controller (connection_count.hpp, pure) and acts on its answers. Kept apart from
-// file_download.cpp, which plans, starts and checks the requests.
+// ConnectionCount controller (connection_count.hpp, pure) and acts on its answers; and the
+// per-connection rates progress shows. Kept apart from file_download.cpp, which plans, starts and
+// checks the requests.
 
 namespace arina::transfer {
 namespace {
 
 // The smallest piece when the queue is cut again for a smaller count (as when it was first cut).
 constexpr std::int64_t kMinRecutPiece = 256 * 1024;
+// How often the per-connection rates shown in progress are measured again.
+constexpr std::chrono::milliseconds kRatesInterval{250};
 
 }  // namespace
 
@@ -51,6 +56,24 @@ bool FileDownload::refused_extra_connection(const Active& a, const net::AttemptF
     count_->on_refused(static_cast<int>(active_.size()));
     count_changed();
     return true;
+}
+
+// Refreshed at most every kRatesInterval, or when a request starts or ends (publish() runs for
+// every block received). The snapshot with the whole count in flight, every request measured, is
+// kept for the result: the tail of a download has fewer requests, and their rates say less.
+void FileDownload::measure_connections() {
+    const auto now = std::chrono::steady_clock::now();
+    if (connection_rates_.size() == active_.size() && now - rates_at_ < kRatesInterval) return;
+    rates_at_ = now;
+    connection_rates_.clear();
+    bool measured = !active_.empty();
+    for (const auto& [id, a] : active_) {  // by TransferId: the order the requests started
+        const auto rate = std::llround(measured_rate(a, now));
+        connection_rates_.push_back(rate);
+        measured &= rate > 0;
+    }
+    const int whole = mode_ == Mode::Ranged ? target_connections() : 1;
+    if (measured && static_cast<int>(active_.size()) >= whole) full_rates_ = connection_rates_;
 }
 
 void FileDownload::count_changed() {

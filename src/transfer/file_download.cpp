@@ -731,10 +731,12 @@ void FileDownload::finish(DownloadResult result) {
         result.notices.push_back(std::move(rates));
     result.connections = target_connections();
     result.connections_reason = count_ ? to_string(count_->reason()) : to_string(CountReason::Fixed);
+    result.connection_rates = full_rates_;
     {
         std::lock_guard lock(progress_mutex_);
         progress_.stage = DownloadStage::Done;
         progress_.connections = 0;
+        progress_.connection_rates = full_rates_;
         result.peak_connections = progress_.peak_connections;
         if (result.size >= 0) progress_.total_bytes = result.size;
         progress_.file = result.file;
@@ -745,6 +747,7 @@ void FileDownload::finish(DownloadResult result) {
 }
 
 void FileDownload::publish() {
+    measure_connections();
     std::lock_guard lock(progress_mutex_);
     progress_.stage = finalizing_            ? DownloadStage::Finishing
                       : mode_ == Mode::Probe ? DownloadStage::Starting
@@ -757,6 +760,7 @@ void FileDownload::publish() {
     progress_.peak_connections = std::max(progress_.peak_connections, progress_.connections);
     progress_.target_connections = target_connections();
     progress_.connections_reason = count_ ? to_string(count_->reason()) : to_string(CountReason::Fixed);
+    progress_.connection_rates = connection_rates_;
     progress_.file = final_path_;
 }
 

@@ -136,6 +136,8 @@ class FileDownload final : public Download, private net::TransferHandler {
     void sample_rate();
     bool refused_extra_connection(const Active& a, const net::AttemptFailure& failure);
     void count_changed();
+    // The rate of each request in flight, for progress (DownloadProgress::connection_rates).
+    void measure_connections();
 
     net::Engine& engine_;
     DiskWorker& disk_;
@@ -183,8 +185,11 @@ class FileDownload final : public Download, private net::TransferHandler {
     net::TimerId save_timer_ = 0;  // rebalances every tick, saves every few
     int ticks_ = 0;
     std::mt19937 rng_;
-    std::optional<ConnectionCount> count_;  // with -N auto only
-    std::string origin_;                    // what the count is learnt for (HostConnectionMemory)
+    std::optional<ConnectionCount> count_;        // with -N auto only
+    std::string origin_;                          // what the count is learnt for (HostConnectionMemory)
+    std::vector<std::int64_t> connection_rates_;  // of the requests in flight, bytes/s, start order
+    std::vector<std::int64_t> full_rates_;        // the same, the last time the whole count was measured
+    std::chrono::steady_clock::time_point rates_at_{};
 
     mutable std::mutex progress_mutex_;
     DownloadProgress progress_;

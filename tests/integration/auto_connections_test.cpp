@@ -3,7 +3,11 @@
 // piece, and the next task to the same host starts where the last one settled. Times are bounded
 // generously (the machine is shared); speed targets are in bench/auto_connections.sh.
 
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "download_fixture.hpp"
 
@@ -104,7 +108,8 @@ TEST_F(AutoConnections, AServerCapOfThreeWith503SettlesAtThreeAtMostWithoutAFail
 TEST_F(AutoConnections, AServerSharingOneRateAmongAllConnectionsKeepsTheCountBelowTheBudget) {
     // The server paces all bodies through one queue of 5 ms slices. On an idle machine 2
     // connections fill it; on a loaded one its threads wake late and 4 fill it better, so the count
-    // may settle at 2 or 4, having tried at most 8 of its budget of 16.
+    // may settle at 2 (no gain) or 4 (a small gain kept, or no gain after trying 8), having tried
+    // at most 8 of its budget of 16.
     testing::TestServer shared({.total_rate_bytes_per_sec = 8.0 * kMiB});
     const auto body = random_bytes(24 * kMiB, 37);
     shared.serve_bytes("/shared.bin", body);
@@ -113,7 +118,8 @@ TEST_F(AutoConnections, AServerSharingOneRateAmongAllConnectionsKeepsTheCountBel
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(file_sha("shared.bin"), sha256_hex(body));
     const auto done = finished_event(r.output, url);
-    EXPECT_EQ(done.value("connections_reason", ""), "no_gain") << done.dump();
+    const auto reason = done.value("connections_reason", "");
+    EXPECT_TRUE(reason == "no_gain" || reason == "small_gain") << done.dump();
     EXPECT_LE(done.value("connections", 99), 4) << done.dump();
     EXPECT_LE(done.value("peak_connections", 99), 8) << done.dump();
     EXPECT_LE(shared.max_concurrent_connections(), 8);
@@ -129,15 +135,18 @@ TEST_F(AutoConnections, ALinkSharedByAllConnectionsKeepsTheCountSmall) {
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(file_sha("link.bin"), sha256_hex(body));
     const auto done = finished_event(r.output, url);
-    // 2 (4 when a loaded machine leaves gaps between the requests of 2), having tried at most 8.
-    EXPECT_EQ(done.value("connections_reason", ""), "no_gain") << done.dump();
+    // 2 (4 when a loaded machine leaves gaps between the requests of 2: a small gain, kept), having
+    // tried at most 8. -v names the reason either way.
+    const auto reason = done.value("connections_reason", "");
+    EXPECT_TRUE(reason == "no_gain" || reason == "small_gain") << done.dump();
     EXPECT_LE(done.value("connections", 99), 4) << done.dump();
     EXPECT_LE(done.value("peak_connections", 99), 8) << done.dump();
     EXPECT_LE(server.max_concurrent_connections(), 8);
-    EXPECT_NE(
-        r.output.find(" connections (-N auto: more connections did not raise the total rate) to " + url),
-        std::string::npos)
-        << r.output;
+    const std::string said =
+        reason == "small_gain" ? " connections (-N auto: settled, small gain: the last step raised the total "
+                                 "rate a little) to "
+                               : " connections (-N auto: more connections did not raise the total rate) to ";
+    EXPECT_NE(r.output.find(said + url), std::string::npos) << r.output;
 }
 
 TEST_F(AutoConnections, TheNextTaskToTheSameHostStartsAtTheLearntCount) {
@@ -162,6 +171,49 @@ TEST_F(AutoConnections, TheNextTaskToTheSameHostStartsAtTheLearntCount) {
             EXPECT_EQ(j.value("target_connections", 0), 8) << j.dump();
             EXPECT_EQ(j.value("connections_reason", ""), "learnt") << j.dump();
         }
+}
+
+TEST_F(AutoConnections, EachConnectionsRateIsInJsonProgressAndStats) {
+    // 4 connections limited to 1 MiB/s each, one 3 MiB piece each: every progress line lists one
+    // rate per request in flight; the finished event and --stats the 4 rates of the full count.
+    const auto body = random_bytes(12 * kMiB, 38);
+    server.serve_bytes("/rates.bin", body, {.rate_bytes_per_sec = 1.0 * kMiB});
+    const std::string url = server.url("/rates.bin");
+    const auto r = arina({"-N", "4", "--progress", "json", "--http-chunk-size", "3M", url}, 180);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(file_sha("rates.bin"), sha256_hex(body));
+    // A measured rate is each request's bytes since its first byte: at most the server's 1 MiB/s
+    // (with room for its first burst), and not far below it even on a loaded machine.
+    const auto plausible = [](std::int64_t rate) {
+        return rate > static_cast<std::int64_t>(kMiB * 3 / 10) &&
+               rate < static_cast<std::int64_t>(kMiB * 3 / 2);
+    };
+    int full = 0;
+    for (const auto& j : json_lines(r.output, "progress")) {
+        if (j.value("url", "") != url || !j.contains("connection_rates")) continue;
+        const auto rates = j["connection_rates"].get<std::vector<std::int64_t>>();
+        EXPECT_LE(static_cast<int>(rates.size()), 4) << j.dump();
+        for (const auto rate : rates) EXPECT_LT(rate, static_cast<std::int64_t>(kMiB * 3 / 2)) << j.dump();
+        if (rates.size() == 4 && std::all_of(rates.begin(), rates.end(), plausible)) ++full;
+    }
+    EXPECT_GE(full, 1) << r.output;
+    const auto done = finished_event(r.output, url);
+    const auto rates = done.value("connection_rates", std::vector<std::int64_t>{});
+    ASSERT_EQ(rates.size(), 4u) << done.dump();
+    for (const auto rate : rates) EXPECT_TRUE(plausible(rate)) << done.dump();
+
+    // --stats prints the same per file.
+    std::filesystem::remove(dir / "rates.bin");
+    const auto s = arina({"-N", "4", "--stats", "--progress", "none", "--http-chunk-size", "3M", url}, 180);
+    ASSERT_EQ(s.exit_code, 0) << s.output;
+    const auto at =
+        s.output.find("stats: rates.bin: 4 connections (fixed), at most 4 at once, per connection (MB/s):");
+    ASSERT_NE(at, std::string::npos) << s.output;
+    const auto from = s.output.find("(MB/s):", at) + 7;
+    std::istringstream line(s.output.substr(from, s.output.find('\n', from) - from));
+    int numbers = 0;
+    for (double mb = 0; line >> mb; ++numbers) EXPECT_TRUE(plausible(std::llround(mb * 1e6))) << s.output;
+    EXPECT_EQ(numbers, 4) << s.output;
 }
 
 TEST_F(AutoConnections, AnExplicitCountIsFixed) {

@@ -109,7 +109,7 @@ TEST(ConnectionCount, AggregateLimitStaysSmall) {
 
 TEST(ConnectionCount, LinkBottleneckAboveTheFirstCountsStopsWhereTheGainEnds) {
     // 4 MiB/s per connection on a link of 20 MiB/s: 4 connections have 16, 16 have 20 (+25 %,
-    // still worth it); with a link of 17 MiB/s the step to 16 brings 6 %, and so does 8: back to 4.
+    // still worth it); with a link of 16.5 MiB/s the step to 16 brings 3 %, and so does 8: back to 4.
     const auto t0 = Clock::time_point{} + 1h;
     ConnectionCount wide(with_budget(16), t0);
     simulate(wide, {.rate = [](int c) { return std::min(4 * MiB * c, 20 * MiB); }}, t0);
@@ -117,11 +117,103 @@ TEST(ConnectionCount, LinkBottleneckAboveTheFirstCountsStopsWhereTheGainEnds) {
     EXPECT_EQ(wide.reason(), CountReason::Budget);
 
     ConnectionCount narrow(with_budget(16), t0);
-    const auto run =
-        simulate(narrow, {.rate = [](int c) { return std::min(4 * MiB * c, 17 * MiB); }, .jitter = 0.01}, t0);
+    const auto run = simulate(
+        narrow, {.rate = [](int c) { return std::min(4 * MiB * c, 16.5 * MiB); }, .jitter = 0.01}, t0);
     EXPECT_EQ(narrow.target(), 4);
     EXPECT_EQ(narrow.reason(), CountReason::NoGain);
     EXPECT_EQ(run.max_target, 16);
+}
+
+TEST(ConnectionCount, ASmallGainAfterALargeStepKeepsTheCountHalfway) {
+    // A link of 17 MiB/s: 4 connections have 16, 16 have 17 (+6 %, under min_gain): the count
+    // halfway, 8, also has 17: a small but real gain over 4, kept, and no further step.
+    const auto t0 = Clock::time_point{} + 1h;
+    ConnectionCount count(with_budget(16), t0);
+    const auto run =
+        simulate(count, {.rate = [](int c) { return std::min(4 * MiB * c, 17 * MiB); }, .jitter = 0.01}, t0);
+    EXPECT_EQ(count.target(), 8);
+    EXPECT_EQ(count.reason(), CountReason::SmallGain);
+    EXPECT_EQ(run.max_target, 16);
+    ASSERT_TRUE(count.learnt());
+    EXPECT_EQ(count.learnt()->count, 8);
+    EXPECT_EQ(count.learnt()->reason, CountReason::SmallGain);
+}
+
+// The controller fed by hand: one window at each count, the rates given, as a download would
+// sample them (every 50 ms, `count` requests in flight). Returns when `count` changed or settled.
+void feed_window(ConnectionCount& count, Clock::time_point& t, double& bytes, double rate) {
+    const int at = count.target();
+    for (int i = 0; i < 40 && count.target() == at && !count.settled(); ++i) {
+        t += 50ms;
+        bytes += rate * 0.05;
+        count.on_sample(t, static_cast<std::int64_t>(bytes), at);
+    }
+}
+
+TEST(ConnectionCount, ASmallButRealGainIsKeptAndTheRampStops) {
+    // A server's shared rate that 4 connections fill 8 % better than 2 (the 20 ms of each request
+    // no longer leaves it idle): above small_gain, below min_gain.
+    const auto t0 = Clock::time_point{} + 1h;
+    auto t = t0;
+    double bytes = 0;
+    ConnectionCount count(with_budget(16), t0);
+    feed_window(count, t, bytes, 11.5e6);
+    EXPECT_EQ(count.target(), 4);
+    EXPECT_EQ(count.reason(), CountReason::Growing);
+    feed_window(count, t, bytes, 12.42e6);
+    EXPECT_EQ(count.target(), 4);
+    EXPECT_EQ(count.reason(), CountReason::SmallGain);
+    EXPECT_TRUE(count.settled());
+    EXPECT_EQ(to_string(count.reason()), "small_gain");
+    ASSERT_TRUE(count.learnt());
+    EXPECT_EQ(count.learnt()->count, 4);
+    // Settled: later windows, even with a larger rate, change nothing.
+    feed_window(count, t, bytes, 20e6);
+    EXPECT_EQ(count.target(), 4);
+}
+
+TEST(ConnectionCount, AGainUnderTheSmallThresholdGoesBack) {
+    // +3 %: noise, or a bottleneck already reached: back to 2.
+    const auto t0 = Clock::time_point{} + 1h;
+    auto t = t0;
+    double bytes = 0;
+    ConnectionCount count(with_budget(16), t0);
+    feed_window(count, t, bytes, 12.0e6);
+    EXPECT_EQ(count.target(), 4);
+    feed_window(count, t, bytes, 12.36e6);
+    EXPECT_EQ(count.target(), 2);
+    EXPECT_EQ(count.reason(), CountReason::NoGain);
+    EXPECT_TRUE(count.settled());
+}
+
+TEST(ConnectionCount, AClearGainKeepsRampingAndASmallOneEndsIt) {
+    // 2 -> 4 +40 % (clear, not proportional: the next step is 2x) -> 8 +10 % (small): stays at 8.
+    const auto t0 = Clock::time_point{} + 1h;
+    auto t = t0;
+    double bytes = 0;
+    ConnectionCount count(with_budget(16), t0);
+    feed_window(count, t, bytes, 10e6);
+    feed_window(count, t, bytes, 14e6);
+    EXPECT_EQ(count.target(), 8);
+    EXPECT_EQ(count.reason(), CountReason::Growing);
+    feed_window(count, t, bytes, 15.4e6);
+    EXPECT_EQ(count.target(), 8);
+    EXPECT_EQ(count.reason(), CountReason::SmallGain);
+    EXPECT_TRUE(count.settled());
+}
+
+TEST(ConnectionCount, TheSmallGainThresholdIsASetting) {
+    // With small_gain at min_gain the rule is the old one: a step under min_gain goes back.
+    const auto t0 = Clock::time_point{} + 1h;
+    auto t = t0;
+    double bytes = 0;
+    auto settings = with_budget(16);
+    settings.small_gain = settings.min_gain;
+    ConnectionCount count(settings, t0);
+    feed_window(count, t, bytes, 11.5e6);
+    feed_window(count, t, bytes, 12.42e6);
+    EXPECT_EQ(count.target(), 2);
+    EXPECT_EQ(count.reason(), CountReason::NoGain);
 }
 
 TEST(ConnectionCount, AServerThatSlowsDownUnderManyConnectionsSettlesHalfway) {
