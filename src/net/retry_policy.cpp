@@ -72,7 +72,11 @@ RetryDecision next_retry(const AttemptFailure& failure, std::string_view signatu
     RetryDecision d;
     d.failure_class = cls;
     if (cls == FailureClass::Final || history.failures > max_retries) return d;
-    if (cls == FailureClass::Persistent) {
+    // A protocol violation says nothing about load: waiting does not help it. Its first retry is
+    // quick and is one of the two a violation that repeats gets, so it ends after 3 attempts.
+    const bool quick_first =
+        cls == FailureClass::Transient && failure.reason == FailReason::BadResponse && history.failures == 1;
+    if (cls == FailureClass::Persistent || quick_first) {
         if (history.quick_retries >= timing.persistent_retries) return d;
         ++history.quick_retries;
         d.retry = true;

@@ -9,7 +9,10 @@
 //               Retry-After honoured.
 //   Persistent  name not found, connection refused on every address, a TLS handshake that fails, a
 //               protocol violation that repeats identically, 4xx answers to requests that may be retried
-//               (stream fragments): at most `RetryTiming::persistent_retries` quick retries.
+//               (stream fragments): at most `RetryTiming::persistent_retries` quick retries. A
+//               protocol violation's first retry is quick already and counts as one of them (3
+//               attempts); a body cut at the same byte again had an ordinary back-off before its
+//               repeat showed it persistent (4 attempts: a cut is transient until it repeats).
 //   Final       the answer will not change: TLS certificate verification, 4xx to a plain download,
 //               local errors (disk, file access, cancel). Not retried.
 

@@ -455,12 +455,22 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
                           std::nullopt, outcome.failure_class};
     a.bad_range = outcome.message.find("without a Content-Range") != std::string::npos;
     std::string message = outcome.message;
+    // The connection closed inside a body of announced length: say what the server sent. The same
+    // cut again is the server's doing (given up, a protocol failure, exit 7), not the network's.
+    a.short_body = outcome.reason == FailReason::Network && a.received > 0 && a.end != kUnknownEnd &&
+                   a.cursor < a.end && outcome.message.find("remaining to read") != std::string::npos;
+    if (a.short_body) {
+        message = request_url_ + ": server sent " + std::to_string(a.cursor - a.begin) + " of the " +
+                  std::to_string(a.end - a.begin) +
+                  " bytes its Content-Length announced, then closed the connection";
+        if (mode_ == Mode::Ranged) message += " (" + range_text(a.begin, a.end) + ")";
+    }
     if (outcome.reason == FailReason::None) {
         message = request_url_ + ": body ended after " + std::to_string(a.cursor - a.begin) + " of " +
                   std::to_string(a.end - a.begin) + " bytes";
         if (mode_ == Mode::Ranged) message += " (" + range_text(a.begin, a.end) + ")";
     }
-    return whole ? whole_failed(f, message, a.bad_range) : piece_failed(a, f, message);
+    return whole ? whole_failed(f, message, a.bad_range, a.short_body) : piece_failed(a, f, message);
 }
 
 // ------------------------------------------------------------------ scheduling
@@ -520,6 +530,10 @@ void FileDownload::piece_failed(Active a, net::AttemptFailure failure, std::stri
     if (!decision.retry) {
         if (a.bad_range && fall_back_to_plain_stream(message)) return;
         if (decision.failure_class != net::FailureClass::Final) retries_exhausted_ = true;
+        if (a.short_body && decision.failure_class == net::FailureClass::Persistent) {
+            return fail({FailReason::BadResponse, message + ", at the same byte every time" +
+                                                      net::gave_up_note(decision, a.history.failures)});
+        }
         return fail({failure.reason, message + net::gave_up_note(decision, a.history.failures)});
     }
     // What is still missing of the piece (a copy of a hedged piece may have left bytes ahead on disk).
@@ -540,12 +554,17 @@ void FileDownload::piece_failed(Active a, net::AttemptFailure failure, std::stri
     pump();
 }
 
-void FileDownload::whole_failed(net::AttemptFailure failure, std::string message, bool bad_range) {
+void FileDownload::whole_failed(net::AttemptFailure failure, std::string message, bool bad_range,
+                                bool short_body) {
     const auto decision =
         net::next_retry(failure, message, whole_history_, job_.retries, job_.retry_timing, rng_);
     if (!decision.retry) {
         if (bad_range && fall_back_to_plain_stream(message)) return;
         if (decision.failure_class != net::FailureClass::Final) retries_exhausted_ = true;
+        if (short_body && decision.failure_class == net::FailureClass::Persistent) {
+            return fail({FailReason::BadResponse, message + ", at the same byte every time" +
+                                                      net::gave_up_note(decision, whole_history_.failures)});
+        }
         return fail({failure.reason, message + net::gave_up_note(decision, whole_history_.failures)});
     }
     for (auto& [id, a] : active_) engine_.abort(id);

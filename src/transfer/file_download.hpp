@@ -62,10 +62,11 @@ class FileDownload final : public Download, private net::TransferHandler {
         bool probe = false;
         net::AttemptFailure failure;  ///< why the handler stopped it, if it did
         bool failed = false;
-        bool violated = false;   ///< the response broke the protocol: discard its bytes
-        bool bad_range = false;  ///< ... by answering other bytes than the range asked for
-        bool reprobe = false;    ///< stopped on purpose to ask again differently
-        bool manifest = false;   ///< the first answer is a stream manifest (FileJob::is_manifest)
+        bool violated = false;    ///< the response broke the protocol: discard its bytes
+        bool bad_range = false;   ///< ... by answering other bytes than the range asked for
+        bool short_body = false;  ///< the connection ended before the announced length
+        bool reprobe = false;     ///< stopped on purpose to ask again differently
+        bool manifest = false;    ///< the first answer is a stream manifest (FileJob::is_manifest)
         // Other bytes than asked, named by an honest-looking Content-Range (file_other_range.cpp):
         bool other_range = false;  ///< written where its Content-Range says; [begin, end) is that range
         bool shifted = false;      ///< ... starting elsewhere than asked: unconfirmed until proven
@@ -117,7 +118,8 @@ class FileDownload final : public Download, private net::TransferHandler {
     bool choose_output(const net::ResponseHead* head);
     bool open_part(bool fresh);
     void piece_failed(Active a, net::AttemptFailure failure, std::string message);
-    void whole_failed(net::AttemptFailure failure, std::string message, bool bad_range = false);
+    void whole_failed(net::AttemptFailure failure, std::string message, bool bad_range = false,
+                      bool short_body = false);
     bool fall_back_to_plain_stream(const std::string& why);
     std::optional<std::string> not_the_same_file(const net::ResponseHead& head, std::int64_t new_size) const;
     void restart(const std::string& why);

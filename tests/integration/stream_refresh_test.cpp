@@ -87,7 +87,7 @@ TEST_F(StreamRefreshTest, APageWhereASegmentBelongsIsAFragmentFailure) {
     EXPECT_EQ(r.error.reason, FailReason::FragmentMissing);
     EXPECT_EQ(r.error.message, "fragment 4 of 8 (" + server.url("/plain/seg3.ts") +
                                    "): server answered HTTP 200 with text/html where a media segment was "
-                                   "expected (gave up after 4 attempts)");
+                                   "expected (gave up after 3 attempts)");
     EXPECT_FALSE(std::filesystem::exists(out() / "index.mp4"));
     // The playlist was asked once more (the URL might have been a signed one), not for every try.
     EXPECT_EQ(server.requests_for("/plain/index.m3u8").size(), 2u);

@@ -83,14 +83,32 @@ TEST(FailureClass, AViolationThatRepeatsIdenticallyBecomesPersistent) {
     auto d = next_retry(bad, "Content-Range 'bytes 10-99/100' @0", h, 10, timing, rng);
     EXPECT_TRUE(d.retry);
     EXPECT_EQ(d.failure_class, FailureClass::Transient);
-    EXPECT_GE(d.delay_seconds, 0.5);  // an ordinary back-off the first time
+    EXPECT_LE(d.delay_seconds, timing.quick_seconds);  // a violation is not load: a quick retry
+    d = next_retry(bad, "Content-Range 'bytes 10-99/100' @0", h, 10, timing, rng);
+    EXPECT_TRUE(d.retry);
+    EXPECT_EQ(d.failure_class, FailureClass::Persistent);
+    EXPECT_LE(d.delay_seconds, timing.quick_seconds);
+    d = next_retry(bad, "Content-Range 'bytes 10-99/100' @0", h, 10, timing, rng);
+    EXPECT_FALSE(d.retry);  // two quick retries in all
+    EXPECT_EQ(gave_up_note(d, h.failures), " (gave up after 3 attempts)");
+}
+
+TEST(FailureClass, ACutAtTheSameByteAgainGetsTwoQuickRetriesAfterItsRepeat) {
+    std::mt19937 rng(3);
+    const RetryTiming timing{1.0, 30.0, 120.0};
+    RetryHistory h;
+    const AttemptFailure cut{FailReason::Network, 0, std::nullopt};
+    auto d = next_retry(cut, "transfer closed with 100 bytes remaining", h, 10, timing, rng);
+    EXPECT_TRUE(d.retry);
+    EXPECT_GE(d.delay_seconds, 0.5);  // a cut is transient until it repeats: an ordinary back-off
     for (int i = 0; i < 2; ++i) {
-        d = next_retry(bad, "Content-Range 'bytes 10-99/100' @0", h, 10, timing, rng);
+        d = next_retry(cut, "transfer closed with 100 bytes remaining", h, 10, timing, rng);
         EXPECT_TRUE(d.retry);
         EXPECT_EQ(d.failure_class, FailureClass::Persistent);
+        EXPECT_LE(d.delay_seconds, timing.quick_seconds);
     }
-    EXPECT_FALSE(next_retry(bad, "Content-Range 'bytes 10-99/100' @0", h, 10, timing, rng).retry);
-    EXPECT_EQ(gave_up_note(d, h.failures), " (gave up after 4 attempts)");
+    EXPECT_FALSE(next_retry(cut, "transfer closed with 100 bytes remaining", h, 10, timing, rng).retry);
+    EXPECT_EQ(h.failures, 4);
 }
 
 TEST(FailureClass, CutsAtNewPlacesAreProgressAndKeepTheFullBudget) {
