@@ -19,8 +19,9 @@
 // - otherwise its bytes stay unconfirmed: never saved as done in the sidecar, and compared with
 //   every later answer that reaches them (an exact answer equal to them confirms them). Those still
 //   unconfirmed when every byte is on disk are confirmed one answer at a time by asking again a
-//   small window across the answer's first byte, whose bytes before it are confirmed: only an exact
-//   answer whose bytes all equal the disk confirms; anything else falls back to one plain stream.
+//   small window across the answer's first byte, whose bytes before it are confirmed: only an answer
+//   that names at least the whole window (exact, or a block around it) and whose bytes all equal the
+//   disk confirms; anything else falls back to one plain stream.
 
 namespace arina::transfer {
 namespace {
@@ -41,11 +42,13 @@ ByteRange intersect(ByteRange a, ByteRange b) {
 }  // namespace
 
 bool FileDownload::take_other_range(Active& a, const net::ContentRange& cr, const std::string& header) {
-    if (a.probe || a.twin || a.duplicate || a.check) return false;
+    if (a.probe || a.twin || a.duplicate) return false;
     if (cr.first < 0 || cr.last < cr.first || cr.total != size_ || cr.last >= size_) return false;
     const ByteRange asked{a.begin, a.end};
     const ByteRange answered{cr.first, cr.last + 1};
     if (intersect(asked, answered).empty()) return false;  // none of the asked bytes: no progress
+    // A confirming window must come whole: an answer around it (a block) is compared as it is.
+    if (a.check && (answered.begin > asked.begin || answered.end < asked.end)) return false;
     // What it leaves of the asked bytes is asked again.
     if (answered.end < asked.end) waiting_.push_front({{answered.end, asked.end}, {}});
     if (asked.begin < answered.begin) waiting_.push_front({{asked.begin, answered.begin}, {}});
@@ -56,7 +59,7 @@ bool FileDownload::take_other_range(Active& a, const net::ContentRange& cr, cons
                            "; written where it says, compared with the bytes on disk");
     }
     a.other_range = true;
-    a.shifted = answered.begin != asked.begin;
+    a.shifted = !a.check && answered.begin != asked.begin;
     a.begin = a.cursor = answered.begin;
     a.end = a.requested_end = answered.end;
     engine_.post([this] { pump(); });

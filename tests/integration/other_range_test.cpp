@@ -132,3 +132,36 @@ TEST_F(OtherRangeTest, HeaderShiftedOnEveryAnswerEndsInOnePlainStream) {
 
 }  // namespace
 }  // namespace arina::test
+
+namespace arina::test {
+namespace {
+
+// With four connections the answers overlap pieces still in flight: each byte is written once, and
+// the bytes an answer shares with another are compared either way.
+TEST_F(OtherRangeTest, BlockAlignedAnswersWithFourConnections) {
+    const auto body = random_bytes(3 * 1024 * 1024, 66);
+    server.serve_bytes("/blocks4.bin", body,
+                       {.rate_bytes_per_sec = 4.0 * 1024 * 1024, .range_block_bytes = 300000});
+    const auto r = arina({"-v", "-N", "4", "--http-chunk-size", "256K", server.url("/blocks4.bin")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(file_sha("blocks4.bin"), sha256_hex(body));
+    EXPECT_FALSE(has(r, "plain stream")) << r.output;
+    EXPECT_TRUE(every_request_ranged("/blocks4.bin")) << log("/blocks4.bin");
+}
+
+TEST_F(OtherRangeTest, ShiftedHeadersWithFourConnectionsNeverMakeAWrongFile) {
+    const auto body = random_bytes(3 * 1024 * 1024, 67);
+    for (const std::int64_t shift : {-5000, 5000, 200000}) {
+        const std::string path = "/shift4_" + std::to_string(shift + 300000) + ".bin";
+        server.serve_bytes(
+            path, body,
+            {.rate_bytes_per_sec = 4.0 * 1024 * 1024, .content_range_shift = shift, .lie_after_requests = 1});
+        const auto r = arina({"-v", "-N", "4", "--http-chunk-size", "256K", server.url(path)});
+        ASSERT_EQ(r.exit_code, 0) << shift << "\n" << r.output;
+        EXPECT_EQ(file_sha(path.substr(1)), sha256_hex(body)) << shift;
+        EXPECT_TRUE(has(r, "; downloading as one plain stream without ranges")) << shift << "\n" << r.output;
+    }
+}
+
+}  // namespace
+}  // namespace arina::test
