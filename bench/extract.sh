@@ -35,20 +35,26 @@ HTML
 start_testserver "$work/port" --root "$work/www"
 base="http://127.0.0.1:$TS_PORT"
 
-# median NAME CMD... : RUNS runs of CMD (output dir emptied before each), prints the median wall seconds.
+# median NAME CMD... : RUNS runs of CMD (output dir emptied before each), prints the median wall
+# seconds. With EXPECT_FILES=N set, warns when a run left other than N .mp4 files.
 median() {
-  local name=$1
+  local name=$1 runs=${MEDIAN_RUNS:-$RUNS}
   shift
   local times=()
-  for _ in $(seq "$RUNS"); do
+  for _ in $(seq "$runs"); do
     rm -rf "${work:?}/out" && mkdir -p "$work/out"
     local s e
     s=$(date +%s.%N)
     "$@" >/dev/null 2>&1 || echo "warning: $name exited non-zero" >&2
     e=$(date +%s.%N)
+    if [[ -n ${EXPECT_FILES:-} ]]; then
+      local n
+      n=$(find "$work/out" -name '*.mp4' -type f | wc -l)
+      [[ $n -eq $EXPECT_FILES ]] || echo "warning: $name left $n of $EXPECT_FILES files" >&2
+    fi
     times+=("$(echo "$e - $s" | bc -l)")
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk -v n="$RUNS" 'NR == int((n + 1) / 2) { printf "%.3f\n", $1 }'
+  printf '%s\n' "${times[@]}" | sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2) { printf "%.3f\n", $1 }'
 }
 
 direct=$(median direct "$ARINA" -q -P "$work/out" "$base/media/clip.mp4")
@@ -76,26 +82,8 @@ pl_pid=$TS_PID
 TS_PID=$main_pid
 trap 'stop_pid "${TS_PID:-}"; stop_pid "$pl_pid"; rm -rf "$work"' EXIT
 show="http://127.0.0.1:$(cat "$work/pl-port")/show.html"
-# playlist NAME CMD... : PL_RUNS runs, prints the median wall seconds; warns unless 50 files came.
-playlist() {
-  local name=$1
-  shift
-  local times=()
-  for _ in $(seq "$PL_RUNS"); do
-    rm -rf "${work:?}/out" && mkdir -p "$work/out"
-    local s e
-    s=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || echo "warning: $name exited non-zero" >&2
-    e=$(date +%s.%N)
-    local n
-    n=$(find "$work/out" -name '*.mp4' -type f | wc -l)
-    [[ $n -eq 50 ]] || echo "warning: $name left $n of 50 files" >&2
-    times+=("$(echo "$e - $s" | bc -l)")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk -v n="$PL_RUNS" 'NR == int((n + 1) / 2) { printf "%.3f\n", $1 }'
-}
-pl_arina=$(playlist arina-playlist "$ARINA" -q -P "$work/out" "$show")
-pl_ytdlp=$(playlist ytdlp-playlist yt-dlp --ignore-config --no-warnings -q -N 4 -P "$work/out" "$show")
+pl_arina=$(MEDIAN_RUNS=$PL_RUNS EXPECT_FILES=50 median arina-playlist "$ARINA" -q -P "$work/out" "$show")
+pl_ytdlp=$(MEDIAN_RUNS=$PL_RUNS EXPECT_FILES=50 median ytdlp-playlist yt-dlp --ignore-config --no-warnings -q -N 4 -P "$work/out" "$show")
 
 ms() { echo "($1) * 1000" | bc -l | xargs printf '%.0f'; }
 echo "### From page to media, loopback, $RUNS runs each (medians)"
