@@ -635,6 +635,7 @@ void StreamDownload::cancel() {
 SaveSnapshot StreamDownload::snapshot() {
     SaveSnapshot s;
     s.generation = ++save_generation_;
+    for (const auto& t : tracks_) t->spill_waiting();
     for (const auto& t : tracks_) spill_cleanup_->add(s.generation, t->take_obsolete_spills());
     s.parts = parts_;
     s.sidecar = sidecar_path_;

@@ -505,7 +505,6 @@ void Track::on_done(net::TransferId id, const net::TransferOutcome& outcome) {
         slot->data = std::move(a.buffer);
         slot->state = Slot::State::Done;
         advance();
-        if (!stopped_) spill(a.key);  // still waiting for its turn: keep it safe from a crash
     }
     if (!stopped_) listener_.track_changed(*this);
 }

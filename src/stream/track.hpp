@@ -4,12 +4,13 @@
 // the stream's part file through a bounded reorder window (reorder_window.hpp).
 //
 // Assembly: the next fragment to write streams straight to disk as it arrives; fragments further
-// ahead are held in memory until their turn, and each one that is complete is also written to a
-// file of its own in the spill area (TrackSettings::spill_dir), which the sidecar records once it
-// is synced: a crash then loses only the fragments in flight. A spill file is obsolete once its
-// fragment is in the part file; the owner deletes it after the next sidecar save. Before a fragment's bytes,
-// the init section in force for it (EXT-X-MAP, DASH Initialization) is written when it differs from the last
-// one written; an init section with the same bytes under another URL or key is not written again.
+// ahead are held in memory until their turn, and each one that is complete and still waiting when
+// the sidecar is next saved is also written to a file of its own in the spill area
+// (TrackSettings::spill_dir), which the sidecar records once it is synced: a crash then loses only the
+// fragments in flight. A spill file is obsolete once its fragment is in the part file; the owner deletes it
+// after the next sidecar save. Before a fragment's bytes, the init section in force for it (EXT-X-MAP, DASH
+// Initialization) is written when it differs from the last one written; an init section with the same bytes
+// under another URL or key is not written again.
 //
 // Engine thread only. The track never calls into its owner while the owner is calling it, except
 // through TrackListener, whose callbacks the owner must accept at any time.
@@ -140,6 +141,11 @@ class Track final : private net::TransferHandler {
     double seconds_planned() const { return seconds_planned_; }
     /// Notes for the user: skipped fragments, init section changes, lost live fragments.
     const std::vector<std::string>& notices() const { return notices_; }
+    /// Writes each fragment that is complete but still waiting for its turn to the spill area (once
+    /// each). Called just before a sidecar save: only a saved sidecar makes a spill file count, so
+    /// spilling earlier would cost a second write of fragments that are written in order within the
+    /// second anyway, and protect nothing more.
+    void spill_waiting();
     /// The state to record in the sidecar (only durable once the part file and the spill files
     /// it names are synced).
     TrackResume resume_state() const;

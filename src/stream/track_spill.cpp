@@ -5,9 +5,9 @@
 
 #include "stream/track.hpp"
 
-// The spill area: fragments that completed ahead of the write position are also written one file
-// each next to the part file, so that a crash loses only the fragments in flight (see
-// docs/resume-format.md). Kept apart from track.cpp, which fetches and orders fragments.
+// The spill area: fragments that completed ahead of the write position and still wait at a sidecar
+// save are also written one file each next to the part file, so that a crash loses only the fragments in
+// flight (see docs/resume-format.md). Kept apart from track.cpp, which fetches and orders fragments.
 
 namespace arina::stream {
 namespace {
@@ -68,6 +68,11 @@ void Track::spill(std::int64_t key) {
     f.bytes = static_cast<std::int64_t>(slot->data.size());
     if (!write_whole_file(settings_.spill_dir / f.file, slot->data)) return;
     spilled_.emplace(key, std::move(f));
+}
+
+void Track::spill_waiting() {
+    for (const auto& slot : slots_)
+        if (slot.state == Slot::State::Done) spill(slot.key);
 }
 
 // A slot about to be made from the sidecar's spilled fragment `identity` (number, live: sequence)
