@@ -183,6 +183,43 @@ TEST(TestServerProgram, ConnectionKnobs) {
     EXPECT_NE(out.find("\"rejected_connections\":1"), std::string::npos) << out;
     EXPECT_NE(out.find("\"max_concurrent_connections\":1,"), std::string::npos) << out;
 }
+
+// The range flags: honest other ranges and blocks are named and sent, the lies only from
+// request --lie-after + 1 on.
+TEST(TestServerProgram, RangeKnobs) {
+    test::TempDir files;
+    const auto body = test::random_bytes(100000, 34);
+    test::write_file(files / "f.bin", body);
+    {
+        ServerProgram program(
+            {"--file", (files / "f.bin").string(), "--other-range-shift", "-500", "--lie-after", "1"});
+        ASSERT_TRUE(program.listening());
+        const auto honest = fetch(program.url("/f.bin"), {"-r", "1000-1999"});
+        EXPECT_EQ(honest.header("Content-Range"), "bytes 1000-1999/100000");
+        EXPECT_EQ(honest.body, body.substr(1000, 1000));
+        const auto moved = fetch(program.url("/f.bin"), {"-r", "1000-1999"});
+        EXPECT_EQ(moved.status, 206);
+        EXPECT_EQ(moved.header("Content-Range"), "bytes 500-1499/100000");
+        EXPECT_EQ(moved.body, body.substr(500, 1000));
+        EXPECT_EQ(program.stop(), 0);
+    }
+    {
+        ServerProgram program({"--file", (files / "f.bin").string(), "--range-block-bytes", "4096"});
+        ASSERT_TRUE(program.listening());
+        const auto widened = fetch(program.url("/f.bin"), {"-r", "5000-5099"});
+        EXPECT_EQ(widened.header("Content-Range"), "bytes 4096-8191/100000");
+        EXPECT_EQ(widened.body, body.substr(4096, 4096));
+        EXPECT_EQ(program.stop(), 0);
+    }
+    {
+        ServerProgram program({"--file", (files / "f.bin").string(), "--content-range-shift", "7"});
+        ASSERT_TRUE(program.listening());
+        const auto lie = fetch(program.url("/f.bin"), {"-r", "0-99"});
+        EXPECT_EQ(lie.header("Content-Range"), "bytes 7-106/100000");
+        EXPECT_EQ(lie.body, body.substr(0, 100));
+        EXPECT_EQ(program.stop(), 0);
+    }
+}
 #endif
 
 }  // namespace

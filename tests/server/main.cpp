@@ -142,6 +142,19 @@ int main(int argc, char** argv) {
     app.add_flag("--no-content-length", f.no_content_length, "Send bodies chunked, without Content-Length");
     app.add_flag("--nagle", f.nagle,
                  "Answer with TCP_NODELAY off, head and body in separate writes (like Python's http.server)");
+    app.add_option("--other-range-shift", f.other_range_shift,
+                   "Honest: answer a Range request with other bytes, the asked range moved by N (named in "
+                   "Content-Range)");
+    app.add_option("--range-block-bytes", f.range_block_bytes,
+                   "Honest: widen every answered range to whole blocks of N bytes (named in Content-Range)");
+    app.add_option("--content-range-shift", f.content_range_shift,
+                   "Lie: shift Content-Range by N bytes while sending the asked bytes");
+    app.add_option("--content-length-delta", f.content_length_delta,
+                   "Lie: Content-Length = real length + N (the connection is closed after it)");
+    app.add_option("--lie-first", f.lie_first_requests,
+                   "--other-range-shift and the lies apply to the first K requests (0 = all)");
+    app.add_option("--lie-after", f.lie_after_requests,
+                   "... and only from request K+1 on (0 = from the first)");
     CLI11_PARSE(app, argc, argv);
     if (root.empty() && files.empty()) {
         std::cerr << "arina-testserver: nothing to serve: give --root DIR or --file PATH\n";

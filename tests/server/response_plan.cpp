@@ -121,14 +121,6 @@ ResponsePlan plan_content(const HttpRequest& request, const Resolution& route, s
         plan.body_offset = range.range.first;
         plan.body_length = range.range.length();
     }
-    if (range.kind == RangeKind::single && f.range_block_bytes > 0) {
-        const auto block = f.range_block_bytes;
-        range.range.first -= range.range.first % block;
-        range.range.last = std::min(rep.size - 1, (range.range.last / block + 1) * block - 1);
-        plan.body_offset = range.range.first;
-        plan.body_length = range.range.length();
-    }
-
     const bool lie =
         applies(f.lie_first_requests, route.request_number) && route.request_number > f.lie_after_requests;
     if (range.kind == RangeKind::single && lie && f.other_range_shift != 0) {
@@ -140,6 +132,7 @@ ResponsePlan plan_content(const HttpRequest& request, const Resolution& route, s
         plan.body_offset = range.range.first;
         plan.body_length = range.range.length();
     }
+    // Whole blocks around what is sent (the asked range, or the moved one).
     if (range.kind == RangeKind::single && f.range_block_bytes > 0) {
         const auto block = f.range_block_bytes;
         range.range.first -= range.range.first % block;
