@@ -127,13 +127,15 @@ void ExtractingDownload::extract_and_plan() {
                         side.embed_metadata = false;
                     std::error_code ec;
                     std::filesystem::create_directories(path.parent_path(), ec);
-                    // The presentation's own text tracks (HLS subtitle renditions, DASH WebVTT)
-                    // are fetched as subtitles too, an HLS one's segments joined into one file.
+                    // The presentation's own text tracks (HLS subtitle renditions, DASH WebVTT
+                    // and TTML) are fetched as subtitles too, segments joined into one file; a
+                    // track in a form that cannot be had is named in a warning when asked for.
                     extract::Extraction with_tracks = x;
-                    for (auto& track : text_track_subtitles(x.presentation))
-                        with_tracks.subtitles.push_back(std::move(track));
-                    TextTrackFetcher subtitle_fetcher(fetcher);
-                    plan->side = fetch_side_files(with_tracks, side, path, subtitle_fetcher);
+                    TextTracks tracks = text_tracks_of(x.presentation);
+                    for (auto& track : tracks.subtitles) with_tracks.subtitles.push_back(std::move(track));
+                    TextTrackFetcher subtitle_fetcher(fetcher, std::move(tracks.segments));
+                    plan->side =
+                        fetch_side_files(with_tracks, side, path, subtitle_fetcher, tracks.unavailable);
                 }
             }
         }

@@ -1,6 +1,7 @@
 #include "core/side_files.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "util/atomic_file.hpp"
@@ -36,6 +37,23 @@ int ext_rank(const std::string& ext) {
     return 2;
 }
 
+bool asked_for(const std::vector<std::string>& wanted, const std::string& language) {
+    return std::any_of(wanted.begin(), wanted.end(),
+                       [&](const std::string& w) { return lang_matches(w, language); });
+}
+
+bool embeddable(const std::string& ext) {
+    return ext == "vtt" || ext == "srt";
+}
+
+// "ttml" -> "TTML", as a format is named in a message.
+std::string format_name(const std::string& ext) {
+    std::string name = ext;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return name;
+}
+
 // "Title [id].mp4" -> "Title [id]" in the same directory.
 std::filesystem::path stem_path(const std::filesystem::path& media_path) {
     return media_path.parent_path() / media_path.stem();
@@ -63,10 +81,7 @@ std::vector<extract::SubtitleFile> chosen_subtitles(const std::vector<extract::S
     std::vector<extract::SubtitleFile> chosen;
     const auto wanted = split_langs(sub_langs);
     for (const auto& s : offered) {
-        if (s.url.empty()) continue;
-        if (std::none_of(wanted.begin(), wanted.end(),
-                         [&](const std::string& w) { return lang_matches(w, s.language); }))
-            continue;
+        if (s.url.empty() || !asked_for(wanted, s.language)) continue;
         auto same = std::find_if(chosen.begin(), chosen.end(),
                                  [&](const extract::SubtitleFile& c) { return c.language == s.language; });
         if (same == chosen.end()) {
@@ -83,7 +98,8 @@ std::vector<extract::SubtitleFile> chosen_subtitles(const std::vector<extract::S
 }
 
 SideFiles fetch_side_files(const extract::Extraction& extraction, const SideFileOptions& options,
-                           const std::filesystem::path& media_path, extract::PageFetcher& fetcher) {
+                           const std::filesystem::path& media_path, extract::PageFetcher& fetcher,
+                           const std::vector<UnavailableSubtitle>& unavailable) {
     SideFiles out;
     if (options.embed_metadata) {
         out.extras.tags.title = extraction.info.title;
@@ -94,10 +110,29 @@ SideFiles fetch_side_files(const extract::Extraction& extraction, const SideFile
     }
     const std::filesystem::path stem = stem_path(media_path);
     if (options.write_subs || options.embed_subs) {
-        for (const auto& sub : chosen_subtitles(extraction.subtitles, options.sub_langs)) {
+        const auto chosen = chosen_subtitles(extraction.subtitles, options.sub_langs);
+        const auto wanted = split_langs(options.sub_langs);
+        std::vector<std::string> warned;
+        for (const auto& u : unavailable) {
+            const bool served =
+                std::any_of(chosen.begin(), chosen.end(),
+                            [&](const extract::SubtitleFile& c) { return c.language == u.language; });
+            if (served || !asked_for(wanted, u.language) ||
+                std::find(warned.begin(), warned.end(), u.language) != warned.end())
+                continue;
+            warned.push_back(u.language);
+            out.warnings.push_back("subtitle " + u.language + " left out: " + u.reason);
+        }
+        for (const auto& sub : chosen) {
             const std::string lang = portable_name(sub.language);
             const std::string ext = portable_name(sub.ext.empty() ? "vtt" : sub.ext);
             if (lang.empty() || ext.empty()) continue;
+            const bool embed = options.embed_subs && embeddable(ext);
+            if (options.embed_subs && !embed) {
+                out.warnings.push_back("subtitle " + sub.language + " not embedded: " + format_name(ext) +
+                                       " subtitles cannot be embedded, only WebVTT and SubRip");
+                if (!options.write_subs) continue;
+            }
             const extract::Page page = fetcher.get(sub.url, kMaxSubtitleBytes);
             if (page.error) {
                 out.warnings.push_back("subtitle " + sub.language + " left out: " + page.error.message);
@@ -109,7 +144,7 @@ SideFiles fetch_side_files(const extract::Extraction& extraction, const SideFile
                 continue;
             }
             out.files.push_back(path);
-            if (options.embed_subs) {
+            if (embed) {
                 out.extras.subtitles.push_back({path, sub.language, sub.name});
                 if (!options.write_subs) out.remove_after.push_back(path);
             }

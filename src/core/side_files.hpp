@@ -30,13 +30,24 @@ struct SideFiles {
     std::vector<std::string> warnings;
 };
 
+/// A subtitle offered in a form that cannot be had (e.g. an HLS/DASH text track in MP4 segments):
+/// when its language is asked for and nothing else serves it, a warning names it.
+struct UnavailableSubtitle {
+    std::string language;
+    std::string reason;  ///< "text in MP4 segments (stpp) is not supported"
+};
+
 /// The subtitles of `extraction` that `sub_langs` asks for, one per language (a manual subtitle
 /// before an automatic one; WebVTT before SubRip before anything else).
 std::vector<extract::SubtitleFile> chosen_subtitles(const std::vector<extract::SubtitleFile>& offered,
                                                     const std::string& sub_langs);
 
-/// Fetches and writes what `options` asks for; `media_path` is where the video will be.
+/// Fetches and writes what `options` asks for; `media_path` is where the video will be. Only
+/// WebVTT and SubRip can be embedded: with --embed-subs another format (TTML, json3) is a warning,
+/// and the file is fetched only if --write-subs keeps it. A language asked for that only
+/// `unavailable` offers is a warning "subtitle LANG left out: REASON".
 SideFiles fetch_side_files(const extract::Extraction& extraction, const SideFileOptions& options,
-                           const std::filesystem::path& media_path, extract::PageFetcher& fetcher);
+                           const std::filesystem::path& media_path, extract::PageFetcher& fetcher,
+                           const std::vector<UnavailableSubtitle>& unavailable = {});
 
 }  // namespace arina

@@ -1,5 +1,6 @@
 #include "core/text_tracks.hpp"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -8,35 +9,108 @@
 #include "media/webvtt.hpp"
 
 namespace arina {
+namespace {
 
-std::vector<extract::SubtitleFile> text_track_subtitles(const media::Presentation& presentation) {
-    std::vector<extract::SubtitleFile> out;
+std::string language_of(const media::Stream& s) {
+    return s.language.empty() ? "und" : s.language;
+}
+
+// Why a DASH text stream cannot be had as a file, or empty when it can.
+std::string unsupported_form(const media::Stream& s) {
+    if (s.container == media::Container::Vtt || s.container == media::Container::Ttml) {
+        const bool ranges = std::any_of(s.fragments.begin(), s.fragments.end(),
+                                        [](const media::Fragment& f) { return bool(f.byte_range); });
+        if (s.init || ranges) return "text in byte ranges or with an init section is not supported";
+        if (s.fragments.empty()) return "the track names no file";
+        if (s.container == media::Container::Ttml && s.fragments.size() > 1)
+            return "segmented DASH TTML is not supported";
+        return {};
+    }
+    const std::string codecs = s.codecs.empty() ? s.mime_type : s.codecs;
+    return "text in MP4 segments (" + (codecs.empty() ? std::string("unknown codec") : codecs) +
+           ") is not supported";
+}
+
+}  // namespace
+
+TextTracks text_tracks_of(const media::Presentation& presentation) {
+    TextTracks out;
     std::set<std::pair<std::string, std::string>> seen;  // (language, url)
-    auto add = [&](const media::Stream& s, const std::string& url) {
-        const std::string language = s.language.empty() ? "und" : s.language;
-        if (url.empty() || !seen.emplace(language, url).second) return;
-        out.push_back({language, url, "vtt", s.name, false});
+    auto add = [&](const media::Stream& s, const std::string& url, const char* ext) {
+        const std::string language = language_of(s);
+        if (url.empty() || !seen.emplace(language, url).second) return false;
+        out.subtitles.push_back({language, url, ext, s.name, false});
+        return true;
     };
     for (const auto& rendition : presentation.renditions) {
         const media::Stream& s = rendition.stream;
         if (s.type == media::StreamType::Subtitle && s.container == media::Container::Vtt)
-            add(s, s.playlist_url);
+            add(s, s.playlist_url, "vtt");
     }
     for (const auto& s : presentation.streams) {
-        if (s.type != media::StreamType::Subtitle || s.container != media::Container::Vtt) continue;
-        if (!s.playlist_url.empty())
-            add(s, s.playlist_url);  // HLS: a subtitle media playlist given as the stream itself
-        else if (s.fragments.size() == 1 && !s.fragments[0].byte_range && !s.init)
-            add(s, s.fragments[0].url);  // DASH: one whole WebVTT file
+        if (s.type != media::StreamType::Subtitle) continue;
+        if (!s.playlist_url.empty()) {
+            // HLS: a subtitle media playlist given as the stream itself.
+            if (s.container == media::Container::Vtt) add(s, s.playlist_url, "vtt");
+            continue;
+        }
+        if (const std::string why = unsupported_form(s); !why.empty()) {
+            out.unavailable.push_back({language_of(s), why});
+            continue;
+        }
+        const char* ext = s.container == media::Container::Ttml ? "ttml" : "vtt";
+        if (s.fragments.size() == 1) {
+            add(s, s.fragments[0].url, ext);  // DASH: one whole WebVTT or TTML file
+            continue;
+        }
+        // DASH WebVTT in segments: fetched and joined like an HLS rendition's.
+        if (add(s, s.fragments[0].url, ext)) {
+            auto& urls = out.segments[s.fragments[0].url];
+            for (const auto& f : s.fragments) urls.push_back(f.url);
+        }
     }
     return out;
 }
 
+std::vector<extract::SubtitleFile> text_track_subtitles(const media::Presentation& presentation) {
+    return text_tracks_of(presentation).subtitles;
+}
+
+extract::Page TextTrackFetcher::joined(const std::string& name, const std::vector<std::string>& urls,
+                                       std::size_t max_bytes, std::size_t used, extract::Page page) {
+    std::vector<std::string> segments;
+    std::size_t total = used;
+    for (const auto& url : urls) {
+        extract::Page segment = inner_.get(url, max_bytes - std::min(total, max_bytes));
+        if (segment.error) {
+            page.error = segment.error;
+            return page;
+        }
+        if (segment.truncated || total + segment.body.size() > max_bytes) {
+            page.error = {FailReason::BadResponse,
+                          name + ": subtitles larger than " + std::to_string(max_bytes) + " bytes"};
+            return page;
+        }
+        total += segment.body.size();
+        segments.push_back(std::move(segment.body));
+    }
+    page.body = media::join_webvtt_segments(segments);
+    page.content_type = "text/vtt";
+    page.truncated = false;
+    return page;
+}
+
 extract::Page TextTrackFetcher::get(const std::string& url, std::size_t max_bytes) {
+    if (auto it = segments_.find(url); it != segments_.end()) {
+        extract::Page page;
+        page.effective_url = url;
+        return joined(url, it->second, max_bytes, 0, std::move(page));
+    }
     extract::Page page = inner_.get(url, max_bytes);
     if (page.error || media::sniff_manifest(page.body) != media::ManifestKind::Hls) return page;
     const std::string base = page.effective_url.empty() ? url : page.effective_url;
-    if (page.truncated) {
+    // The playlist counts toward the limit too; one cut short is too large, not malformed.
+    if (page.truncated || page.body.size() > max_bytes) {
         page.error = {FailReason::BadResponse,
                       base + ": subtitles larger than " + std::to_string(max_bytes) + " bytes"};
         return page;
@@ -51,30 +125,16 @@ extract::Page TextTrackFetcher::get(const std::string& url, std::size_t max_byte
         page.error = {FailReason::BadManifest, base + ": not a WebVTT subtitle playlist"};
         return page;
     }
-    std::vector<std::string> segments;
-    std::size_t total = page.body.size();  // the playlist counts too: max_bytes is for all of it
+    std::vector<std::string> urls;
     for (const auto& fragment : p.streams[0].fragments) {
         if (fragment.byte_range || fragment.key) {
             page.error = {FailReason::BadManifest, base + ": subtitle segments in byte ranges or encrypted"};
             return page;
         }
-        extract::Page segment = inner_.get(fragment.url, max_bytes - std::min(total, max_bytes));
-        if (segment.error) {
-            page.error = segment.error;
-            return page;
-        }
-        if (segment.truncated || total + segment.body.size() > max_bytes) {
-            page.error = {FailReason::BadResponse,
-                          base + ": subtitles larger than " + std::to_string(max_bytes) + " bytes"};
-            return page;
-        }
-        total += segment.body.size();
-        segments.push_back(std::move(segment.body));
+        urls.push_back(fragment.url);
     }
-    page.body = media::join_webvtt_segments(segments);
-    page.content_type = "text/vtt";
-    page.truncated = false;
-    return page;
+    const std::size_t used = page.body.size();
+    return joined(base, urls, max_bytes, used, std::move(page));
 }
 
 }  // namespace arina

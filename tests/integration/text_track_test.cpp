@@ -109,5 +109,119 @@ TEST_F(TextTrackTest, HlsSubtitleRenditionIsEmbeddedWithItsLanguage) {
     EXPECT_NEAR(media_fx::summarize(mp4).duration, media_fx::kClipSeconds, 0.5);
 }
 
+// A DASH text AdaptationSet of one WebVTT file, --embed-subs: a subtitle stream tagged French in the
+// MP4, the .vtt not left beside it.
+TEST_F(TextTrackTest, DashWebVttFileIsEmbeddedWithItsLanguage) {
+    dash_with(
+        "<AdaptationSet contentType=\"text\" mimeType=\"text/vtt\" lang=\"fr\">"
+        "<Representation id=\"sub-fr\" bandwidth=\"256\"><BaseURL>subs/fr.vtt</BaseURL>"
+        "</Representation></AdaptationSet>\n");
+    write_www("dash/subs/fr.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nBonsoir\n");
+    page("/show/soir-3", "Soir", "/dash/manifest.mpd");
+    const auto r = arina({"--embed-subs", "--sub-langs", "fr", server.url("/show/soir-3")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Soir [soir-3].mp4"})) << r.output;
+    const fs::path mp4 = dir / "Soir [soir-3].mp4";
+    EXPECT_EQ(streams_of(mp4), "h264,video,und\naac,audio,und\nmov_text,subtitle,fra\n");
+    EXPECT_NEAR(media_fx::summarize(mp4).duration, media_fx::kClipSeconds, 0.5);
+    EXPECT_THAT(r.output, Not(HasSubstr("warning"))) << r.output;
+}
+
+// DASH WebVTT in segments (SegmentTemplate $Number$, 4 s each): the segments are fetched and joined
+// under one header like an HLS rendition's, written with --write-subs and embedded with
+// --embed-subs.
+TEST_F(TextTrackTest, DashSegmentedWebVttIsJoinedIntoOneFile) {
+    dash_with(
+        "<AdaptationSet contentType=\"text\" mimeType=\"text/vtt\" lang=\"de\">"
+        "<SegmentTemplate media=\"subs/de-$Number$.vtt\" startNumber=\"1\" duration=\"4\" "
+        "timescale=\"1\"/><Representation id=\"sub-de\" bandwidth=\"256\"/></AdaptationSet>\n");
+    write_www("dash/subs/de-1.vtt", "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nGuten Abend\n\n");
+    write_www("dash/subs/de-2.vtt", "\xEF\xBB\xBFWEBVTT\r\n\r\n00:00:04.500 --> 00:00:06.000\r\nDie Nachrichten\r\n");
+    page("/show/abend-1", "Abend", "/dash/manifest.mpd");
+
+    const auto listed = arina({"-F", server.url("/show/abend-1")});
+    ASSERT_EQ(listed.exit_code, 0) << listed.output;
+    EXPECT_THAT(listed.output, HasSubstr("\nsubtitles: de (vtt)\n")) << listed.output;
+
+    const auto r = arina({"--write-subs", "--embed-subs", "--sub-langs", "de", server.url("/show/abend-1")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Abend [abend-1].de.vtt", "Abend [abend-1].mp4"})) << r.output;
+    EXPECT_EQ(read_file(dir / "Abend [abend-1].de.vtt"),
+              "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nGuten Abend\n\n"
+              "00:00:04.500 --> 00:00:06.000\nDie Nachrichten\n");
+    EXPECT_EQ(sha256_file_hex(dir / "Abend [abend-1].de.vtt"),
+              "6385c0099970cc6c999a5a09b6a9dfadae555c5d43232868e6ffda5106b378da");
+    EXPECT_EQ(server.requests_for("/dash/subs/de-2.vtt").size(), 1u);
+    const fs::path mp4 = dir / "Abend [abend-1].mp4";
+    EXPECT_EQ(streams_of(mp4), "h264,video,und\naac,audio,und\nmov_text,subtitle,deu\n");
+    EXPECT_NEAR(media_fx::summarize(mp4).duration, media_fx::kClipSeconds, 0.5);
+}
+
+// One TTML file (application/ttml+xml): --write-subs saves it as NAME.LANG.ttml, byte for byte (as
+// yt-dlp does); --embed-subs says it cannot embed TTML, and without --write-subs nothing is
+// fetched for it.
+TEST_F(TextTrackTest, DashTtmlIsWrittenAsTtmlAndNotEmbedded) {
+    dash_with(
+        "<AdaptationSet contentType=\"text\" mimeType=\"application/ttml+xml\" lang=\"es\">"
+        "<Representation id=\"sub-es\" bandwidth=\"256\"><BaseURL>subs/es.ttml</BaseURL>"
+        "</Representation></AdaptationSet>\n");
+    const std::string ttml =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tt xmlns=\"http://www.w3.org/ns/ttml\" "
+        "xml:lang=\"es\"><body><div><p begin=\"00:00:01.000\" end=\"00:00:03.000\">Buenas noches</p>"
+        "</div></body></tt>\n";
+    write_www("dash/subs/es.ttml", ttml);
+    page("/show/noche-2", "Noche", "/dash/manifest.mpd");
+    const std::string warning =
+        "arina: warning: subtitle es not embedded: TTML subtitles cannot be embedded, only WebVTT and SubRip\n";
+
+    const auto written = arina({"--write-subs", "--sub-langs", "es", server.url("/show/noche-2")});
+    ASSERT_EQ(written.exit_code, 0) << written.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Noche [noche-2].es.ttml", "Noche [noche-2].mp4"}))
+        << written.output;
+    EXPECT_EQ(sha256_file_hex(dir / "Noche [noche-2].es.ttml"), sha256_hex(ttml));
+    EXPECT_THAT(written.output, Not(HasSubstr("warning"))) << written.output;
+    fs::remove(dir / "Noche [noche-2].es.ttml");
+    fs::remove(dir / "Noche [noche-2].mp4");
+
+    const auto both = arina({"--write-subs", "--embed-subs", "--sub-langs", "es", server.url("/show/noche-2")});
+    ASSERT_EQ(both.exit_code, 0) << both.output;
+    EXPECT_THAT(both.output, HasSubstr(warning)) << both.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Noche [noche-2].es.ttml", "Noche [noche-2].mp4"})) << both.output;
+    EXPECT_EQ(sha256_file_hex(dir / "Noche [noche-2].es.ttml"), sha256_hex(ttml));
+    EXPECT_EQ(streams_of(dir / "Noche [noche-2].mp4"), "h264,video,und\naac,audio,und\n");
+    fs::remove(dir / "Noche [noche-2].es.ttml");
+    fs::remove(dir / "Noche [noche-2].mp4");
+
+    const auto embed_only = arina({"--embed-subs", "--sub-langs", "es", server.url("/show/noche-2")});
+    ASSERT_EQ(embed_only.exit_code, 0) << embed_only.output;
+    EXPECT_THAT(embed_only.output, HasSubstr(warning)) << embed_only.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Noche [noche-2].mp4"})) << embed_only.output;
+    EXPECT_EQ(server.requests_for("/dash/subs/es.ttml").size(), 2u);  // the two --write-subs runs
+    EXPECT_NEAR(media_fx::summarize(dir / "Noche [noche-2].mp4").duration, media_fx::kClipSeconds, 0.5);
+}
+
+// Text in MP4 segments (stpp) cannot be had as a file: a language asked for that only such a track
+// offers is named in a warning; the video is downloaded all the same.
+TEST_F(TextTrackTest, DashTextInMp4SegmentsIsNamedInAWarning) {
+    dash_with(
+        "<AdaptationSet contentType=\"text\" mimeType=\"application/mp4\" codecs=\"stpp\" lang=\"en\">"
+        "<SegmentTemplate initialization=\"subs/en-init.mp4\" media=\"subs/en-$Number$.m4s\" "
+        "startNumber=\"1\" duration=\"4\" timescale=\"1\"/>"
+        "<Representation id=\"sub-en\" bandwidth=\"256\"/></AdaptationSet>\n");
+    page("/show/late-4", "Late", "/dash/manifest.mpd");
+    const auto r = arina({"--write-subs", "--embed-subs", "--sub-langs", "en", server.url("/show/late-4")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_THAT(r.output,
+                HasSubstr("arina: warning: subtitle en left out: text in MP4 segments (stpp) is not supported\n"))
+        << r.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Late [late-4].mp4"})) << r.output;
+    EXPECT_EQ(streams_of(dir / "Late [late-4].mp4"), "h264,video,und\naac,audio,und\n");
+    // Not asked for (another language): no warning.
+    fs::remove(dir / "Late [late-4].mp4");
+    const auto other = arina({"--write-subs", "--sub-langs", "fr", server.url("/show/late-4")});
+    ASSERT_EQ(other.exit_code, 0) << other.output;
+    EXPECT_THAT(other.output, Not(HasSubstr("warning"))) << other.output;
+}
+
 }  // namespace
 }  // namespace arina::test

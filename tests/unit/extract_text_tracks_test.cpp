@@ -47,9 +47,52 @@ TEST(TextTracks, HlsSubtitleRenditionsAndDashWebVttFiles) {
   </AdaptationSet></Period></MPD>)",
                                            "https://example.com/a/m.mpd"));
     const auto dash_subs = text_track_subtitles(dash);
-    ASSERT_EQ(dash_subs.size(), 1U);  // TTML is left out: only WebVTT is saved as .vtt
+    ASSERT_EQ(dash_subs.size(), 2U);
     EXPECT_EQ(dash_subs[0].language, "fr");
     EXPECT_EQ(dash_subs[0].url, "https://example.com/a/subs/fr.vtt");
+    EXPECT_EQ(dash_subs[0].ext, "vtt");
+    EXPECT_EQ(dash_subs[1].language, "es");  // one TTML file: saved as it is, NAME.es.ttml
+    EXPECT_EQ(dash_subs[1].url, "https://example.com/a/subs/es.ttml");
+    EXPECT_EQ(dash_subs[1].ext, "ttml");
+}
+
+// DASH WebVTT in segments is one subtitle whose segments the fetcher joins; text in MP4 segments
+// and segmented TTML cannot be had, and are named with the reason.
+TEST(TextTracks, DashSegmentedTextTracks) {
+    const auto dash = ok(media::parse_dash(R"(<MPD mediaPresentationDuration="PT8S"><Period>
+  <AdaptationSet contentType="text" mimeType="text/vtt" lang="de">
+    <SegmentTemplate media="de-$Number$.vtt" startNumber="1" duration="4" timescale="1"/>
+    <Representation id="sub-de" bandwidth="256"/></AdaptationSet>
+  <AdaptationSet contentType="text" mimeType="application/mp4" codecs="stpp" lang="en">
+    <SegmentTemplate initialization="en-init.mp4" media="en-$Number$.m4s" startNumber="1" duration="4"
+      timescale="1"/>
+    <Representation id="sub-en" bandwidth="256"/></AdaptationSet>
+  <AdaptationSet contentType="text" mimeType="application/ttml+xml" lang="es">
+    <SegmentTemplate media="es-$Number$.ttml" startNumber="1" duration="4" timescale="1"/>
+    <Representation id="sub-es" bandwidth="256"/></AdaptationSet></Period></MPD>)",
+                                           "https://example.com/a/m.mpd"));
+    const auto tracks = text_tracks_of(dash);
+    ASSERT_EQ(tracks.subtitles.size(), 1U);
+    EXPECT_EQ(tracks.subtitles[0].language, "de");
+    EXPECT_EQ(tracks.subtitles[0].url, "https://example.com/a/de-1.vtt");
+    EXPECT_EQ(tracks.subtitles[0].ext, "vtt");
+    ASSERT_EQ(tracks.segments.size(), 1U);
+    EXPECT_EQ(tracks.segments.at("https://example.com/a/de-1.vtt"),
+              (std::vector<std::string>{"https://example.com/a/de-1.vtt", "https://example.com/a/de-2.vtt"}));
+    ASSERT_EQ(tracks.unavailable.size(), 2U);
+    EXPECT_EQ(tracks.unavailable[0].language, "en");
+    EXPECT_EQ(tracks.unavailable[0].reason, "text in MP4 segments (stpp) is not supported");
+    EXPECT_EQ(tracks.unavailable[1].language, "es");
+    EXPECT_EQ(tracks.unavailable[1].reason, "segmented DASH TTML is not supported");
+
+    extract::test::FakeFetcher inner;
+    inner.serve("https://example.com/a/de-1.vtt", "text/vtt", "WEBVTT\n\n00:00.500 --> 00:02.000\nEins\n");
+    inner.serve("https://example.com/a/de-2.vtt", "text/vtt", "WEBVTT\n\n00:04.500 --> 00:06.000\nZwei\n");
+    TextTrackFetcher fetcher(inner, tracks.segments);
+    const auto joined = fetcher.get("https://example.com/a/de-1.vtt", 1 << 20);
+    ASSERT_FALSE(joined.error) << joined.error.message;
+    EXPECT_EQ(joined.body, "WEBVTT\n\n00:00.500 --> 00:02.000\nEins\n\n00:04.500 --> 00:06.000\nZwei\n");
+    EXPECT_EQ(inner.calls.size(), 2U);
 }
 
 TEST(TextTracks, AnHlsSubtitlePlaylistIsFetchedAsOneWebVttFile) {

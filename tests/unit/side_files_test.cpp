@@ -96,5 +96,55 @@ TEST(SideFiles, SomethingThatIsNotAPictureIsNotEmbedded) {
               "thumbnail left out: https://img.example/t is not a JPEG, PNG or WebP picture");
 }
 
+// Only WebVTT and SubRip can be embedded: a TTML subtitle with --embed-subs is a warning, kept only
+// when --write-subs asks for the file (and not fetched otherwise).
+TEST(SideFiles, ATtmlSubtitleIsWrittenButNeverEmbedded) {
+    test::TempDir dir;
+    extract::Extraction x;
+    x.subtitles = {sub("es", "ttml")};
+    MapFetcher fetcher;
+    fetcher.pages["https://subs.example/es.ttml"].body = "<tt/>";
+    SideFileOptions options;
+    options.embed_subs = true;
+    options.sub_langs = "es";
+    const std::string warning =
+        "subtitle es not embedded: TTML subtitles cannot be embedded, only WebVTT and SubRip";
+    const auto embed_only = fetch_side_files(x, options, dir / "v.mp4", fetcher);
+    EXPECT_EQ(embed_only.warnings, std::vector<std::string>{warning});
+    EXPECT_TRUE(embed_only.files.empty());
+    EXPECT_TRUE(embed_only.extras.subtitles.empty());
+    EXPECT_FALSE(std::filesystem::exists(dir / "v.es.ttml"));
+
+    options.write_subs = true;
+    const auto both = fetch_side_files(x, options, dir / "v.mp4", fetcher);
+    EXPECT_EQ(both.warnings, std::vector<std::string>{warning});
+    EXPECT_EQ(both.files, std::vector<std::filesystem::path>{dir / "v.es.ttml"});
+    EXPECT_TRUE(both.extras.subtitles.empty());
+    EXPECT_TRUE(both.remove_after.empty());
+    EXPECT_EQ(test::read_file(dir / "v.es.ttml"), "<tt/>");
+}
+
+// A language asked for that only an unavailable track offers is named once; one that a fetched
+// subtitle serves, or that is not asked for, is not.
+TEST(SideFiles, AnUnavailableTrackOfALanguageAskedForIsAWarning) {
+    test::TempDir dir;
+    extract::Extraction x;
+    x.subtitles = {sub("en", "vtt")};
+    MapFetcher fetcher;
+    fetcher.pages["https://subs.example/en.vtt"].body = "WEBVTT\n";
+    SideFileOptions options;
+    options.write_subs = true;
+    options.sub_langs = "en,de";
+    const std::vector<UnavailableSubtitle> unavailable{
+        {"de", "text in MP4 segments (stpp) is not supported"},
+        {"de", "segmented DASH TTML is not supported"},
+        {"en", "text in MP4 segments (wvtt) is not supported"},
+        {"fr", "text in MP4 segments (stpp) is not supported"}};
+    const auto side = fetch_side_files(x, options, dir / "v.mp4", fetcher, unavailable);
+    EXPECT_EQ(side.warnings,
+              std::vector<std::string>{"subtitle de left out: text in MP4 segments (stpp) is not supported"});
+    EXPECT_EQ(side.files, std::vector<std::filesystem::path>{dir / "v.en.vtt"});
+}
+
 }  // namespace
 }  // namespace arina
