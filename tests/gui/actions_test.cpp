@@ -25,16 +25,10 @@ std::unique_ptr<QTemporaryDir> temp;
 std::unique_ptr<testing::TestServer> server;
 
 Config actions_config() {
-    Config c;
-    c.max_workers = 4;
-    c.concurrent_fragments = 2;
-    c.http_chunk_size = 64 * 1024;
+    Config c = loopback_config(temp->path() + "/out");
+    // A failure is the outcome under test, not something to retry.
     c.retries = 0;
     c.fragment_retries = 0;
-    c.retry_sleep = 0.01;
-    c.retry_sleep_max = 0.05;
-    c.socket_timeout = 5;
-    c.output_dir = (temp->path() + "/out").toStdString();
     return c;
 }
 

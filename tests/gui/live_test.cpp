@@ -33,14 +33,8 @@ std::unique_ptr<QTemporaryDir> temp;
 std::unique_ptr<testing::TestServer> server;
 
 Config live_config() {
-    Config c;
+    Config c = loopback_config(temp->path() + "/out");
     c.max_workers = 2;
-    c.concurrent_fragments = 2;
-    c.http_chunk_size = 64 * 1024;
-    c.retry_sleep = 0.01;
-    c.retry_sleep_max = 0.05;
-    c.socket_timeout = 5;
-    c.output_dir = (temp->path() + "/out").toStdString();
     return c;
 }
 

@@ -40,6 +40,20 @@ inline QByteArray sha256_of(const std::string& data) {
     return QCryptographicHash::hash(QByteArray::fromStdString(data), QCryptographicHash::Sha256).toHex();
 }
 
+// A manager's settings for loopback tests: small pieces and quick retries, so that a test's few
+// megabytes still take several requests and a failure is said within moments; files in `out_dir`.
+inline Config loopback_config(const QString& out_dir) {
+    Config c;
+    c.max_workers = 4;
+    c.concurrent_fragments = 2;
+    c.http_chunk_size = 64 * 1024;
+    c.retry_sleep = 0.01;
+    c.retry_sleep_max = 0.05;
+    c.socket_timeout = 5;
+    c.output_dir = out_dir.toStdString();
+    return c;
+}
+
 // Everything one run of the app holds; destroying it is quitting the app.
 struct App {
     TaskTableModel model;

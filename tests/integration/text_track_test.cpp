@@ -36,8 +36,8 @@ class TextTrackTest : public DownloadTest {
     // ffprobe's "codec_type,codec_name,language" lines of a file, one per stream.
     std::string streams_of(const fs::path& file) {
         const auto probe = run_program({media_fx::find_program("ffprobe"), "-v", "error", "-show_entries",
-                                        "stream=codec_type,codec_name:stream_tags=language", "-of",
-                                        "csv=p=0", file.string()});
+                                        "stream=codec_type,codec_name:stream_tags=language", "-of", "csv=p=0",
+                                        file.string()});
         EXPECT_EQ(probe.exit_code, 0) << probe.output;
         return probe.output;
     }
@@ -59,7 +59,8 @@ class TextTrackTest : public DownloadTest {
                    "#EXTINF:4.0,\nen1.vtt\n#EXT-X-ENDLIST\n");
         write_file(hls / "subs/en0.vtt",
                    "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHello from the council\n\n");
-        write_file(hls / "subs/en1.vtt", "WEBVTT\r\n\r\n00:00:02.500 --> 00:00:03.500\r\nThe meeting is open\r\n");
+        write_file(hls / "subs/en1.vtt",
+                   "WEBVTT\r\n\r\n00:00:02.500 --> 00:00:03.500\r\nThe meeting is open\r\n");
         server.serve_directory("/hls", hls);
         return "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHello from the council\n\n"
                "00:00:02.500 --> 00:00:03.500\nThe meeting is open\n";
@@ -76,7 +77,9 @@ class TextTrackTest : public DownloadTest {
         write_file(dash / "manifest.mpd", mpd);
         server.serve_directory("/dash", dash);
     }
-    void write_www(const std::string& path, const std::string& bytes) { write_file(dir / "www" / path, bytes); }
+    void write_www(const std::string& path, const std::string& bytes) {
+        write_file(dir / "www" / path, bytes);
+    }
 };
 
 // --embed-subs with an HLS subtitle rendition: the joined WebVTT becomes a subtitle stream tagged
@@ -98,7 +101,8 @@ TEST_F(TextTrackTest, HlsSubtitleRenditionIsEmbeddedWithItsLanguage) {
     EXPECT_EQ(server.requests_for("/hls/subs/en1.vtt").size(), 1u);
 
     fs::remove(mp4);
-    const auto both = arina({"--write-subs", "--embed-subs", "--sub-langs", "en", server.url("/show/council-9")});
+    const auto both =
+        arina({"--write-subs", "--embed-subs", "--sub-langs", "en", server.url("/show/council-9")});
     ASSERT_EQ(both.exit_code, 0) << both.output;
     EXPECT_EQ(files(), (std::vector<std::string>{"Council [council-9].en.vtt", "Council [council-9].mp4"}))
         << both.output;
@@ -136,7 +140,8 @@ TEST_F(TextTrackTest, DashSegmentedWebVttIsJoinedIntoOneFile) {
         "<SegmentTemplate media=\"subs/de-$Number$.vtt\" startNumber=\"1\" duration=\"4\" "
         "timescale=\"1\"/><Representation id=\"sub-de\" bandwidth=\"256\"/></AdaptationSet>\n");
     write_www("dash/subs/de-1.vtt", "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nGuten Abend\n\n");
-    write_www("dash/subs/de-2.vtt", "\xEF\xBB\xBFWEBVTT\r\n\r\n00:00:04.500 --> 00:00:06.000\r\nDie Nachrichten\r\n");
+    write_www("dash/subs/de-2.vtt",
+              "\xEF\xBB\xBFWEBVTT\r\n\r\n00:00:04.500 --> 00:00:06.000\r\nDie Nachrichten\r\n");
     page("/show/abend-1", "Abend", "/dash/manifest.mpd");
 
     const auto listed = arina({"-F", server.url("/show/abend-1")});
@@ -145,7 +150,8 @@ TEST_F(TextTrackTest, DashSegmentedWebVttIsJoinedIntoOneFile) {
 
     const auto r = arina({"--write-subs", "--embed-subs", "--sub-langs", "de", server.url("/show/abend-1")});
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(files(), (std::vector<std::string>{"Abend [abend-1].de.vtt", "Abend [abend-1].mp4"})) << r.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Abend [abend-1].de.vtt", "Abend [abend-1].mp4"}))
+        << r.output;
     EXPECT_EQ(read_file(dir / "Abend [abend-1].de.vtt"),
               "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nGuten Abend\n\n"
               "00:00:04.500 --> 00:00:06.000\nDie Nachrichten\n");
@@ -172,7 +178,8 @@ TEST_F(TextTrackTest, DashTtmlIsWrittenAsTtmlAndNotEmbedded) {
     write_www("dash/subs/es.ttml", ttml);
     page("/show/noche-2", "Noche", "/dash/manifest.mpd");
     const std::string warning =
-        "arina: warning: subtitle es not embedded: TTML subtitles cannot be embedded, only WebVTT and SubRip\n";
+        "arina: warning: subtitle es not embedded: TTML subtitles cannot be embedded, only WebVTT and "
+        "SubRip\n";
 
     const auto written = arina({"--write-subs", "--sub-langs", "es", server.url("/show/noche-2")});
     ASSERT_EQ(written.exit_code, 0) << written.output;
@@ -183,10 +190,12 @@ TEST_F(TextTrackTest, DashTtmlIsWrittenAsTtmlAndNotEmbedded) {
     fs::remove(dir / "Noche [noche-2].es.ttml");
     fs::remove(dir / "Noche [noche-2].mp4");
 
-    const auto both = arina({"--write-subs", "--embed-subs", "--sub-langs", "es", server.url("/show/noche-2")});
+    const auto both =
+        arina({"--write-subs", "--embed-subs", "--sub-langs", "es", server.url("/show/noche-2")});
     ASSERT_EQ(both.exit_code, 0) << both.output;
     EXPECT_THAT(both.output, HasSubstr(warning)) << both.output;
-    EXPECT_EQ(files(), (std::vector<std::string>{"Noche [noche-2].es.ttml", "Noche [noche-2].mp4"})) << both.output;
+    EXPECT_EQ(files(), (std::vector<std::string>{"Noche [noche-2].es.ttml", "Noche [noche-2].mp4"}))
+        << both.output;
     EXPECT_EQ(sha256_file_hex(dir / "Noche [noche-2].es.ttml"), sha256_hex(ttml));
     EXPECT_EQ(streams_of(dir / "Noche [noche-2].mp4"), "h264,video,und\naac,audio,und\n");
     fs::remove(dir / "Noche [noche-2].es.ttml");
@@ -211,8 +220,9 @@ TEST_F(TextTrackTest, DashTextInMp4SegmentsIsNamedInAWarning) {
     page("/show/late-4", "Late", "/dash/manifest.mpd");
     const auto r = arina({"--write-subs", "--embed-subs", "--sub-langs", "en", server.url("/show/late-4")});
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_THAT(r.output,
-                HasSubstr("arina: warning: subtitle en left out: text in MP4 segments (stpp) is not supported\n"))
+    EXPECT_THAT(
+        r.output,
+        HasSubstr("arina: warning: subtitle en left out: text in MP4 segments (stpp) is not supported\n"))
         << r.output;
     EXPECT_EQ(files(), (std::vector<std::string>{"Late [late-4].mp4"})) << r.output;
     EXPECT_EQ(streams_of(dir / "Late [late-4].mp4"), "h264,video,und\naac,audio,und\n");
