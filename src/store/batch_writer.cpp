@@ -15,8 +15,9 @@ BatchWriter::~BatchWriter() {
     stop();
 }
 
-Error BatchWriter::start(Commit commit) {
+Error BatchWriter::start(Commit commit, Commit caller_commit) {
     commit_ = std::move(commit);
+    caller_commit_ = std::move(caller_commit);
     try {
         thread_ = std::thread([this] { writer_main(); });
     } catch (const std::system_error& e) {
@@ -116,10 +117,46 @@ std::variant<std::vector<TaskKey>, Error> BatchWriter::insert_many(std::vector<T
     return keys;
 }
 
+bool BatchWriter::commit_pending(std::unique_lock<std::mutex>& lk, const Commit& commit) {
+    Batch batch = std::exchange(pending_, Batch{});
+    urgent_ = false;
+    in_flight_ = true;
+    lk.unlock();
+
+    bool ok = false;
+    try {
+        ok = commit(batch);
+    } catch (const std::exception& e) {
+        // Out of memory, most likely. Keep the jobs and report; the thread goes on
+        // (the back end rolls back what is open at its next attempt).
+        Error error{FailReason::Internal, std::string("task database writer: ") + e.what()};
+        record_error(error);
+        for (auto& insert : batch.take_inserts_and_barriers()) {
+            if (insert.done) insert.done->set_value(error);
+        }
+    }
+
+    lk.lock();
+    in_flight_ = false;
+    attempted_seq_ = std::max(attempted_seq_, batch.last_seq());
+    if (!ok) {
+        batch.take_inserts_and_barriers();  // already answered
+        if (!batch.empty()) {
+            pending_.prepend(std::move(batch));
+            pending_since_ = Clock::now();
+        }
+        retry_after_ = Clock::now() + options_.retry_delay;
+    }
+    settled_.notify_all();
+    // The writer waits while a caller commits: its turn again.
+    if (!pending_.empty() || stopping_) wake_.notify_one();
+    return ok;
+}
+
 void BatchWriter::writer_loop() {
     std::unique_lock lk(mutex_);
     while (true) {
-        wake_.wait(lk, [&] { return stopping_ || !pending_.empty(); });
+        wake_.wait(lk, [&] { return !in_flight_ && (stopping_ || !pending_.empty()); });
         if (pending_.empty()) break;  // stopping, nothing left
         if (!stopping_) {
             // Gather a burst: until the window since the first job closes, or enough
@@ -129,38 +166,11 @@ void BatchWriter::writer_loop() {
                 return stopping_ || urgent_ ||
                        (pending_.size() >= options_.batch_jobs && Clock::now() >= retry_after_);
             });
+            // A waiting caller may have committed the burst meanwhile, or be committing it.
+            if (in_flight_ || pending_.empty()) continue;
         }
-        Batch batch = std::exchange(pending_, Batch{});
-        urgent_ = false;
-        in_flight_ = true;
-        lk.unlock();
-
-        bool ok = false;
-        try {
-            ok = commit_(batch);
-        } catch (const std::exception& e) {
-            // Out of memory, most likely. Keep the jobs and report; the thread goes on
-            // (the back end rolls back what is open at its next attempt).
-            Error error{FailReason::Internal, std::string("task database writer: ") + e.what()};
-            record_error(error);
-            for (auto& insert : batch.take_inserts_and_barriers()) {
-                if (insert.done) insert.done->set_value(error);
-            }
-        }
-
-        lk.lock();
-        in_flight_ = false;
-        attempted_seq_ = std::max(attempted_seq_, batch.last_seq());
-        if (!ok) {
-            batch.take_inserts_and_barriers();  // already answered
-            if (!batch.empty()) {
-                pending_.prepend(std::move(batch));
-                pending_since_ = Clock::now();
-            }
-            retry_after_ = Clock::now() + options_.retry_delay;
-            if (stopping_) break;  // one last attempt was made; flush() reported it
-        }
-        settled_.notify_all();
+        const bool ok = commit_pending(lk, commit_);
+        if (!ok && stopping_) break;  // one last attempt was made; flush() reported it
     }
     settled_.notify_all();
 }
@@ -186,13 +196,22 @@ void BatchWriter::writer_main() noexcept {
     }
 }
 
+void BatchWriter::wait_attempted(std::unique_lock<std::mutex>& lk, std::uint64_t seq) {
+    while (attempted_seq_ < seq && !writer_dead_) {
+        if (caller_commit_ && !in_flight_ && !pending_.empty()) {
+            commit_pending(lk, caller_commit_);
+            caller_commits_.fetch_add(1, std::memory_order_relaxed);
+            continue;
+        }
+        urgent_ = true;
+        wake_.notify_one();
+        settled_.wait(lk);
+    }
+}
+
 void BatchWriter::settle() {
     std::unique_lock lk(mutex_);
-    const std::uint64_t target = next_seq_ - 1;
-    if (attempted_seq_ >= target || writer_dead_) return;
-    urgent_ = true;
-    wake_.notify_one();
-    settled_.wait(lk, [&] { return attempted_seq_ >= target || writer_dead_; });
+    wait_attempted(lk, next_seq_ - 1);
 }
 
 Error BatchWriter::flush() {
@@ -200,10 +219,7 @@ Error BatchWriter::flush() {
     if (!pending_.empty() || in_flight_) {
         // The barrier makes sure there is an attempt after this call, even when all
         // that waits is a batch that already failed once.
-        const std::uint64_t seq = enqueue_locked(0, BarrierJob{});
-        urgent_ = true;
-        wake_.notify_one();
-        settled_.wait(lk, [&] { return attempted_seq_ >= seq || writer_dead_; });
+        wait_attempted(lk, enqueue_locked(0, BarrierJob{}));
     }
     Error error = first_error_.value_or(Error{});
     first_error_.reset();

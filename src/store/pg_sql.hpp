@@ -17,6 +17,13 @@ namespace arina::store::pg::sql {
     "t.total_bytes, t.done_bytes, t.output_path, t.resume_json, t.created_at, t.updated_at, t.attempts, " \
     "t.host, ''"
 
+// True when no task is claimable, read from the head of the claimable index. (A plain
+// NOT EXISTS is planned as a sequential scan that reads every finished row before the first
+// queued one: hundreds of rows per statement once a queue has been worked for a while.)
+#define ARINA_PG_NONE_CLAIMABLE                                                  \
+    "(SELECT key FROM arina_tasks WHERE state = 'queued' AND worker_id IS NULL " \
+    "ORDER BY priority DESC, position ASC, key ASC LIMIT 1) IS NULL"
+
 inline constexpr const char* kSelectAll =
     "SELECT " ARINA_PG_TASK_COLUMNS
     " FROM arina_tasks t LEFT JOIN arina_workers w ON w.id = t.worker_id "
@@ -37,9 +44,13 @@ inline constexpr const char* kSetState =
     "WHERE key = $1 AND worker_id IS NOT DISTINCT FROM $6::bigint";
 // The finished state of a task this worker holds, and the worker's count of completed tasks,
 // in one statement (one round trip): the count moves only when the fenced update landed.
+// The fence of a held task is written "IS NOT DISTINCT FROM $me" (the same as "= $me", $me is
+// never NULL there): not indexable, so the row is found by its key. With "= $me" the generic
+// plan reads arina_tasks_held, which keeps an entry for every task this worker claimed since
+// the last vacuum.
 inline constexpr const char* kSetCompleted =
     "WITH t AS (UPDATE arina_tasks SET state = 'completed', fail_reason = $2, error_message = $3, "
-    "updated_at = $4 WHERE key = $1 AND worker_id = $5 RETURNING key) "
+    "updated_at = $4 WHERE key = $1 AND worker_id IS NOT DISTINCT FROM $5::bigint RETURNING key) "
     "UPDATE arina_workers SET completed = completed + 1 WHERE id = $5 AND EXISTS (SELECT 1 FROM t)";
 inline constexpr const char* kSetProgress =
     "UPDATE arina_tasks SET done_bytes = $2, total_bytes = $3, updated_at = $4 "
@@ -65,26 +76,27 @@ inline constexpr const char* kSetPosition =
 // queue wakes nobody: a notification per claim would wake every worker for every claim.
 // (The final SELECT reads the snapshot from before the CTEs' updates, hence task.state.)
 inline constexpr const char* kRelease =
-    "WITH task AS (UPDATE arina_tasks SET worker_id = NULL, updated_at = $2 WHERE key = $1 AND worker_id = "
-    "$3 RETURNING state), "
+    "WITH task AS (UPDATE arina_tasks SET worker_id = NULL, updated_at = $2 WHERE key = $1 AND worker_id IS "
+    "NOT DISTINCT FROM $3::bigint RETURNING state), "
     "slots AS (UPDATE arina_host_slots SET task_key = NULL WHERE task_key = $1 AND worker_id = $3 "
     "RETURNING slot) "
     "SELECT pg_notify('arina_tasks', '') WHERE EXISTS (SELECT 1 FROM task WHERE state = 'queued') "
     "OR EXISTS (SELECT 1 FROM slots) "
-    "OR NOT EXISTS (SELECT 1 FROM arina_tasks WHERE state = 'queued' AND worker_id IS NULL)";
+    "OR " ARINA_PG_NONE_CLAIMABLE;
 // A task this worker finishes and gives back in the same batch (the end of every download):
 // kSetCompleted and kRelease in one statement, so that the common batch is one round trip
 // with no BEGIN/COMMIT. The finished task is not claimable: only a freed slot or an empty
 // queue wakes the others.
 inline constexpr const char* kFinish =
     "WITH task AS (UPDATE arina_tasks SET state = 'completed', fail_reason = $2, error_message = $3, "
-    "updated_at = $4, worker_id = NULL WHERE key = $1 AND worker_id = $5 RETURNING key), "
+    "updated_at = $4, worker_id = NULL WHERE key = $1 AND worker_id IS NOT DISTINCT FROM $5::bigint "
+    "RETURNING key), "
     "counted AS (UPDATE arina_workers SET completed = completed + 1 WHERE id = $5 AND EXISTS (SELECT 1 FROM "
     "task)), "
     "slots AS (UPDATE arina_host_slots SET task_key = NULL WHERE task_key = $1 AND worker_id = $5 "
     "RETURNING slot) "
     "SELECT pg_notify('arina_tasks', '') WHERE EXISTS (SELECT 1 FROM slots) "
-    "OR NOT EXISTS (SELECT 1 FROM arina_tasks WHERE state = 'queued' AND worker_id IS NULL)";
+    "OR " ARINA_PG_NONE_CLAIMABLE;
 inline constexpr const char* kDeleteOne =
     "WITH slots AS (UPDATE arina_host_slots SET task_key = NULL WHERE task_key = $1) "
     "DELETE FROM arina_tasks WHERE key = $1";
@@ -147,8 +159,8 @@ inline constexpr const char* kReap =
 // ---- reads
 
 inline constexpr const char* kHasPending =
-    "SELECT EXISTS (SELECT 1 FROM arina_tasks WHERE state = 'queued' AND worker_id IS NULL) "
-    "OR EXISTS (SELECT 1 FROM arina_tasks WHERE worker_id IS NOT NULL)";
+    "SELECT NOT (" ARINA_PG_NONE_CLAIMABLE
+    ") OR EXISTS (SELECT 1 FROM arina_tasks WHERE worker_id IS NOT NULL)";
 inline constexpr const char* kWorkers =
     "SELECT w.name, (SELECT count(*) FROM arina_tasks t WHERE t.worker_id = w.id), w.completed, w.speed, "
     "extract(epoch FROM w.started_at)::bigint, extract(epoch FROM w.heartbeat_at)::bigint "

@@ -119,7 +119,8 @@ std::variant<std::unique_ptr<PgTaskStore>, Error> PgTaskStore::open(const std::s
     if (store->stop_fd_ < 0)
         return Error{FailReason::Internal, "database " + store->name_ + ": eventfd failed"};
     auto* raw = store.get();
-    if (auto started = store->writer_.start([raw](detail::Batch& batch) { return raw->commit(batch); }))
+    if (auto started = store->writer_.start([raw](detail::Batch& batch) { return raw->commit(batch, false); },
+                                            [raw](detail::Batch& batch) { return raw->commit(batch, true); }))
         return started;
     return store;
 }
@@ -151,9 +152,12 @@ PgTaskStore::~PgTaskStore() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Writer thread
+// Commits (the writer thread, or a caller waiting in flush() or claim())
 
-bool PgTaskStore::commit(detail::Batch& batch) {
+bool PgTaskStore::commit(detail::Batch& batch, bool caller) {
+    std::unique_lock<std::mutex> claim_lock;
+    if (caller) claim_lock = std::unique_lock(claim_mutex_);
+    std::unique_ptr<pg::Connection>& conn = caller ? claim_conn_ : writer_conn_;
     const std::int64_t now = detail::unix_now();
     const std::int64_t me = worker_id_.load();
     std::vector<std::pair<detail::InsertJob*, TaskKey>> inserted;
@@ -167,8 +171,7 @@ bool PgTaskStore::commit(detail::Batch& batch) {
     bool notify = false;
 
     auto fail = [&](std::string_view what, const std::string& message) {
-        if (writer_conn_ && writer_conn_->ok() && writer_conn_->in_transaction())
-            writer_conn_->exec("ROLLBACK");
+        if (conn && conn->ok() && conn->in_transaction()) conn->exec("ROLLBACK");
         Error error =
             Error{FailReason::Database, "cannot write to database " + name_ + ": " + std::string(what) +
                                             (message.empty() ? "" : ": " + message)};
@@ -181,8 +184,8 @@ bool PgTaskStore::commit(detail::Batch& batch) {
     };
 
     std::string error;
-    if (!ensure(writer_conn_, error)) return fail("cannot connect", error);
-    pg::Connection& db = *writer_conn_;
+    if (!ensure(conn, error)) return fail("cannot connect", error);
+    pg::Connection& db = *conn;
     if (db.in_transaction()) db.exec("ROLLBACK");  // left by an attempt that threw
     auto& ops = batch.ops();
     const bool one_statement = is_one_statement(ops, held, lost);

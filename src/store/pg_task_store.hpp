@@ -3,8 +3,8 @@
 // (docs/task-store.md, "PostgreSQL").
 //
 // Connections (each used by one thread at a time, reconnected when the server went
-// away): the writer thread's (batch_writer.hpp, one transaction per burst), one for
-// reads, one for claims, and, once this process claims, the control thread's, which
+// away): the writer thread's (batch_writer.hpp, one transaction per burst), one for reads,
+// one for claims, and, once this process claims, the control thread's, which
 // LISTENs for new tasks, renews this worker's lease (heartbeat) and gives the tasks of
 // workers whose lease ran out back to the queue.
 //
@@ -14,6 +14,12 @@
 // lease loses its tasks to the others; one that cannot reach the database for 0.8 of
 // its lease gives up its tasks itself first (on_claims_lost) so that two workers never
 // write the same part file. A worker's writes to a task it does not hold change nothing.
+//
+// Writes somebody waits for (flush(), and claim(), which first commits this worker's
+// queued writes) are committed by the waiting thread itself over the claim connection
+// when the writer thread is idle: "finish, give back, claim the next" is two round trips
+// on one server process, with no hand-over between threads. Eight workers on two cores
+// then keep eight server processes busy instead of sixteen (docs/benchmarks.md).
 
 #include <atomic>
 #include <map>
@@ -87,7 +93,9 @@ class PgTaskStore final : public TaskStore {
     Error db_error(std::string_view what, const std::string& message) const;
     void read_error(const std::string& message) const;
 
-    bool commit(detail::Batch& batch);
+    /// Commits a batch (BatchWriter::Commit): over the writer's connection on the writer
+    /// thread, over the claim connection (under claim_mutex_) when `caller`.
+    bool commit(detail::Batch& batch, bool caller);
     std::variant<std::int64_t, Error> register_worker();
     std::variant<std::optional<Claim>, Error> claim_locked(const ClaimRequest& request, std::int64_t me);
 
@@ -107,7 +115,7 @@ class PgTaskStore final : public TaskStore {
     mutable std::mutex read_mutex_;
     mutable std::unique_ptr<pg::Connection> reader_conn_;  // under read_mutex_
     std::mutex claim_mutex_;
-    std::unique_ptr<pg::Connection> claim_conn_;  // under claim_mutex_
+    std::unique_ptr<pg::Connection> claim_conn_;  // under claim_mutex_ (claims, callers' commits)
 
     std::atomic<std::int64_t> worker_id_{0};  // 0: not registered (or lost)
     mutable std::mutex held_mutex_;

@@ -12,9 +12,12 @@
 #include <future>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 
+#include "store/pg_conn.hpp"
 #include "store/pg_schema.hpp"
+#include "store/pg_sql.hpp"
 #include "store/store_common.hpp"
 #include "store/store_fixture.hpp"
 
@@ -273,6 +276,102 @@ TEST_F(PgStore, ReleasesWakeTheOthersOnlyWhenItMattersToThem) {
         std::find_if(listed.begin(), listed.end(), [](const auto& w) { return w.name == "busy"; });
     ASSERT_NE(it, listed.end());
     EXPECT_EQ(it->completed, 3);
+}
+
+/// The server process of this database whose session last ran a statement starting with
+/// `prefix` (pg_stat_activity shows each session's last statement): 0 when none, -1 when several.
+std::int64_t session_that_ran(pg::Connection& admin, const std::string& prefix) {
+    auto r = admin.run("last_ran",
+                       "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid() AND starts_with(query, $1)",
+                       {prefix});
+    EXPECT_TRUE(r.ok()) << r.message();
+    if (r.rows() > 1) return -1;
+    return r.rows() == 1 ? r.int64(0, 0) : 0;
+}
+
+TEST_F(PgStore, AWaitedForFinishRunsOnTheClaimSessionAndProgressStaysWithTheWriter) {
+    auto store = open_ok(locator, {.worker_name = "w"});
+    ASSERT_TRUE(store);
+    insert_ok(*store, task("1"));
+    insert_ok(*store, task("2"));
+    std::string error;
+    auto admin = pg::Connection::connect(locator, error);
+    ASSERT_TRUE(admin) << error;
+
+    auto first = claim_ok(*store);
+    ASSERT_TRUE(first);
+    store->update_state(first->record.key, "completed");
+    store->release(first->record.key);
+    ASSERT_FALSE(store->flush());
+    const std::int64_t finished_on = session_that_ran(*admin, "WITH task AS (UPDATE arina_tasks SET state");
+    ASSERT_GT(finished_on, 0);
+    auto second = claim_ok(*store);
+    ASSERT_TRUE(second);
+    // The finish and the next claim: one server session (the waiting caller committed over
+    // its claim connection, not through the writer thread's).
+    EXPECT_EQ(session_that_ran(*admin, "WITH next AS (SELECT key FROM arina_tasks"), finished_on);
+    const auto done = store->get(first->record.key);
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->state, "completed");
+    EXPECT_EQ(done->worker, "");
+
+    // Progress nobody waits for is committed by the writer thread, on its own session, within
+    // the batch window: another worker sees it without this one flushing.
+    store->update_progress(second->record.key, 123, 456);
+    auto other = open_ok(locator, {.worker_name = "other"});
+    ASSERT_TRUE(other);
+    const auto deadline = Clock::now() + 10s;
+    while (other->get(second->record.key)->done_bytes != 123 && Clock::now() < deadline)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(other->get(second->record.key)->done_bytes, 123);
+    const std::int64_t progressed_on = session_that_ran(*admin, "UPDATE arina_tasks SET done_bytes");
+    EXPECT_GT(progressed_on, 0);
+    EXPECT_NE(progressed_on, finished_on);
+}
+
+TEST_F(PgStore, FencedWritesFindTheirTaskByKeyAndTheEmptyQueueCheckReadsTheClaimableIndex) {
+    // A queue of 20 000 tasks, 2 000 of them finished, statistics up to date.
+    const std::string name = locator.substr(locator.rfind('=') + 1);
+    { ASSERT_TRUE(open_ok(locator)); }  // the schema
+    ASSERT_EQ(pg->exec(name,
+                       "INSERT INTO arina_tasks (params_json, state, position, created_at, updated_at) "
+                       "SELECT '{}', CASE WHEN g <= 2000 THEN 'completed' ELSE 'queued' END, "
+                       "nextval('arina_task_position'), 0, 0 FROM generate_series(1, 20000) g"),
+              "");
+    ASSERT_EQ(pg->exec(name, "VACUUM ANALYZE arina_tasks"), "");
+    std::string error;
+    auto db = pg::Connection::connect(locator, error);
+    ASSERT_TRUE(db) << error;
+    // Prepared statements switch to the generic plan after five runs: that is the one to check.
+    ASSERT_TRUE(db->exec("SET plan_cache_mode = force_generic_plan").ok());
+    const struct {
+        const char* name;
+        const char* sql;
+        const char* args;
+        bool by_key, empty_check;
+    } statements[] = {
+        {"finish", pg::sql::kFinish, "(5000, '', '', 0, 1)", true, true},
+        {"set_completed", pg::sql::kSetCompleted, "(5000, '', '', 0, 1)", true, false},
+        {"release", pg::sql::kRelease, "(5000, 0, 1)", true, true},
+        {"has_pending", pg::sql::kHasPending, "", false, true},
+    };
+    for (const auto& s : statements) {
+        ASSERT_TRUE(db->exec(("PREPARE " + std::string(s.name) + " AS " + s.sql).c_str()).ok()) << s.name;
+        auto plan = db->exec(("EXPLAIN (COSTS OFF) EXECUTE " + std::string(s.name) + s.args).c_str());
+        ASSERT_TRUE(plan.ok()) << s.name << ": " << plan.message();
+        std::string text;
+        for (int i = 0; i < plan.rows(); ++i) text += plan.text(i, 0) + "\n";
+        EXPECT_EQ(text.find("Seq Scan on arina_tasks"), std::string::npos) << s.name << ":\n" << text;
+        if (s.by_key) {
+            // Not the index of held tasks, which keeps an entry per task claimed since the last vacuum.
+            EXPECT_EQ(text.find("arina_tasks_held"), std::string::npos) << s.name << ":\n" << text;
+            EXPECT_NE(text.find("arina_tasks_pkey"), std::string::npos) << s.name << ":\n" << text;
+        }
+        if (s.empty_check) {
+            EXPECT_NE(text.find("arina_tasks_claimable"), std::string::npos) << s.name << ":\n" << text;
+        }
+    }
 }
 
 TEST_F(PgStore, TheHostBudgetIsSharedByTheWorkers) {
