@@ -6,6 +6,9 @@
 // updates of one task coalesce (task_ops.hpp). What "commit" means is the back
 // end's: a function given to start() that runs on the writer thread.
 //
+// While jobs keep coming, the idle writer looks for them every `batch_window` by itself
+// (queueing a job wakes nobody); after a quiet second it sleeps until the next job wakes it.
+//
 // A failed commit is kept: its jobs (not its inserts, whose callers get the error)
 // go back to the front of the queue and are tried again after `retry_delay`, or at
 // once when somebody waits (settle(), flush()). Errors are recorded, never swallowed.
@@ -81,6 +84,8 @@ class BatchWriter {
 
   private:
     using Clock = std::chrono::steady_clock;
+    /// A writer with nothing to commit for this long sleeps until woken by the next job.
+    static constexpr std::chrono::seconds kSleepAfter{1};
 
     template <typename Push>
     std::uint64_t push_locked(Push&& push);
@@ -111,6 +116,7 @@ class BatchWriter {
     std::uint64_t attempted_seq_ = 0;  // every job up to here went through a finished attempt
     bool in_flight_ = false;           // the writer is committing a batch
     bool urgent_ = false;              // somebody waits: commit now
+    bool asleep_ = true;               // the idle writer waits to be woken (else it looks every window)
     bool stopping_ = false;
     bool writer_dead_ = false;  // the writer thread ended (only by a bug)
     std::optional<Error> first_error_, latest_error_;
