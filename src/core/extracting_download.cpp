@@ -59,6 +59,29 @@ std::variant<std::string, Error> output_name(const ExtractingJob& job, const ext
     return std::get<std::filesystem::path>(rendered).string();
 }
 
+// The file name of a playlist entry that is a media file itself (ext known), by the output
+// template from the entry's own title and id; empty for an entry extracted again when it runs.
+std::string entry_name(const ExtractingJob& job, const extract::Extraction& x,
+                       const extract::PlaylistEntry& e) {
+    if (e.ext.empty()) return {};
+    const std::string tmpl =
+        job.output_template.empty() ? std::string(kDefaultOutputTemplate) : job.output_template;
+    NamingFields fields;
+    fields.title = e.title;
+    fields.id = e.id.empty() ? "media" : e.id;
+    fields.ext = e.ext;
+    fields.platform = job.platform;
+    fields.uploader = x.info.uploader;
+    fields.upload_date = x.info.upload_date;
+    if (e.index > 0) fields.playlist_index = e.index;
+    auto rendered = render_output_template(tmpl, fields);
+    if (std::holds_alternative<Error>(rendered)) return {};
+    std::string name = std::get<std::filesystem::path>(rendered).string();
+    // A name is taken as a template when it holds "%(": such a title keeps the URL's name instead.
+    if (name.find("%(") != std::string::npos) return {};
+    return name;
+}
+
 std::optional<mux::Container> container_of(const std::filesystem::path& file) {
     const std::string ext = file.extension().string();
     if (ext == ".mp4" || ext == ".m4a" || ext == ".m4v" || ext == ".mov") return mux::Container::Mp4;
@@ -93,7 +116,8 @@ void ExtractingDownload::extract_and_plan() {
     } else {
         const auto& x = std::get<extract::Extraction>(result);
         plan->warnings = x.warnings;
-        for (const auto& e : x.entries) plan->entries.push_back({e.url, e.title, e.index});
+        for (const auto& e : x.entries)
+            plan->entries.push_back({e.url, e.title, e.index, entry_name(job_, x, e)});
         if (!x.is_playlist()) {
             plan->presentation = downloadable_presentation(x, job_.file_job.chunk_size);
             auto selected = stream::select_formats(plan->presentation, job_.stream_job.format);

@@ -344,6 +344,7 @@ std::vector<TaskId> DownloadManager::Impl::queue_playlist_entries(
         DownloadTask t = model;
         t.url = entry.url;
         t.playlist_index = entry.index;
+        if (!entry.output_name.empty()) t.output_name = entry.output_name;
         tasks.push_back(std::move(t));
     }
     // One transaction for the whole playlist (a sync on this thread, once per playlist found).

@@ -79,6 +79,10 @@ struct PlaylistEntry {
     std::string id;
     std::string title;
     int index = 0;  ///< 1-based position in the playlist (the template's playlist_index)
+    /// Set when the entry is a media file itself (a page's <video> element): its extension. Such
+    /// an entry is named from its own title and id (yt-dlp's generic extractor: "PAGE TITLE (N)",
+    /// "PAGEID-N"), since its URL names nothing else; empty: the URL is extracted again (a page).
+    std::string ext;
 };
 
 /// Everything an extractor found.

@@ -90,7 +90,7 @@ std::vector<PlaylistEntry> entries_of_elements(const PageScan& scan, const Media
     for (std::size_t i = 0; i < best.size(); ++i) {
         const int index = static_cast<int>(i) + 1;
         entries.push_back({best[i]->url, page.id + "-" + std::to_string(index),
-                           page.title + " (" + std::to_string(index) + ")", index});
+                           page.title + " (" + std::to_string(index) + ")", index, file_ext(*best[i])});
     }
     return entries;
 }

@@ -74,6 +74,9 @@ struct PlaylistEntryRef {
     std::string url;
     std::string title;
     int index = 0;  ///< 1-based position in the playlist
+    /// The entry's file name when the playlist already knows it (a media file found on a page, named
+    /// by the output template from the entry's title and id); empty: named when it is downloaded.
+    std::string output_name;
 };
 
 struct DownloadResult {

@@ -53,7 +53,9 @@ TEST_F(ExtractDownloadTest, APageWithAVideoTagGivesTheVideoNamedByTitleAndId) {
 }
 
 // Several <video> elements are several media (as yt-dlp reads such a page): one task per video,
-// each its best <source>, every file byte-exact.
+// each its best <source>, every file byte-exact. Each is named like yt-dlp's generic extractor
+// names them: title "PAGE TITLE (N)", id "PAGEID-N" (N its 1-based playlist index), so the default
+// template gives distinct names, and a template of the user's renders the same fields.
 TEST_F(ExtractDownloadTest, APageWithSeveralVideosQueuesEachOfThem) {
     const std::string bytes = clip();
     for (const char* name : {"one", "two", "three"})
@@ -65,15 +67,23 @@ TEST_F(ExtractDownloadTest, APageWithSeveralVideosQueuesEachOfThem) {
          "<video><source src=\"/media/one-small.mp4\" res=\"240\"><source src=\"/media/one.mp4\" "
          "res=\"720\"></video>"
          "<video src=\"/media/two.mp4\"></video><video src=\"/media/three.mp4\"></video></body></html>");
-    const auto r = arina({"-o", "%(playlist_index)s %(title)s.%(ext)s", url});
+    const auto r = arina({url});
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_THAT(r.output, ::testing::HasSubstr(url + ": playlist, 3 entries queued\n"));
-    const auto names = files();
-    ASSERT_EQ(names.size(), 3u) << r.output;
+    const std::vector<std::string> names{"Season 2 (1) [2-1].mp4", "Season 2 (2) [2-2].mp4",
+                                         "Season 2 (3) [2-3].mp4"};
+    ASSERT_EQ(files(), names) << r.output;
     for (const auto& name : names) EXPECT_EQ(sha256_file_hex(dir / name), sha256_hex(bytes)) << name;
     EXPECT_EQ(server.requests_for("/media/one-small.mp4").size(), 0u);  // the 720 source of the first
     for (const char* path : {"/media/one.mp4", "/media/two.mp4", "/media/three.mp4"})
         EXPECT_GE(server.requests_for(path).size(), 1u) << path;
+
+    for (const auto& name : names) fs::remove(dir / name);
+    const auto templated = arina({"-o", "%(playlist_index)s %(title)s.%(ext)s", url});
+    ASSERT_EQ(templated.exit_code, 0) << templated.output;
+    const std::vector<std::string> numbered{"1 Season 2 (1).mp4", "2 Season 2 (2).mp4", "3 Season 2 (3).mp4"};
+    ASSERT_EQ(files(), numbered) << templated.output;
+    for (const auto& name : numbered) EXPECT_EQ(sha256_file_hex(dir / name), sha256_hex(bytes)) << name;
 }
 
 // Each request the server saw for `path`, as "METHOD status range body_bytes" lines.

@@ -95,8 +95,13 @@ TEST(ExtractHtmlPage, SeveralVideoElementsAreAPlaylistOfTheirBestQualities) {
     EXPECT_EQ(x.entries[0].id, "season-2-1");
     EXPECT_EQ(x.entries[0].title, "Season 2 (1)");
     EXPECT_EQ(x.entries[0].index, 1);
+    EXPECT_EQ(x.entries[0].ext, "mp4");  // a media file itself: named from its title and id
     EXPECT_EQ(x.entries[1].url, "https://shows.example/media/ep2.webm");
+    EXPECT_EQ(x.entries[1].ext, "webm");
     EXPECT_EQ(x.entries[2].url, "https://shows.example/media/ep3.mp3");
+    EXPECT_EQ(x.entries[2].id, "season-2-3");
+    EXPECT_EQ(x.entries[2].title, "Season 2 (3)");
+    EXPECT_EQ(x.entries[2].ext, "mp3");
     EXPECT_EQ(x.entries[2].index, 3);
 }
 
