@@ -14,7 +14,7 @@ DetectingDownload::DetectingDownload(transfer::Runtime& runtime, transfer::FileJ
       stream_job_(std::move(stream_job)),
       extracting_job_(std::move(extracting_job)),
       finished_(std::move(finished)) {
-    file_job.is_manifest = [](std::string_view content_type) {
+    file_job.is_hand_off = [](std::string_view content_type) {
         return media::manifest_kind_of_type(content_type) ||
                net::is_page_type(net::media_type_of(content_type));
     };
@@ -44,7 +44,7 @@ transfer::DownloadProgress DetectingDownload::progress() const {
 }
 
 void DetectingDownload::file_finished(const transfer::DownloadResult& result) {
-    if (result.manifest_url.empty()) return finished_(result);
+    if (result.handed_off_url.empty()) return finished_(result);
     if (cancelled_) {
         transfer::DownloadResult r;
         r.error = {FailReason::Cancelled, "cancelled: " + stream_job_.url};
@@ -54,7 +54,7 @@ void DetectingDownload::file_finished(const transfer::DownloadResult& result) {
     auto report = [this](const transfer::DownloadResult& r) { finished_(r); };
     if (net::is_page_type(result.content_type)) {
         // The page's own URL, as redirects left it: relative media URLs resolve against it.
-        extracting_job_.request.url = result.manifest_url;
+        extracting_job_.request.url = result.handed_off_url;
         stream = std::make_unique<ExtractingDownload>(runtime_, extracting_job_, report);
     } else {
         stream =

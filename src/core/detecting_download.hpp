@@ -21,7 +21,7 @@ namespace arina {
 
 class DetectingDownload final : public transfer::Download {
   public:
-    /// `file_job.is_manifest` is set here; `stream_job` is used if the URL serves a manifest.
+    /// `file_job.is_hand_off` is set here; `stream_job` is used if the URL serves a manifest.
     DetectingDownload(transfer::Runtime& runtime, transfer::FileJob file_job, stream::StreamJob stream_job,
                       ExtractingJob extracting_job, Finished finished);
     ~DetectingDownload() override;

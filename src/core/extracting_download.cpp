@@ -215,7 +215,7 @@ void ExtractingDownload::planned(std::shared_ptr<Plan> plan) {
         file.url = plan->single_file_url;
         if (!plan->name.empty()) file.output_name = plan->name;
         file.http.origin_headers = plan->headers;
-        file.is_manifest = nullptr;  // the extractor said media: whatever comes is the file
+        file.is_hand_off = nullptr;  // the extractor said media: whatever comes is the file
         media = std::make_unique<transfer::FileDownload>(runtime_.engine, runtime_.disk, std::move(file),
                                                          std::move(done));
     } else {

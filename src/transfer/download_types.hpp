@@ -38,10 +38,11 @@ struct FileJob {
     bool continue_partial = true;  ///< false: --no-continue, start over
     bool overwrite = false;        ///< replace a finished file of the same name
     net::HttpOptions http;
-    /// Asked with the Content-Type of the first answer. True: the URL serves a stream manifest
-    /// (HLS, DASH) or a web page to find media on, not a file to keep; the download ends at once, writing
-    /// nothing, with DownloadResult::manifest_url set. Unset: every answer is a file.
-    std::function<bool(std::string_view content_type)> is_manifest;
+    /// Asked with the Content-Type of the first answer. True: the URL serves something another
+    /// download takes over, a stream manifest (HLS, DASH) or a web page to find media on, not a file
+    /// to keep; the download ends at once, writing nothing, with DownloadResult::handed_off_url set.
+    /// Unset: every answer is a file.
+    std::function<bool(std::string_view content_type)> is_hand_off;
 };
 
 enum class DownloadStage { Starting, Downloading, Finishing, Done };
@@ -104,10 +105,10 @@ struct DownloadResult {
     /// A success that is not quite what was asked for, which the user must be told even when not
     /// verbose (a stream kept unmuxed because its media could not be read).
     std::vector<std::string> warnings;
-    /// Plain downloads: the URL (after redirects) turned out to serve a manifest (FileJob::is_manifest);
-    /// nothing was written and there is no error.
-    std::string manifest_url;
-    /// With manifest_url: the media type of the answer that ended the download ("text/html" for a
+    /// Plain downloads: the URL (after redirects) turned out to serve a manifest or a web page
+    /// (FileJob::is_hand_off); nothing was written and there is no error.
+    std::string handed_off_url;
+    /// With handed_off_url: the media type of the answer that ended the download ("text/html" for a
     /// web page to extract, an HLS or DASH type for a manifest).
     std::string content_type;
     /// A playlist or channel page: nothing was downloaded; each entry is to be a task of its own.

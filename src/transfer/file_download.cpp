@@ -229,8 +229,8 @@ bool FileDownload::accept_probe_head(Active& a, const net::ResponseHead& head) {
         }
         return false;
     }
-    if (job_.is_manifest && job_.is_manifest(head.get("content-type"))) {
-        a.manifest = true;  // nothing is written: the caller downloads it as a stream instead
+    if (job_.is_hand_off && job_.is_hand_off(head.get("content-type"))) {
+        a.hand_off = true;  // nothing is written: the caller downloads it as a stream or a page instead
         request_url_ = head.effective_url.empty() ? job_.url : head.effective_url;
         handed_off_type_ = net::media_type_of(head.get("content-type"));
         return false;
@@ -418,9 +418,9 @@ void FileDownload::on_done(net::TransferId id, const net::TransferOutcome& outco
     if (a.reprobe) return begin_probe();
     if (a.check) return check_done(a);
     if (a.shifted && !a.proven && !a.violated) note_unconfirmed(a);
-    if (a.manifest) {
+    if (a.hand_off) {
         DownloadResult r;
-        r.manifest_url = request_url_;
+        r.handed_off_url = request_url_;
         r.content_type = handed_off_type_;
         r.size = -1;
         return finish(std::move(r));

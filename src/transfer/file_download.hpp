@@ -66,7 +66,7 @@ class FileDownload final : public Download, private net::TransferHandler {
         bool bad_range = false;   ///< ... by answering other bytes than the range asked for
         bool short_body = false;  ///< the connection ended before the announced length
         bool reprobe = false;     ///< stopped on purpose to ask again differently
-        bool manifest = false;    ///< the first answer is a stream manifest (FileJob::is_manifest)
+        bool hand_off = false;    ///< the first answer is a manifest or a page (FileJob::is_hand_off)
         // Other bytes than asked, named by an honest-looking Content-Range (file_other_range.cpp):
         bool other_range = false;  ///< written where its Content-Range says; [begin, end) is that range
         bool shifted = false;      ///< ... starting elsewhere than asked: unconfirmed until proven
@@ -155,7 +155,7 @@ class FileDownload final : public Download, private net::TransferHandler {
     std::filesystem::path part_path_;
     std::shared_ptr<PartFile> part_;
     std::string request_url_;      // after redirects
-    std::string handed_off_type_;  // the media type that made is_manifest() end the download
+    std::string handed_off_type_;  // the media type that made is_hand_off() end the download
     std::int64_t size_ = -1;
     std::string etag_;
     std::string last_modified_;
