@@ -125,6 +125,11 @@ extract::Page TextTrackFetcher::get(const std::string& url, std::size_t max_byte
         page.error = {FailReason::BadManifest, base + ": not a WebVTT subtitle playlist"};
         return page;
     }
+    // IMSC or WebVTT in fMP4 (#EXT-X-MAP): not text to join.
+    if (p.streams[0].init || p.streams[0].container == media::Container::Fmp4) {
+        page.error = {FailReason::Unsupported, base + ": subtitles in MP4 segments are not supported"};
+        return page;
+    }
     std::vector<std::string> urls;
     for (const auto& fragment : p.streams[0].fragments) {
         if (fragment.byte_range || fragment.key) {

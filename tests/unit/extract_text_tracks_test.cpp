@@ -69,16 +69,24 @@ TEST(TextTracks, DashSegmentedTextTracks) {
     <Representation id="sub-en" bandwidth="256"/></AdaptationSet>
   <AdaptationSet contentType="text" mimeType="application/ttml+xml" lang="es">
     <SegmentTemplate media="es-$Number$.ttml" startNumber="1" duration="4" timescale="1"/>
-    <Representation id="sub-es" bandwidth="256"/></AdaptationSet></Period></MPD>)",
+    <Representation id="sub-es" bandwidth="256"/></AdaptationSet>
+  <AdaptationSet contentType="text" mimeType="text/vtt" lang="it">
+    <Representation id="sub-it" bandwidth="256"><SegmentList duration="4" timescale="1">
+      <SegmentURL media="it/a.vtt"/><SegmentURL media="it/b.vtt"/></SegmentList></Representation>
+  </AdaptationSet></Period></MPD>)",
                                            "https://example.com/a/m.mpd"));
     const auto tracks = text_tracks_of(dash);
-    ASSERT_EQ(tracks.subtitles.size(), 1U);
+    ASSERT_EQ(tracks.subtitles.size(), 2U);
     EXPECT_EQ(tracks.subtitles[0].language, "de");
     EXPECT_EQ(tracks.subtitles[0].url, "https://example.com/a/de-1.vtt");
     EXPECT_EQ(tracks.subtitles[0].ext, "vtt");
-    ASSERT_EQ(tracks.segments.size(), 1U);
+    EXPECT_EQ(tracks.subtitles[1].language, "it");  // a SegmentList is joined the same way
+    EXPECT_EQ(tracks.subtitles[1].url, "https://example.com/a/it/a.vtt");
+    ASSERT_EQ(tracks.segments.size(), 2U);
     EXPECT_EQ(tracks.segments.at("https://example.com/a/de-1.vtt"),
               (std::vector<std::string>{"https://example.com/a/de-1.vtt", "https://example.com/a/de-2.vtt"}));
+    EXPECT_EQ(tracks.segments.at("https://example.com/a/it/a.vtt"),
+              (std::vector<std::string>{"https://example.com/a/it/a.vtt", "https://example.com/a/it/b.vtt"}));
     ASSERT_EQ(tracks.unavailable.size(), 2U);
     EXPECT_EQ(tracks.unavailable[0].language, "en");
     EXPECT_EQ(tracks.unavailable[0].reason, "text in MP4 segments (stpp) is not supported");
@@ -93,6 +101,21 @@ TEST(TextTracks, DashSegmentedTextTracks) {
     ASSERT_FALSE(joined.error) << joined.error.message;
     EXPECT_EQ(joined.body, "WEBVTT\n\n00:00.500 --> 00:02.000\nEins\n\n00:04.500 --> 00:06.000\nZwei\n");
     EXPECT_EQ(inner.calls.size(), 2U);
+}
+
+// An HLS subtitle rendition of IMSC or WebVTT in fMP4 (#EXT-X-MAP) is an error naming the playlist,
+// not MP4 bytes joined as text.
+TEST(TextTracks, AnHlsSubtitlePlaylistOfMp4SegmentsIsNotJoined) {
+    extract::test::FakeFetcher inner;
+    inner.serve("https://cdn.example/subs/en.m3u8", "application/vnd.apple.mpegurl",
+                "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-MAP:URI=\"init.mp4\"\n#EXTINF:4,\nen0.m4s\n"
+                "#EXT-X-ENDLIST\n");
+    TextTrackFetcher fetcher(inner);
+    const auto page = fetcher.get("https://cdn.example/subs/en.m3u8", 1 << 20);
+    ASSERT_TRUE(page.error);
+    EXPECT_EQ(page.error.message,
+              "https://cdn.example/subs/en.m3u8: subtitles in MP4 segments are not supported");
+    EXPECT_EQ(inner.calls.size(), 1U);  // no segment fetched
 }
 
 TEST(TextTracks, AnHlsSubtitlePlaylistIsFetchedAsOneWebVttFile) {
