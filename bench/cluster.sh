@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cluster benchmark for the PostgreSQL task queue (docs/task-store.md).
 #  1. Claims: 8 workers claiming no-op tasks from one local PostgreSQL with 10^3 .. 10^6
-#     queued rows: claims per second and claim latency (arina-claim-bench).
+#     queued rows: claims per second and claim latency (arina-claim-bench), saturated
+#     (each worker claims again at once) and paced at the target rate (CLAIM_RATE, 2000/s).
 #  2. Split work: 100 x 8 MiB files from arina-testserver (20 ms latency, 4 MB/s per
 #     connection), 3 workers x -N 4 on one PostgreSQL queue against one worker with
 #     the same 12 connections; total wall time of each.
@@ -34,6 +35,9 @@ echo "== claims"
 claims=$("$BUILD/tests/arina-claim-bench" --workers 8 --seconds "${SECONDS_PER_SIZE:-5}" \
   --queued 1000 --queued 10000 --queued 100000 --queued 1000000)
 echo "$claims"
+paced=$("$BUILD/tests/arina-claim-bench" --workers 8 --seconds "${SECONDS_PER_SIZE:-5}" --rate "${CLAIM_RATE:-2000}" \
+  --queued 1000 --queued 10000 --queued 100000 --queued 1000000)
+echo "$paced"
 
 echo "== 3 workers x -N 4 against 1 worker x 12 connections"
 mkdir -p "$work/pg" "$work/www" "$work/out"
@@ -87,6 +91,8 @@ if [[ ${1:-} == --write ]]; then
     echo
     echo '```'
     echo "$claims"
+    echo
+    echo "$paced"
     echo '```'
     echo
     echo "| run ($FILES x $SIZE_MIB MiB, 20 ms latency, 4 MB/s per connection) | wall |"

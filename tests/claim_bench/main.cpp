@@ -1,15 +1,21 @@
 // arina-claim-bench: claim throughput and latency of the PostgreSQL task store
 // (bench/cluster.sh runs it; figures in docs/benchmarks.md).
 //
-//   arina-claim-bench [--workers 8] [--queued N]... [--seconds 5] [--conninfo STR]
+//   arina-claim-bench [--workers 8] [--queued N]... [--seconds 5] [--rate R] [--conninfo STR]
 //
 // For each N: a fresh database with N queued no-op tasks (inserted with one
 // generate_series statement), then W threads, each a worker with its own store, loop
-// "claim, mark completed, release" for the given time (or until the queue is drained:
+// "claim, mark completed, release, flush" for the given time (or until the queue is drained:
 // the rate counts until the last claim). Printed per N: claims per
 // second over all workers, and the p50/p99/max latency of claim() itself (the previous
 // task's completion is committed by flush() before the clock starts). Without
 // --conninfo a throwaway server is started as in the tests.
+//
+// By default the loop is closed: every worker claims again as soon as it has finished,
+// which saturates the machine. With --rate R it is paced (open loop): the workers together
+// start R claims per second, worker w's k-th claim due at (k * W + w) / R seconds; a claim
+// whose time came while its worker was still busy starts late, at once ("late max" is the
+// most any claim started after its time: near zero when the store keeps up with R).
 
 #include <algorithm>
 #include <atomic>
@@ -30,13 +36,17 @@ using Clock = std::chrono::steady_clock;
 struct Run {
     double claims_per_second = 0;
     double p50_ms = 0, p99_ms = 0, max_ms = 0;
+    double late_max_ms = 0;  // paced runs: the most a claim started after its time
     long claims = 0;
 };
 
-Run run(const std::string& conninfo, int workers, double seconds) {
+/// `rate`: claims per second over all workers, 0 for a closed loop.
+Run run(const std::string& conninfo, int workers, double seconds, double rate) {
     std::vector<std::vector<double>> latencies(static_cast<std::size_t>(workers));
     std::vector<Clock::time_point> ended(static_cast<std::size_t>(workers));
+    std::vector<double> late(static_cast<std::size_t>(workers), 0.0);
     std::atomic<bool> go{false}, stop{false};
+    Clock::time_point started;  // written before `go`, read after
     std::vector<std::thread> threads;
     for (int w = 0; w < workers; ++w) {
         threads.emplace_back([&, w] {
@@ -50,7 +60,17 @@ Run run(const std::string& conninfo, int workers, double seconds) {
             auto& mine = latencies[static_cast<std::size_t>(w)];
             store.claim({});  // registers the worker (and its first task) before the clock runs
             while (!go) std::this_thread::yield();
-            while (!stop) {
+            for (long k = 0; !stop; ++k) {
+                if (rate > 0) {
+                    const auto due =
+                        started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                      static_cast<double>(k * workers + w) / rate));
+                    std::this_thread::sleep_until(due);
+                    if (stop) break;
+                    auto& worst = late[static_cast<std::size_t>(w)];
+                    worst = std::max(worst,
+                                     std::chrono::duration<double, std::milli>(Clock::now() - due).count());
+                }
                 const auto t0 = Clock::now();
                 auto claimed = store.claim({});
                 const auto t1 = Clock::now();
@@ -65,7 +85,7 @@ Run run(const std::string& conninfo, int workers, double seconds) {
         });
     }
     std::this_thread::sleep_for(std::chrono::seconds(1));
-    const auto started = Clock::now();
+    started = Clock::now();
     go = true;
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     stop = true;
@@ -84,6 +104,7 @@ Run run(const std::string& conninfo, int workers, double seconds) {
     r.p50_ms = all[all.size() / 2];
     r.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
     r.max_ms = all.back();
+    r.late_max_ms = *std::max_element(late.begin(), late.end());
     return r;
 }
 
@@ -92,8 +113,22 @@ Run run(const std::string& conninfo, int workers, double seconds) {
 int main(int argc, char** argv) {
     int workers = 8;
     double seconds = 5;
+    double rate = 0;
     std::vector<long> sizes;
     std::string conninfo;
+    for (int i = 1; i < argc; ++i)
+        if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+            std::printf(
+                "usage: arina-claim-bench [--workers W] [--queued N]... [--seconds S] [--rate R] "
+                "[--conninfo STR]\n"
+                "  W workers (default 8), each with its own store, loop \"claim, mark completed, release,\n"
+                "  flush\" for S seconds (default 5) on a fresh queue of N no-op tasks (default "
+                "10^3..10^6).\n"
+                "  Latency is claim() alone. --rate R paces the workers to R claims/s together (open\n"
+                "  loop); without it each claims again at once (closed loop, saturating).\n"
+                "  Without --conninfo a throwaway PostgreSQL server is started.\n");
+            return 0;
+        }
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         if (flag == "--workers")
@@ -104,6 +139,8 @@ int main(int argc, char** argv) {
             seconds = std::atof(argv[i + 1]);
         else if (flag == "--conninfo")
             conninfo = argv[i + 1];
+        else if (flag == "--rate")
+            rate = std::atof(argv[i + 1]);
     }
     if (sizes.empty()) sizes = {1000, 10000, 100000, 1000000};
     std::string why;
@@ -112,8 +149,12 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "arina-claim-bench: PostgreSQL could not be started: %s\n", why.c_str());
         return 1;
     }
-    std::printf("%-10s %-8s %-12s %-9s %-9s %-9s\n", "queued", "workers", "claims/s", "p50 ms", "p99 ms",
-                "max ms");
+    if (rate > 0)
+        std::printf("%-10s %-8s %-9s %-12s %-9s %-9s %-9s %-9s\n", "queued", "workers", "paced/s", "claims/s",
+                    "p50 ms", "p99 ms", "max ms", "late max ms");
+    else
+        std::printf("%-10s %-8s %-12s %-9s %-9s %-9s\n", "queued", "workers", "claims/s", "p50 ms", "p99 ms",
+                    "max ms");
     for (long n : sizes) {
         std::string db = conninfo;
         if (pg) {
@@ -136,9 +177,13 @@ int main(int argc, char** argv) {
                 return 1;
             }
         }
-        const Run r = run(db, workers, seconds);
-        std::printf("%-10ld %-8d %-12.0f %-9.2f %-9.2f %-9.2f\n", n, workers, r.claims_per_second, r.p50_ms,
-                    r.p99_ms, r.max_ms);
+        const Run r = run(db, workers, seconds, rate);
+        if (rate > 0)
+            std::printf("%-10ld %-8d %-9.0f %-12.0f %-9.2f %-9.2f %-9.2f %-9.2f\n", n, workers, rate,
+                        r.claims_per_second, r.p50_ms, r.p99_ms, r.max_ms, r.late_max_ms);
+        else
+            std::printf("%-10ld %-8d %-12.0f %-9.2f %-9.2f %-9.2f\n", n, workers, r.claims_per_second,
+                        r.p50_ms, r.p99_ms, r.max_ms);
         std::fflush(stdout);
     }
     return 0;
