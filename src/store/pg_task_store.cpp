@@ -155,9 +155,14 @@ PgTaskStore::~PgTaskStore() {
 // Commits (the writer thread, or a caller waiting in flush() or claim())
 
 bool PgTaskStore::commit(detail::Batch& batch, bool caller) {
+    // A waiting caller of a worker that claims commits over the claim connection (the server
+    // process that runs its claims); others over the writer's, idle while anybody commits.
     std::unique_lock<std::mutex> claim_lock;
-    if (caller) claim_lock = std::unique_lock(claim_mutex_);
-    std::unique_ptr<pg::Connection>& conn = caller ? claim_conn_ : writer_conn_;
+    if (caller) {
+        claim_lock = std::unique_lock(claim_mutex_);
+        if (!claim_conn_) claim_lock.unlock();
+    }
+    std::unique_ptr<pg::Connection>& conn = claim_lock.owns_lock() ? claim_conn_ : writer_conn_;
     const std::int64_t now = detail::unix_now();
     const std::int64_t me = worker_id_.load();
     std::vector<std::pair<detail::InsertJob*, TaskKey>> inserted;

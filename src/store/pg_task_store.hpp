@@ -16,10 +16,11 @@
 // write the same part file. A worker's writes to a task it does not hold change nothing.
 //
 // Writes somebody waits for (flush(), and claim(), which first commits this worker's
-// queued writes) are committed by the waiting thread itself over the claim connection
-// when the writer thread is idle: "finish, give back, claim the next" is two round trips
-// on one server process, with no hand-over between threads. Eight workers on two cores
-// then keep eight server processes busy instead of sixteen (docs/benchmarks.md).
+// queued writes) are committed by the waiting thread itself when the writer thread is
+// idle, over the claim connection once this process claims (else the writer's): "finish,
+// give back, claim the next" is two round trips on one server process, with no hand-over
+// between threads. Eight workers on two cores then keep eight server processes busy
+// instead of sixteen (docs/benchmarks.md).
 
 #include <atomic>
 #include <map>
@@ -94,7 +95,8 @@ class PgTaskStore final : public TaskStore {
     void read_error(const std::string& message) const;
 
     /// Commits a batch (BatchWriter::Commit): over the writer's connection on the writer
-    /// thread, over the claim connection (under claim_mutex_) when `caller`.
+    /// thread; when `caller` (a thread waiting for it), over the claim connection (under
+    /// claim_mutex_) if this process claims, else over the writer's.
     bool commit(detail::Batch& batch, bool caller);
     std::variant<std::int64_t, Error> register_worker();
     std::variant<std::optional<Claim>, Error> claim_locked(const ClaimRequest& request, std::int64_t me);
@@ -111,7 +113,7 @@ class PgTaskStore final : public TaskStore {
     const TaskStoreOptions options_;
     const std::string worker_name_;
 
-    std::unique_ptr<pg::Connection> writer_conn_;  // writer thread only
+    std::unique_ptr<pg::Connection> writer_conn_;  // whoever commits (the writer thread, or a caller)
     mutable std::mutex read_mutex_;
     mutable std::unique_ptr<pg::Connection> reader_conn_;  // under read_mutex_
     std::mutex claim_mutex_;

@@ -330,6 +330,24 @@ TEST_F(PgStore, AWaitedForFinishRunsOnTheClaimSessionAndProgressStaysWithTheWrit
     EXPECT_NE(progressed_on, finished_on);
 }
 
+TEST_F(PgStore, AStoreThatDoesNotClaimCommitsWhatItWaitsForOverItsOneWriterSession) {
+    auto store = open_ok(locator);  // as `arina queue pause` opens it: no claims
+    ASSERT_TRUE(store);
+    const TaskKey key = insert_ok(*store, task("1"));
+    store->update_state(key, "paused");
+    ASSERT_FALSE(store->flush());
+    std::string error;
+    auto admin = pg::Connection::connect(locator, error);
+    ASSERT_TRUE(admin) << error;
+    auto sessions = admin->exec(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+        "pg_backend_pid()");
+    ASSERT_TRUE(sessions.ok()) << sessions.message();
+    EXPECT_EQ(sessions.int64(0, 0), 1);  // no claim connection opened just to commit
+    EXPECT_GT(session_that_ran(*admin, "UPDATE arina_tasks SET state"), 0);
+    EXPECT_EQ(store->get(key)->state, "paused");
+}
+
 TEST_F(PgStore, FencedWritesFindTheirTaskByKeyAndTheEmptyQueueCheckReadsTheClaimableIndex) {
     // A queue of 20 000 tasks, 2 000 of them finished, statistics up to date.
     const std::string name = locator.substr(locator.rfind('=') + 1);
