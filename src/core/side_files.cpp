@@ -4,6 +4,7 @@
 #include <cctype>
 #include <sstream>
 
+#include "media/webvtt.hpp"
 #include "util/atomic_file.hpp"
 #include "util/output_template.hpp"
 
@@ -145,7 +146,13 @@ SideFiles fetch_side_files(const extract::Extraction& extraction, const SideFile
             }
             out.files.push_back(path);
             if (embed) {
-                out.extras.subtitles.push_back({path, sub.language, sub.name});
+                mux::ExternalSubtitle subtitle{path, sub.language, sub.name};
+                // An HLS rendition's cues are in the media's clock through its X-TIMESTAMP-MAP, and
+                // the media's first timestamp is seldom 0 (10 s, 1.4 s): the mux places them by it.
+                if (ext == "vtt")
+                    if (const auto map = media::webvtt_timestamp_map(page.body))
+                        subtitle.media_clock_offset_us = map->offset_us();
+                out.extras.subtitles.push_back(std::move(subtitle));
                 if (!options.write_subs) out.remove_after.push_back(path);
             }
         }

@@ -19,6 +19,7 @@ Error add_subtitle(const ExternalSubtitle& file, OutputWriter& writer, Container
     if (auto* error = std::get_if<Error>(&added)) return std::move(*error);
     const int index = std::get<int>(added);
     track->set_output_index(index);
+    track->set_media_clock_offset(file.media_clock_offset_us);
     if (const std::string language = container_language(file.language, container); !language.empty())
         writer.set_stream_tag(index, "language", language);
     if (const std::string title = clean_tag_text(file.title, kMaxTagBytes); !title.empty()) {

@@ -9,7 +9,9 @@
 // picture that cannot be read or converted is left out with a warning in MuxReport::warnings, and
 // never fails the mux: the video is not thrown away for a subtitle.
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,6 +62,10 @@ struct ExternalSubtitle {
     /// codes are written as given. Empty: no language ("und").
     std::string language;
     std::string title;  ///< the track's name ("English (auto-generated)"); empty: none
+    /// Microseconds that turn a cue time into a time of the inputs' own clock (an HLS WebVTT
+    /// file's X-TIMESTAMP-MAP). Set, the cues are placed against the inputs' first timestamp as
+    /// the pictures and sound are; empty, cue times count from the output's start.
+    std::optional<std::int64_t> media_clock_offset_us;
 };
 
 /// Everything mux() adds to the output besides the inputs' streams. Default: nothing.

@@ -76,13 +76,16 @@ Error add_output_streams(Readers& readers, OutputWriter& writer, Container conta
 
 // The earliest start of all inputs becomes 0 in the output. One origin for all inputs (not one each) keeps
 // separately downloaded audio and video in the sync their manifest gave them.
-void set_common_origin(Readers& readers) {
+// Returns the origin: the inputs' earliest start (their own clock), 0 when none says.
+std::int64_t set_common_origin(Readers& readers) {
     std::int64_t origin = kNoTimestamp;
     for (const auto& reader : readers) {
         const std::int64_t start = reader->start_us();
         if (start != kNoTimestamp) origin = (origin == kNoTimestamp) ? start : std::min(origin, start);
     }
-    for (auto& reader : readers) reader->set_origin_us(origin == kNoTimestamp ? 0 : origin);
+    if (origin == kNoTimestamp) origin = 0;
+    for (auto& reader : readers) reader->set_origin_us(origin);
+    return origin;
 }
 
 // The input whose look-ahead packet has the smallest DTS, or -1 when all inputs are exhausted.
@@ -153,7 +156,8 @@ std::variant<MuxReport, Error> mux_checked(const std::vector<MuxInput>& inputs,
         if (Error error = writer.write_attached_picture(extras.cover_stream, extras.cover_bytes))
             return error;
     }
-    set_common_origin(readers);
+    const std::int64_t origin_us = set_common_origin(readers);
+    for (auto& subtitle : extras.subtitles) subtitle->place_against(origin_us);
 
     // The inputs, then the subtitle files, each one packet ahead.
     const auto next_of = [&](std::size_t source) -> std::variant<PacketPtr, Error> {

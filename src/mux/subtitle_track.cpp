@@ -236,6 +236,26 @@ std::variant<std::unique_ptr<SubtitleTrack>, std::string> SubtitleTrack::load(
     return track;
 }
 
+void SubtitleTrack::place_against(std::int64_t origin_us) {
+    if (!media_clock_offset_us_) return;
+    const std::int64_t shift = rescale(*media_clock_offset_us_ - origin_us, kMicroseconds, time_base_);
+    if (shift == 0) return;
+    std::deque<PacketPtr> placed;
+    for (PacketPtr& packet : packets_) {
+        std::int64_t pts = packet->pts + shift;
+        std::int64_t duration = packet->duration;
+        if (pts < 0) {
+            if (duration <= 0 || pts + duration <= 0) continue;  // over before the output starts
+            duration += pts;
+            pts = 0;
+        }
+        packet->pts = packet->dts = pts;
+        packet->duration = duration;
+        placed.push_back(std::move(packet));
+    }
+    packets_ = std::move(placed);
+}
+
 PacketPtr SubtitleTrack::next() {
     if (packets_.empty()) return nullptr;
     PacketPtr packet = std::move(packets_.front());

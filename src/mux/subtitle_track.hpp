@@ -16,6 +16,7 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -50,6 +51,13 @@ class SubtitleTrack {
 
     /// From now on next() packets carry this output stream index.
     void set_output_index(int index) { output_index_ = index; }
+    /// ExternalSubtitle::media_clock_offset_us: cue times are in the media's clock after this.
+    void set_media_clock_offset(std::optional<std::int64_t> offset_us) { media_clock_offset_us_ = offset_us; }
+    /// The inputs' timestamps start at `origin_us` (their own clock; the output starts there): with a
+    /// media clock offset, every cue moves by offset - origin; a cue that then ends before the
+    /// output starts is left out, one that starts before it is cut to start there. Without, nothing
+    /// changes. Call once, before next().
+    void place_against(std::int64_t origin_us);
     /// The next cue as a packet in time_base() (dts = pts, duration set); null after the last.
     PacketPtr next();
 
@@ -64,6 +72,7 @@ class SubtitleTrack {
     std::size_t failed_cues_ = 0;
     std::size_t recoded_cues_ = 0;
     int output_index_ = -1;
+    std::optional<std::int64_t> media_clock_offset_us_;
 };
 
 }  // namespace arina::mux

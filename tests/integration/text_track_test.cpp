@@ -5,6 +5,9 @@
 
 #include <gmock/gmock.h>
 
+#include <cmath>
+#include <sstream>
+
 #include "download_fixture.hpp"
 #include "fixtures/stream_media.hpp"
 #include "util/sha256.hpp"
@@ -42,8 +45,10 @@ class TextTrackTest : public DownloadTest {
         return probe.output;
     }
     // An HLS master (video variant, audio rendition) with an English WebVTT subtitle rendition of
-    // two segments, served at /hls; returns the joined .vtt expected.
-    std::string hls_with_subtitles() {
+    // two segments, served at /hls; returns the joined .vtt expected. `header_line` (e.g. an
+    // X-TIMESTAMP-MAP) goes under each segment's WEBVTT line.
+    std::string hls_with_subtitles(const std::string& header_line = "") {
+        const std::string header = header_line.empty() ? "" : header_line + "\n";
         const fs::path hls = dir / "www/hls";
         EXPECT_TRUE(media_fx::hls_master_with_audio(hls));
         std::string master = read_file(hls / "master.m3u8");
@@ -58,11 +63,12 @@ class TextTrackTest : public DownloadTest {
                    "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:4.0,\nen0.vtt\n"
                    "#EXTINF:4.0,\nen1.vtt\n#EXT-X-ENDLIST\n");
         write_file(hls / "subs/en0.vtt",
-                   "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHello from the council\n\n");
+                   "WEBVTT\n" + header + "\n00:00:00.500 --> 00:00:02.000\nHello from the council\n\n");
         write_file(hls / "subs/en1.vtt",
-                   "WEBVTT\r\n\r\n00:00:02.500 --> 00:00:03.500\r\nThe meeting is open\r\n");
+                   "WEBVTT\r\n" + header + "\r\n00:00:02.500 --> 00:00:03.500\r\nThe meeting is open\r\n");
         server.serve_directory("/hls", hls);
-        return "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHello from the council\n\n"
+        return "WEBVTT\n" + header +
+               "\n00:00:00.500 --> 00:00:02.000\nHello from the council\n\n"
                "00:00:02.500 --> 00:00:03.500\nThe meeting is open\n";
     }
     // DASH (video and audio by SegmentTemplate, 8 s) with `text_sets` added to its Period,
@@ -76,6 +82,29 @@ class TextTrackTest : public DownloadTest {
         mpd.insert(period_end, text_sets);
         write_file(dash / "manifest.mpd", mpd);
         server.serve_directory("/dash", dash);
+    }
+    // When each cue of a file's subtitle stream starts, in seconds of the output.
+    std::vector<double> subtitle_times(const fs::path& file) {
+        const auto probe =
+            run_program({media_fx::find_program("ffprobe"), "-v", "error", "-select_streams", "s",
+                         "-show_entries", "packet=pts_time,size", "-of", "csv=p=0", file.string()});
+        EXPECT_EQ(probe.exit_code, 0) << probe.output;
+        std::vector<double> times;
+        std::istringstream lines(probe.output);
+        // "pts,size": MP4 fills the gaps between cues with empty samples (2 bytes: a zero text length).
+        for (std::string line; std::getline(lines, line);) {
+            const auto comma = line.find(',');
+            if (comma != std::string::npos && std::stoi(line.substr(comma + 1)) > 2)
+                times.push_back(std::stod(line.substr(0, comma)));
+        }
+        return times;
+    }
+    // The first timestamp of a media segment, in seconds of its own clock.
+    double start_of(const fs::path& segment) {
+        const auto probe = run_program({media_fx::find_program("ffprobe"), "-v", "error", "-show_entries",
+                                        "format=start_time", "-of", "csv=p=0", segment.string()});
+        EXPECT_EQ(probe.exit_code, 0) << probe.output;
+        return std::stod(probe.output);
     }
     void write_www(const std::string& path, const std::string& bytes) {
         write_file(dir / "www" / path, bytes);
@@ -111,6 +140,35 @@ TEST_F(TextTrackTest, HlsSubtitleRenditionIsEmbeddedWithItsLanguage) {
               "7d8a205fe983786ac88a8b099fdebf2ec01556e8f85eed3dff5d8cf130a7b095");
     EXPECT_EQ(streams_of(mp4), "h264,video,und\naac,audio,und\nmov_text,subtitle,eng\n");
     EXPECT_NEAR(media_fx::summarize(mp4).duration, media_fx::kClipSeconds, 0.5);
+}
+
+// An HLS rendition's X-TIMESTAMP-MAP says where its cue times are in the media's clock (RFC 8216,
+// 3.5); the media's first timestamp is not 0 (ffmpeg starts TS at ~1.4 s). Embedded, each cue is
+// where the map puts it against the pictures: here 2 s after the first one, so the cue written at
+// 0.5 s shows at 2.5 s of the output. Without a map, cue times count from the output's start.
+TEST_F(TextTrackTest, EmbeddedHlsCuesArePlacedByTheirTimestampMap) {
+    hls_with_subtitles();  // makes the media, to read its first timestamp
+    const fs::path hls = dir / "www/hls";
+    const double origin = std::min(start_of(hls / "s0_0.ts"), start_of(hls / "s1_0.ts"));
+    const auto mpegts = static_cast<std::int64_t>(std::llround((origin + 2.0) * 90000));
+    hls_with_subtitles("X-TIMESTAMP-MAP=MPEGTS:" + std::to_string(mpegts) + ",LOCAL:00:00:00.000");
+    page("/show/council-10", "Council", "/hls/master.m3u8");
+
+    const auto r = arina({"--embed-subs", "--sub-langs", "en", server.url("/show/council-10")});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto times = subtitle_times(dir / "Council [council-10].mp4");
+    ASSERT_GE(times.size(), 2u) << r.output;
+    EXPECT_NEAR(times.front(), 2.5, 0.02);
+    EXPECT_NEAR(times.back(), 4.5, 0.02);
+
+    hls_with_subtitles();  // no map
+    page("/show/council-11", "Council", "/hls/master.m3u8");
+    const auto plain = arina({"--embed-subs", "--sub-langs", "en", server.url("/show/council-11")});
+    ASSERT_EQ(plain.exit_code, 0) << plain.output;
+    const auto unmapped = subtitle_times(dir / "Council [council-11].mp4");
+    ASSERT_GE(unmapped.size(), 2u);
+    EXPECT_NEAR(unmapped.front(), 0.5, 0.02);
+    EXPECT_NEAR(unmapped.back(), 2.5, 0.02);
 }
 
 // A DASH text AdaptationSet of one WebVTT file, --embed-subs: a subtitle stream tagged French in the
