@@ -1,6 +1,7 @@
 #include "core/text_tracks.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <utility>
 
@@ -63,10 +64,17 @@ TextTracks text_tracks_of(const media::Presentation& presentation) {
             add(s, s.fragments[0].url, ext);  // DASH: one whole WebVTT or TTML file
             continue;
         }
-        // DASH WebVTT in segments: fetched and joined like an HLS rendition's.
+        // DASH WebVTT in segments, or one file per Period: fetched and joined like an HLS
+        // rendition's, each Period's cues moved to where the Period starts.
         if (add(s, s.fragments[0].url, ext)) {
-            auto& urls = out.segments[s.fragments[0].url];
-            for (const auto& f : s.fragments) urls.push_back(f.url);
+            JoinedText& text = out.segments[s.fragments[0].url];
+            std::map<int, double> period_start;  // a Period's first fragment starts it
+            for (const auto& f : s.fragments) period_start.emplace(f.discontinuity, f.start);
+            const double first = period_start.at(s.fragments[0].discontinuity);
+            for (const auto& f : s.fragments) {
+                text.urls.push_back(f.url);
+                text.offsets_ms.push_back(std::llround((period_start.at(f.discontinuity) - first) * 1000));
+            }
         }
     }
     return out;
@@ -76,11 +84,11 @@ std::vector<extract::SubtitleFile> text_track_subtitles(const media::Presentatio
     return text_tracks_of(presentation).subtitles;
 }
 
-extract::Page TextTrackFetcher::joined(const std::string& name, const std::vector<std::string>& urls,
-                                       std::size_t max_bytes, std::size_t used, extract::Page page) {
+extract::Page TextTrackFetcher::joined(const std::string& name, const JoinedText& text, std::size_t max_bytes,
+                                       std::size_t used, extract::Page page) {
     std::vector<std::string> segments;
     std::size_t total = used;
-    for (const auto& url : urls) {
+    for (const auto& url : text.urls) {
         extract::Page segment = inner_.get(url, max_bytes - std::min(total, max_bytes));
         if (segment.error) {
             page.error = segment.error;
@@ -94,7 +102,7 @@ extract::Page TextTrackFetcher::joined(const std::string& name, const std::vecto
         total += segment.body.size();
         segments.push_back(std::move(segment.body));
     }
-    page.body = media::join_webvtt_segments(segments);
+    page.body = media::join_webvtt_segments(segments, text.offsets_ms);
     page.content_type = "text/vtt";
     page.truncated = false;
     return page;
@@ -130,16 +138,16 @@ extract::Page TextTrackFetcher::get(const std::string& url, std::size_t max_byte
         page.error = {FailReason::Unsupported, base + ": subtitles in MP4 segments are not supported"};
         return page;
     }
-    std::vector<std::string> urls;
+    JoinedText text;
     for (const auto& fragment : p.streams[0].fragments) {
         if (fragment.byte_range || fragment.key) {
             page.error = {FailReason::BadManifest, base + ": subtitle segments in byte ranges or encrypted"};
             return page;
         }
-        urls.push_back(fragment.url);
+        text.urls.push_back(fragment.url);
     }
     const std::size_t used = page.body.size();
-    return joined(base, urls, max_bytes, used, std::move(page));
+    return joined(base, text, max_bytes, used, std::move(page));
 }
 
 }  // namespace arina

@@ -8,6 +8,7 @@
 // form (text in MP4 segments, segmented TTML, byte ranges) are named as unavailable, so that a
 // language asked for is never dropped in silence.
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,12 +19,21 @@
 
 namespace arina {
 
+/// WebVTT files to fetch and join into one: the URLs in order, and for each the milliseconds its cue
+/// times move by (multi-Period DASH: where its Period starts after the first Period, since a
+/// Period's cue times count from its own start; 0 otherwise).
+struct JoinedText {
+    std::vector<std::string> urls;
+    std::vector<std::int64_t> offsets_ms;
+    friend bool operator==(const JoinedText&, const JoinedText&) = default;
+};
+
 struct TextTracks {
     /// One per language and URL, ext "vtt" or "ttml". For HLS the url is the rendition's media
     /// playlist; for segmented DASH WebVTT it is the first segment's URL, a key of `segments`.
     std::vector<extract::SubtitleFile> subtitles;
-    /// Segmented DASH WebVTT: the key URL (the subtitle's url) -> every segment's URL, in order.
-    std::map<std::string, std::vector<std::string>> segments;
+    /// Segmented or multi-Period DASH WebVTT: the key URL (the subtitle's url) -> what to join.
+    std::map<std::string, JoinedText> segments;
     /// Tracks that cannot be had, with the reason.
     std::vector<UnavailableSubtitle> unavailable;
 };
@@ -40,19 +50,18 @@ std::vector<extract::SubtitleFile> text_track_subtitles(const media::Presentatio
 /// the segments it names; any other answer is passed on as it is.
 class TextTrackFetcher final : public extract::PageFetcher {
   public:
-    explicit TextTrackFetcher(extract::PageFetcher& inner,
-                              std::map<std::string, std::vector<std::string>> segments = {})
+    explicit TextTrackFetcher(extract::PageFetcher& inner, std::map<std::string, JoinedText> segments = {})
         : inner_(inner), segments_(std::move(segments)) {}
     extract::Page get(const std::string& url, std::size_t max_bytes) override;
     extract::Page head(const std::string& url) override { return inner_.head(url); }
 
   private:
     /// Fetches `urls` and joins them; errors and the size limit are reported against `name`.
-    extract::Page joined(const std::string& name, const std::vector<std::string>& urls, std::size_t max_bytes,
+    extract::Page joined(const std::string& name, const JoinedText& text, std::size_t max_bytes,
                          std::size_t used, extract::Page page);
 
     extract::PageFetcher& inner_;
-    std::map<std::string, std::vector<std::string>> segments_;
+    std::map<std::string, JoinedText> segments_;
 };
 
 }  // namespace arina

@@ -164,11 +164,13 @@ bool is_webvtt(std::string_view text) {
     return next == ' ' || next == '\t' || next == '\n' || next == '\r';
 }
 
-std::string join_webvtt_segments(const std::vector<std::string>& segments) {
+std::string join_webvtt_segments(const std::vector<std::string>& segments,
+                                 const std::vector<std::int64_t>& offsets_ms) {
     std::string out;
     bool header_written = false;
     std::optional<WebVttTimestampMap> first_map;
-    for (const auto& raw : segments) {
+    for (std::size_t k = 0; k < segments.size(); ++k) {
+        const std::string& raw = segments[k];
         const std::string text = normalized(without_bom(raw));
         std::string_view header;
         std::string_view body = text;
@@ -179,7 +181,9 @@ std::string join_webvtt_segments(const std::vector<std::string>& segments) {
         }
         while (body.ends_with('\n')) body.remove_suffix(1);
         const auto map = header.empty() ? std::nullopt : webvtt_timestamp_map(header);
-        const std::int64_t adjust = header_written && first_map && map ? adjustment_ms(*first_map, *map) : 0;
+        const std::int64_t adjust =
+            (header_written && first_map && map ? adjustment_ms(*first_map, *map) : 0) +
+            (k < offsets_ms.size() ? offsets_ms[k] : 0);
         if (!header_written) {
             out += header.empty() ? std::string_view("WEBVTT") : header;
             out += "\n\n";

@@ -40,9 +40,12 @@ bool is_webvtt(std::string_view text);
 /// styles follow. A later segment whose X-TIMESTAMP-MAP differs from the first one's has its cue
 /// times moved by the difference, so that every cue keeps its place in the media's clock under the
 /// first header (packagers that write each segment's cues from its own start do this); the 33-bit
-/// MPEG-2 clock wrapping between segments is taken into account. Line breaks become "\n"; BOMs are dropped.
-/// Segments with no cues (the empty segments a live packager writes) add nothing. A first segment that is not
-/// WebVTT still gets "WEBVTT" at the top.
-std::string join_webvtt_segments(const std::vector<std::string>& segments);
+/// MPEG-2 clock wrapping between segments is taken into account. `offsets_ms`, when given (one per
+/// segment), moves each segment's cues by that much more: multi-Period DASH, whose cue times count
+/// from their Period's start. Line breaks become "\n"; BOMs are dropped. Segments with no cues (the
+/// empty segments a live packager writes) add nothing. A first segment that is not WebVTT still
+/// gets "WEBVTT" at the top.
+std::string join_webvtt_segments(const std::vector<std::string>& segments,
+                                 const std::vector<std::int64_t>& offsets_ms = {});
 
 }  // namespace arina::media

@@ -84,9 +84,9 @@ TEST(TextTracks, DashSegmentedTextTracks) {
     EXPECT_EQ(tracks.subtitles[1].url, "https://example.com/a/it/a.vtt");
     ASSERT_EQ(tracks.segments.size(), 2U);
     EXPECT_EQ(tracks.segments.at("https://example.com/a/de-1.vtt"),
-              (std::vector<std::string>{"https://example.com/a/de-1.vtt", "https://example.com/a/de-2.vtt"}));
+              (JoinedText{{"https://example.com/a/de-1.vtt", "https://example.com/a/de-2.vtt"}, {0, 0}}));
     EXPECT_EQ(tracks.segments.at("https://example.com/a/it/a.vtt"),
-              (std::vector<std::string>{"https://example.com/a/it/a.vtt", "https://example.com/a/it/b.vtt"}));
+              (JoinedText{{"https://example.com/a/it/a.vtt", "https://example.com/a/it/b.vtt"}, {0, 0}}));
     ASSERT_EQ(tracks.unavailable.size(), 2U);
     EXPECT_EQ(tracks.unavailable[0].language, "en");
     EXPECT_EQ(tracks.unavailable[0].reason, "text in MP4 segments (stpp) is not supported");
@@ -101,6 +101,40 @@ TEST(TextTracks, DashSegmentedTextTracks) {
     ASSERT_FALSE(joined.error) << joined.error.message;
     EXPECT_EQ(joined.body, "WEBVTT\n\n00:00.500 --> 00:02.000\nEins\n\n00:04.500 --> 00:06.000\nZwei\n");
     EXPECT_EQ(inner.calls.size(), 2U);
+}
+
+// Multi-Period DASH: a text track's Periods join into one subtitle, and since a Period's cue
+// times count from its own start, each Period's cues move to where it starts (6 s here).
+TEST(TextTracks, EachPeriodsCuesMoveToWhereThePeriodStarts) {
+    const auto dash = ok(media::parse_dash(R"(<MPD mediaPresentationDuration="PT10S">
+  <Period id="1" start="PT0S" duration="PT6S">
+    <AdaptationSet contentType="video" mimeType="video/mp4"><Representation id="v" bandwidth="1"
+      codecs="avc1.4d401e"><BaseURL>p1/v.mp4</BaseURL></Representation></AdaptationSet>
+    <AdaptationSet contentType="text" mimeType="text/vtt" lang="de">
+      <Representation id="sub-de" bandwidth="256"><BaseURL>p1/de.vtt</BaseURL></Representation></AdaptationSet>
+  </Period>
+  <Period id="2" duration="PT4S">
+    <AdaptationSet contentType="video" mimeType="video/mp4"><Representation id="v" bandwidth="1"
+      codecs="avc1.4d401e"><BaseURL>p2/v.mp4</BaseURL></Representation></AdaptationSet>
+    <AdaptationSet contentType="text" mimeType="text/vtt" lang="de">
+      <Representation id="sub-de" bandwidth="256"><BaseURL>p2/de.vtt</BaseURL></Representation></AdaptationSet>
+  </Period></MPD>)",
+                                           "https://example.com/a/m.mpd"));
+    const auto tracks = text_tracks_of(dash);
+    ASSERT_EQ(tracks.subtitles.size(), 1U);
+    EXPECT_EQ(tracks.subtitles[0].url, "https://example.com/a/p1/de.vtt");
+    EXPECT_EQ(
+        tracks.segments.at("https://example.com/a/p1/de.vtt"),
+        (JoinedText{{"https://example.com/a/p1/de.vtt", "https://example.com/a/p2/de.vtt"}, {0, 6000}}));
+
+    extract::test::FakeFetcher inner;
+    inner.serve("https://example.com/a/p1/de.vtt", "text/vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nEins\n");
+    inner.serve("https://example.com/a/p2/de.vtt", "text/vtt", "WEBVTT\n\n00:00.500 --> 00:01.500\nZwei\n");
+    TextTrackFetcher fetcher(inner, tracks.segments);
+    const auto joined = fetcher.get("https://example.com/a/p1/de.vtt", 1 << 20);
+    ASSERT_FALSE(joined.error) << joined.error.message;
+    EXPECT_EQ(joined.body,
+              "WEBVTT\n\n00:01.000 --> 00:02.000\nEins\n\n00:00:06.500 --> 00:00:07.500\nZwei\n");
 }
 
 // An HLS subtitle rendition of IMSC or WebVTT in fMP4 (#EXT-X-MAP) is an error naming the playlist,
