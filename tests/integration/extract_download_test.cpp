@@ -137,54 +137,6 @@ TEST_F(ExtractDownloadTest, APagePointingAtAPlaylistIsDownloadedAsAStream) {
     EXPECT_EQ(s.audio, 1);
 }
 
-// An HLS master's subtitle rendition (#EXT-X-MEDIA:TYPE=SUBTITLES): listed by -F, and with
-// --write-subs its WebVTT segments become one NAME.LANG.vtt next to the video, one header on top.
-TEST_F(ExtractDownloadTest, HlsSubtitleRenditionIsListedAndSavedAsOneVttFile) {
-    const fs::path hls = dir / "www/hls";
-    ASSERT_TRUE(media_fx::hls_master_with_audio(hls));
-    std::string master = read_file(hls / "master.m3u8");
-    const auto variant = master.find("#EXT-X-STREAM-INF:");
-    ASSERT_NE(variant, std::string::npos) << master;
-    master.insert(master.find('\n', variant), ",SUBTITLES=\"subs\"");
-    master.insert(variant,
-                  "#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"English\",LANGUAGE=\"en\","
-                  "AUTOSELECT=YES,URI=\"subs/en.m3u8\"\n");
-    write_file(hls / "master.m3u8", master);
-    write_file(hls / "subs/en.m3u8",
-               "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:4.0,\nen0.vtt\n"
-               "#EXTINF:4.0,\nen1.vtt\n#EXT-X-ENDLIST\n");
-    write_file(hls / "subs/en0.vtt",
-               "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000\n\n"
-               "00:00:00.500 --> 00:00:02.000\nHello from the council\n\n");
-    write_file(hls / "subs/en1.vtt",
-               "WEBVTT\r\nX-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000\r\n\r\n"
-               "00:00:04.000 --> 00:00:05.500\r\nThe meeting is open\r\n");
-    server.serve_directory("/hls", hls);
-    page("/show/council-9",
-         "<html><head><meta property=\"og:title\" content=\"Council\">"
-         "<meta property=\"og:video\" content=\"/hls/master.m3u8\"></head><body></body></html>");
-
-    const auto listed = arina({"-F", server.url("/show/council-9")});
-    ASSERT_EQ(listed.exit_code, 0) << listed.output;
-    EXPECT_THAT(listed.output, ::testing::HasSubstr("\nsubtitles: en (vtt)\n")) << listed.output;
-
-    const auto r = arina({"--write-subs", "--sub-langs", "en", server.url("/show/council-9")});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(files(), (std::vector<std::string>{"Council [council-9].en.vtt", "Council [council-9].mp4"}))
-        << r.output;
-    const std::string expected =
-        "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000\n\n"
-        "00:00:00.500 --> 00:00:02.000\nHello from the council\n\n"
-        "00:00:04.000 --> 00:00:05.500\nThe meeting is open\n";
-    EXPECT_EQ(read_file(dir / "Council [council-9].en.vtt"), expected);
-    EXPECT_EQ(sha256_file_hex(dir / "Council [council-9].en.vtt"),
-              "15b7f656a8d3948713867e78492a1cd103d920c242b79a90e29bd726e5c1cc46");
-    const auto s = media_fx::summarize(dir / "Council [council-9].mp4");
-    EXPECT_NEAR(s.duration, media_fx::kClipSeconds, 0.5);
-    EXPECT_EQ(s.video, 1);
-    EXPECT_EQ(s.audio, 1);
-}
-
 // A DASH text AdaptationSet (text/vtt, one whole file): listed by -F and saved as NAME.LANG.vtt,
 // byte for byte, with --write-subs.
 TEST_F(ExtractDownloadTest, DashWebVttAdaptationSetIsListedAndSaved) {

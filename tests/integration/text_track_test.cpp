@@ -111,12 +111,16 @@ class TextTrackTest : public DownloadTest {
     }
 };
 
-// --embed-subs with an HLS subtitle rendition: the joined WebVTT becomes a subtitle stream tagged
-// English in the muxed MP4, next to its video and audio; the .vtt fetched only to be embedded is
-// not left beside it. With --write-subs too, the .vtt stays, byte for byte.
+// An HLS subtitle rendition is listed by -F; with --embed-subs the joined WebVTT becomes a
+// subtitle stream tagged English in the muxed MP4, next to its video and audio, and the .vtt
+// fetched only to be embedded is not left beside it. With --write-subs too, the .vtt stays, byte
+// for byte.
 TEST_F(TextTrackTest, HlsSubtitleRenditionIsEmbeddedWithItsLanguage) {
     const std::string vtt = hls_with_subtitles();
     page("/show/council-9", "Council", "/hls/master.m3u8");
+    const auto listed = arina({"-F", server.url("/show/council-9")});
+    ASSERT_EQ(listed.exit_code, 0) << listed.output;
+    EXPECT_THAT(listed.output, HasSubstr("\nsubtitles: en (vtt)\n")) << listed.output;
 
     const auto r = arina({"--embed-subs", "--sub-langs", "en", server.url("/show/council-9")});
     ASSERT_EQ(r.exit_code, 0) << r.output;
