@@ -28,12 +28,16 @@ class CountingHandler : public TransferHandler {
         return true;
     }
     void on_done(TransferId, const TransferOutcome& outcome) override {
-        if (outcome.reason != FailReason::None) ++failures;
+        if (outcome.reason != FailReason::None) {
+            ++failures;
+            messages += outcome.message + "\n";  // engine thread; read after all_done
+        }
         if (--remaining_ == 0) all_done.set_value();
     }
     std::atomic<std::int64_t> bytes{0};
     std::atomic<int> failures{0};
     std::promise<void> all_done;
+    std::string messages;  ///< of the failures, one per line
 
   private:
     int remaining_;
@@ -91,7 +95,7 @@ TEST(Engine, PerHostBudgetIsSharedFairlyByOwners) {
                     handler);
     });
     handler.all_done.get_future().wait();
-    EXPECT_EQ(handler.failures.load(), 0);
+    EXPECT_EQ(handler.failures.load(), 0) << handler.messages;
     EXPECT_LE(server.max_concurrent_connections(), 4);
     // The first four requests the server saw came from all three owners, not four from owner 1.
     const auto reqs = server.requests();
@@ -116,7 +120,7 @@ TEST(Engine, BatchedReadsStillSeeTheEndOfABodyAndTheNextResponseOnTheConnection)
         CountingHandler handler(1);
         engine.post([&] { engine.start({.url = server.url(path), .http = &http}, handler); });
         handler.all_done.get_future().wait();
-        EXPECT_EQ(handler.failures.load(), 0) << path;
+        EXPECT_EQ(handler.failures.load(), 0) << path << "\n" << handler.messages;
         EXPECT_EQ(handler.bytes.load(),
                   std::string(path) == "/big.bin" ? static_cast<std::int64_t>(big.size()) : 10)
             << path;
@@ -140,7 +144,7 @@ TEST(Engine, AConnectionThatSlowsDownIsNotTakenForStalled) {
     CountingHandler handler(1);
     engine.post([&] { engine.start({.url = server.url("/slows.bin"), .http = &http}, handler); });
     handler.all_done.get_future().wait();
-    EXPECT_EQ(handler.failures.load(), 0);
+    EXPECT_EQ(handler.failures.load(), 0) << handler.messages;
     EXPECT_EQ(handler.bytes.load(), static_cast<std::int64_t>(body.size()));
 }
 
