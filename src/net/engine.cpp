@@ -14,6 +14,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 #include <vector>
@@ -112,6 +113,8 @@ struct Engine::Impl {
     int wake_fd = -1;  // eventfd: post() and start() from other threads wake the loop
     bool curl_timer_set = false;
     curl_socket_t reading_socket = CURL_SOCKET_BAD;
+    // Every socket given a low-water mark above 1 since the last reset (see check_stalls).
+    std::set<curl_socket_t> raised_sockets;
     Clock::time_point curl_deadline{};
     CURLSH* share = nullptr;
     RateLimiter limiter;
@@ -156,7 +159,7 @@ struct Engine::Impl {
     static std::size_t write_callback(char* data, std::size_t size, std::size_t n, void* user);
     static void expect_body(Transfer& t);
     void tune_low_water(Transfer& t, Clock::time_point now);
-    static void set_low_water(Transfer& t, std::int64_t bytes);
+    void set_low_water(Transfer& t, std::int64_t bytes);
 };
 
 // ---------------------------------------------------------------- callbacks
@@ -264,6 +267,7 @@ void Engine::Impl::set_low_water(Transfer& t, std::int64_t bytes) {
     if (t.socket == CURL_SOCKET_BAD) return;
     const int value = static_cast<int>(bytes);
     if (::setsockopt(t.socket, SOL_SOCKET, SO_RCVLOWAT, &value, sizeof value) == 0) t.low_water = bytes;
+    if (bytes > 1) raised_sockets.insert(t.socket);
 }
 
 // ---------------------------------------------------------------- engine thread
@@ -415,14 +419,29 @@ void Engine::Impl::remove_aborted() {
 void Engine::Impl::check_stalls() {
     const auto now = Clock::now();
     std::vector<Transfer*> stalled;
+    bool any_quiet = false;
     for (const auto& [id, t] : transfers) {
         if (!t->easy || t->paused || t->aborted) continue;
         const double idle = std::chrono::duration<double>(now - t->last_activity).count();
         const double timeout = t->request.http->socket_timeout;
         // A connection that slowed down may be trickling bytes below its low-water mark: from
         // now on every byte wakes us, so it is never taken for stalled.
-        if (t->low_water > 1 && idle > std::min(1.0, timeout / 4)) set_low_water(*t, 1);
+        if (idle > std::min(1.0, timeout / 4)) {
+            any_quiet = true;
+            if (t->low_water > 1) set_low_water(*t, 1);
+        }
         if (idle > timeout) stalled.push_back(t.get());
+    }
+    // A transfer's socket is learnt from the socket libcurl was reading when its body arrived, and
+    // libcurl may also run other transfers in that call (their timers): then a mark meant for one
+    // connection lands on another, whose whole answer can sit below it, unseen (a request that got
+    // every byte and still timed out). Lowering the mark wakes a socket whose data is waiting, so
+    // once anything has been quiet for a second every raised socket goes back to 1.
+    if (any_quiet && !raised_sockets.empty()) {
+        const int one = 1;
+        for (curl_socket_t s : raised_sockets) ::setsockopt(s, SOL_SOCKET, SO_RCVLOWAT, &one, sizeof one);
+        raised_sockets.clear();
+        for (const auto& [id, t] : transfers) t->low_water = 1;
     }
     for (Transfer* t : stalled) {
         TransferOutcome outcome;

@@ -95,10 +95,18 @@ TEST(Engine, PerHostBudgetIsSharedFairlyByOwners) {
                     handler);
     });
     handler.all_done.get_future().wait();
-    EXPECT_EQ(handler.failures.load(), 0) << handler.messages;
+    const auto reqs = server.requests();
+    EXPECT_EQ(handler.failures.load(), 0)
+        << handler.messages << "the server saw:\n"
+        << [&] {
+               std::string seen;
+               for (const auto& r : reqs)
+                   seen += r.target + " on connection " + std::to_string(r.connection_id) + ": " +
+                           std::to_string(r.status) + ", " + std::to_string(r.body_bytes_sent) + " bytes\n";
+               return seen;
+           }();
     EXPECT_LE(server.max_concurrent_connections(), 4);
     // The first four requests the server saw came from all three owners, not four from owner 1.
-    const auto reqs = server.requests();
     ASSERT_GE(reqs.size(), 4u);
     std::set<std::string> first_owners;
     for (std::size_t i = 0; i < 4; ++i) first_owners.insert(reqs[i].target.substr(reqs[i].target.find("o=")));
