@@ -8,7 +8,9 @@
 // The low-water mark never exceeds the bytes still expected, so the end of a response always
 // wakes us; it is set back to 1 before the connection can carry the next response head, and
 // when a connection has been quiet for a second (it may have slowed down below the mark: the
-// stall detector must keep seeing its bytes).
+// stall detector must keep seeing its bytes). The engine also puts every raised mark back to 1
+// once any transfer has been quiet for a second: it infers a transfer's socket from the socket
+// libcurl was reading, which is wrong when libcurl runs another transfer in the same call.
 
 #include <cstdint>
 
