@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,15 @@ class DownloadTest : public ::testing::Test {
     }
 
     bool exists(const std::string& name) const { return std::filesystem::exists(dir / name); }
+
+    /// The names in the output directory, sorted; "www" (where tests keep what they serve) left out.
+    std::vector<std::string> files() const {
+        std::vector<std::string> names;
+        for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+            if (e.path().filename() != "www") names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        return names;
+    }
 
     int count_status(const std::string& path, int status) const {
         int n = 0;

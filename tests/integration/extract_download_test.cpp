@@ -28,13 +28,6 @@ class ExtractDownloadTest : public DownloadTest {
     void page(const std::string& path, const std::string& html) {
         server.serve_bytes(path, html, {.content_type = "text/html; charset=utf-8"});
     }
-    std::vector<std::string> files() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(dir.path()))
-            if (e.path().filename() != "www") names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
 };
 
 TEST_F(ExtractDownloadTest, APageWithAVideoTagGivesTheVideoNamedByTitleAndId) {

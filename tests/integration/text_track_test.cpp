@@ -29,13 +29,6 @@ class TextTrackTest : public DownloadTest {
                                "\"></head><body></body></html>",
                            {.content_type = "text/html; charset=utf-8"});
     }
-    std::vector<std::string> files() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(dir.path()))
-            if (e.path().filename() != "www") names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
     // ffprobe's "codec_type,codec_name,language" lines of a file, one per stream.
     std::string streams_of(const fs::path& file) {
         const auto probe = run_program({media_fx::find_program("ffprobe"), "-v", "error", "-show_entries",
