@@ -46,17 +46,22 @@ extract::ExtractResult extract_with(const ExtractingJob& job, extract::PageFetch
     }
 }
 
-// The media's name by the output template (the default one unless the user gave another).
-std::variant<std::string, Error> output_name(const ExtractingJob& job, const extract::Extraction& x,
-                                             const std::vector<stream::SelectedFormat>& chosen,
-                                             const std::string& ext) {
+// `fields` rendered by the output template (the default one unless the user gave another); a
+// missing id is "media".
+std::variant<std::string, Error> render_name(const ExtractingJob& job, NamingFields fields) {
     const std::string tmpl =
         job.output_template.empty() ? std::string(kDefaultOutputTemplate) : job.output_template;
-    NamingFields fields = naming_fields(x, chosen, ext, job.platform, job.playlist_index);
     if (fields.id.empty()) fields.id = "media";
     auto rendered = render_output_template(tmpl, fields);
     if (auto* e = std::get_if<Error>(&rendered)) return *e;
     return std::get<std::filesystem::path>(rendered).string();
+}
+
+// The media's name by the output template.
+std::variant<std::string, Error> output_name(const ExtractingJob& job, const extract::Extraction& x,
+                                             const std::vector<stream::SelectedFormat>& chosen,
+                                             const std::string& ext) {
+    return render_name(job, naming_fields(x, chosen, ext, job.platform, job.playlist_index));
 }
 
 // The file name of a playlist entry that is a media file itself (ext known), by the output
@@ -64,19 +69,17 @@ std::variant<std::string, Error> output_name(const ExtractingJob& job, const ext
 std::string entry_name(const ExtractingJob& job, const extract::Extraction& x,
                        const extract::PlaylistEntry& e) {
     if (e.ext.empty()) return {};
-    const std::string tmpl =
-        job.output_template.empty() ? std::string(kDefaultOutputTemplate) : job.output_template;
     NamingFields fields;
     fields.title = e.title;
-    fields.id = e.id.empty() ? "media" : e.id;
+    fields.id = e.id;
     fields.ext = e.ext;
     fields.platform = job.platform;
     fields.uploader = x.info.uploader;
     fields.upload_date = x.info.upload_date;
     if (e.index > 0) fields.playlist_index = e.index;
-    auto rendered = render_output_template(tmpl, fields);
+    auto rendered = render_name(job, std::move(fields));
     if (std::holds_alternative<Error>(rendered)) return {};
-    std::string name = std::get<std::filesystem::path>(rendered).string();
+    std::string name = std::get<std::string>(std::move(rendered));
     // A name is taken as a template when it holds "%(": such a title keeps the URL's name instead.
     if (name.find("%(") != std::string::npos) return {};
     return name;
