@@ -424,19 +424,16 @@ void Engine::Impl::check_stalls() {
         if (!t->easy || t->paused || t->aborted) continue;
         const double idle = std::chrono::duration<double>(now - t->last_activity).count();
         const double timeout = t->request.http->socket_timeout;
-        // A connection that slowed down may be trickling bytes below its low-water mark: from
-        // now on every byte wakes us, so it is never taken for stalled.
-        if (idle > std::min(1.0, timeout / 4)) {
-            any_quiet = true;
-            if (t->low_water > 1) set_low_water(*t, 1);
-        }
+        if (idle > std::min(1.0, timeout / 4)) any_quiet = true;
         if (idle > timeout) stalled.push_back(t.get());
     }
-    // A transfer's socket is learnt from the socket libcurl was reading when its body arrived, and
-    // libcurl may also run other transfers in that call (their timers): then a mark meant for one
-    // connection lands on another, whose whole answer can sit below it, unseen (a request that got
-    // every byte and still timed out). Lowering the mark wakes a socket whose data is waiting, so
-    // once anything has been quiet for a second every raised socket goes back to 1.
+    // Once anything has been quiet for a second, every raised low-water mark goes back to 1, which
+    // also wakes a socket whose data is waiting below its mark. Two ways to get there: a
+    // connection that slowed down may be trickling bytes below its mark (from now on every byte
+    // wakes us, so it is never taken for stalled); and a transfer's socket is learnt from the
+    // socket libcurl was reading when its body arrived, while libcurl may also run other
+    // transfers in that call (their timers), so a mark meant for one connection can land on
+    // another, whose whole answer then sits below it, unseen.
     if (any_quiet && !raised_sockets.empty()) {
         const int one = 1;
         for (curl_socket_t s : raised_sockets) ::setsockopt(s, SOL_SOCKET, SO_RCVLOWAT, &one, sizeof one);
